@@ -1,0 +1,62 @@
+"""lrcore: a learning-rate schedule written once, as pure math, for torch, paddle and JAX/Optax.
+
+A schedule is an immutable tree of primitives and combinators. ``s(step)`` is a Python float;
+``s.evaluate(steps)`` an array of the input's library (numpy for lists), inside ``jax.jit`` too.
+
+>>> import lrcore
+>>> s = lrcore.Warmup(lrcore.Cosine(start_value=1e-3, steps=900, end_value=1e-5), warmup_steps=100)
+>>> f"{s(0):.2e} {s(50):.2e} {s(100):.2e} {s(1000):.2e}"
+'0.00e+00 5.00e-04 1.00e-03 1.00e-05'
+"""
+
+from ._base import Phase, Phases, Schedule
+from ._combinators import (
+    Clamp,
+    Maximum,
+    Minimum,
+    Product,
+    Quantize,
+    Restart,
+    Sequential,
+    Shift,
+    Stretch,
+    Sum,
+    Warmup,
+    maximum,
+    minimum,
+)
+from ._config import FORMAT_VERSION, dumps, fingerprint, from_config, loads, to_config
+from ._errors import ScheduleError, ScheduleTypeError
+from ._plateau import Plateau, PlateauSchedule, PlateauState
+from ._primitives import (
+    WSD,
+    Constant,
+    Cosine,
+    Cyclic,
+    Exponential,
+    Function,
+    Interpolate,
+    InverseSqrt,
+    InverseTime,
+    Linear,
+    MultiStep,
+    Noam,
+    OneCycle,
+    Piecewise,
+    Polynomial,
+    Tanh,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Schedule", "Phase", "Phases",
+    "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
+    "Interpolate", "InverseSqrt", "InverseTime", "Noam", "Tanh", "Cyclic", "OneCycle", "WSD",
+    "Function",
+    "Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
+    "Shift", "Stretch", "Quantize", "minimum", "maximum",
+    "Plateau", "PlateauState", "PlateauSchedule",
+    "to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION",
+    "ScheduleError", "ScheduleTypeError",
+]

@@ -1,0 +1,241 @@
+"""The Schedule base: evaluation on every input type, arithmetic, introspection, config."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from . import _ops
+from ._compile import check_step, compile_scalar
+from ._errors import ScheduleTypeError
+
+__all__ = ["Schedule", "Phase", "Phases", "Piece", "as_schedule_arg"]
+
+# A piece of a schedule, in the node's local time: [start, end) (end None: unbounded), a kind,
+# and the scalar function of the step that this piece's formula is (used for the value the
+# piece reaches at its end, so describe() can report jumps between pieces).
+Piece = tuple  # (start: int, end: int | None, kind: str, fn: Callable[[float], float])
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of a schedule: steps [start, end) (end None: forever), what it is, and its values.
+
+    ``start_value`` is the value at ``start``; ``end_value`` the value this phase's formula
+    reaches at ``end`` (None if unbounded); ``jump`` the step from ``end_value`` to the next
+    phase's ``start_value`` (0.0 where the schedule is continuous, None for the last phase).
+    """
+
+    start: int
+    end: int | None
+    kind: str
+    start_value: float
+    end_value: float | None
+    jump: float | None
+
+
+class Phases(list):
+    """A list of `Phase` that prints as a table."""
+
+    def __str__(self) -> str:
+        rows = [("start", "end", "kind", "start value", "end value", "jump")]
+        for p in self:
+            rows.append((
+                str(p.start), "inf" if p.end is None else str(p.end), p.kind, f"{p.start_value:.6g}",
+                "-" if p.end_value is None else f"{p.end_value:.6g}",
+                "-" if p.jump is None else f"{p.jump:+.6g}",
+            ))
+        widths = [max(len(r[i]) for r in rows) for i in range(6)]
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+def _ceil_int(x: float) -> int:
+    return int(math.ceil(x))
+
+
+class Schedule:
+    """Base class of every schedule: an immutable tree whose value at step t is pure math.
+
+    Subclasses are frozen dataclasses that implement ``_formula(step, xp)`` once, against the
+    op set of ``lrcore._ops``, plus ``duration``. Everything else lives here:
+
+    * ``s(step)`` -> Python float, via ``math`` (compiled once per schedule; no numpy).
+    * ``s.evaluate(steps, dtype=None)`` -> numpy array for lists, ranges and numpy arrays
+      (float64 unless ``dtype``), or an array of the input's own library, dtype and device
+      for jax (also under jit/vmap), torch and paddle. Integer framework steps become the
+      library's default float dtype. Framework arrays may be traced or on a device, so their
+      steps are clamped to >= 0 rather than checked.
+    * ``s * k``, ``s * s2``, ``s + s2``; ``lrcore.minimum`` / ``lrcore.maximum``.
+    * ``describe()``, ``phase_at(step)``, ``to_config()``, ``fingerprint``.
+    """
+
+    # -- to implement in subclasses
+    def _formula(self, step: Any, xp: Any) -> Any:
+        raise NotImplementedError
+
+    @property
+    def duration(self) -> int | None:
+        """Number of steps over which the value changes (it is constant from then on), or None."""
+        raise NotImplementedError
+
+    def _pieces(self, until: int) -> list:
+        """Pieces covering [0, until) at least; default: one formula, then a hold."""
+        d = self.duration
+        kind = type(self).__name__.lower()
+        if d is None:
+            return [(0, None, kind, self._piece_fn())]
+        if d == 0:
+            return [(0, None, "constant", self._piece_fn())]
+        return [(0, d, kind, self._piece_fn()), (d, None, "constant", self._piece_fn())]
+
+    # -- caching (kept out of eq/hash/repr/pickle)
+    def _cached(self, key: str, make: Callable[[], Any]) -> Any:
+        d = self.__dict__
+        try:
+            return d[key]
+        except KeyError:
+            v = d[key] = make()
+            return v
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_c_")}
+
+    # -- evaluation
+    def __call__(self, step: Any) -> float:
+        try:
+            fn = self.__dict__["_c_scalar"]
+        except KeyError:
+            fn = self._cached("_c_scalar", lambda: compile_scalar(self._formula, type(self).__name__.lower()))
+        return fn(step)
+
+    def _piece_fn(self) -> Callable[[float], float]:
+        return lambda t: float(self._formula(t, _ops.scalar))
+
+    def evaluate(self, steps: Any, dtype: Any = None) -> Any:
+        """Values at many steps at once, as an array of the input's library (numpy for lists).
+
+        >>> import lrcore
+        >>> lrcore.Linear(start_value=0.0, end_value=1.0, steps=4).evaluate([0, 1, 2, 4, 8]).tolist()
+        [0.0, 0.25, 0.5, 1.0, 1.0]
+        """
+        xp, t = _ops.prepare_steps(steps, dtype)
+        out = self._formula(t, xp)
+        if isinstance(out, (int, float)) or getattr(out, "shape", None) != t.shape:
+            out = out + xp.full_like(t, 0.0)  # a constant, or a broadcast 0-d value
+        return out
+
+    # -- arithmetic: the t5x way of writing constant * warmup * rsqrt
+    def __mul__(self, other: Any) -> "Schedule":
+        from ._combinators import Product
+        from ._plateau import Plateau, PlateauSchedule
+
+        if isinstance(other, Plateau):
+            return PlateauSchedule(schedule=self, plateau=other)
+        return Product(factors=(self, as_schedule_arg(other, "Product", "factors[1]")))
+
+    def __rmul__(self, other: Any) -> "Schedule":
+        from ._combinators import Product
+
+        return Product(factors=(as_schedule_arg(other, "Product", "factors[0]"), self))
+
+    def __add__(self, other: Any) -> "Schedule":
+        from ._combinators import Sum
+
+        return Sum(terms=(self, as_schedule_arg(other, "Sum", "terms[1]")))
+
+    def __radd__(self, other: Any) -> "Schedule":
+        from ._combinators import Sum
+
+        return Sum(terms=(as_schedule_arg(other, "Sum", "terms[0]"), self))
+
+    # -- introspection
+    def describe(self, until: int | None = None) -> Phases:
+        """The phases of the schedule: start, end, kind, values at both ends, jumps.
+
+        ``until`` bounds how far periodic schedules are unrolled (default: the duration, or
+        three cycles/periods for unbounded ones).
+
+        >>> import lrcore
+        >>> s = lrcore.Warmup(lrcore.Cosine(start_value=1.0, steps=10), warmup_steps=5)
+        >>> print(s.describe())
+        start  end  kind            start value  end value  jump
+        0      5    warmup linear   0            1          +0
+        5      15   cosine          1            0          +0
+        15     inf  constant        0            -          -
+        """
+        if until is None:
+            d = self.duration
+            until = (d + 1) if d is not None else self._default_horizon()
+        pieces = [p for p in self._pieces(until) if p[1] is None or p[1] > p[0]]
+        pieces = [p for p in pieces if p[0] < until] or pieces[:1]
+        out = Phases()
+        for i, (a, b, kind, fn) in enumerate(pieces):
+            sv = self(a)
+            ev = None if b is None else float(fn(float(b)))
+            jump = None
+            if b is not None and i + 1 < len(pieces):
+                jump = self(b) - ev
+            out.append(Phase(a, b, kind, sv, ev, jump))
+        return out
+
+    def _default_horizon(self) -> int:
+        return 3 * max(1, self._period_hint())
+
+    def _period_hint(self) -> int:
+        return 1
+
+    def phase_at(self, step: int) -> Phase:
+        """The phase that `step` falls in.
+
+        >>> import lrcore
+        >>> s = lrcore.Warmup(lrcore.Cosine(start_value=1.0, steps=10), warmup_steps=5)
+        >>> s.phase_at(3).kind, s.phase_at(5).kind, s.phase_at(99).kind
+        ('warmup linear', 'cosine', 'constant')
+        """
+        t = check_step(step)
+        for p in self.describe(until=int(t) + 1):
+            if p.start <= t and (p.end is None or t < p.end):
+                return p
+        raise AssertionError("pieces must cover every step")  # pragma: no cover
+
+    # -- configuration
+    def to_config(self) -> dict:
+        """Plain JSON data that `lrcore.from_config` turns back into an equal schedule."""
+        from ._config import to_config
+
+        return to_config(self)
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable hash (hex) of the canonical config: equal schedules, equal fingerprints."""
+        from ._config import fingerprint
+
+        return self._cached("_c_fingerprint", lambda: fingerprint(self))
+
+    def children(self) -> Iterator["Schedule"]:
+        """The direct child schedules of this node."""
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            v = getattr(self, f.name)
+            if isinstance(v, Schedule):
+                yield v
+            elif isinstance(v, tuple):
+                yield from (x for x in v if isinstance(x, Schedule))
+
+
+def as_schedule_arg(x: Any, node: str, field: str) -> Schedule:
+    """A Schedule as is; a plain number as `Constant`; anything else is a TypeError."""
+    from ._primitives import Constant
+
+    if isinstance(x, Schedule):
+        return x
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return Constant(value=x)
+    raise ScheduleTypeError(node, field, "a Schedule or a number", x)
+
+
+def check_child(node: str, field: str, x: Any) -> Schedule:
+    if not isinstance(x, Schedule):
+        raise ScheduleTypeError(node, field, "a Schedule", x)
+    return x

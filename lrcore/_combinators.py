@@ -1,0 +1,610 @@
+"""Combinators: inner nodes that place, ramp, repeat, bound, combine and re-time schedules."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ._base import Schedule, check_child
+from ._errors import ScheduleError, ScheduleTypeError, check_bool, check_choice, check_int, check_real
+from ._math import RAMP_SHAPES, floor_div, ramp
+from ._primitives import MAX_STEPS, _real_tuple, _set, _steps
+
+__all__ = ["Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
+           "Shift", "Stretch", "Quantize", "minimum", "maximum"]
+
+
+def _shift_pieces(pieces: list, offset: int, end: int | None) -> list:
+    """Pieces moved right by `offset` and cut at `end` (global time)."""
+    out = []
+    for a, b, kind, fn in pieces:
+        a2, b2 = a + offset, (None if b is None else b + offset)
+        if end is not None:
+            if a2 >= end:
+                break
+            b2 = end if b2 is None else min(b2, end)
+        out.append((a2, b2, kind, (lambda t, fn=fn: fn(t - offset))))
+    return out
+
+
+def _schedule_tuple(node: str, field: str, xs: Any, min_len: int) -> tuple:
+    if isinstance(xs, Schedule) or isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
+        raise ScheduleTypeError(node, field, f"a list of at least {min_len} Schedules", xs)
+    xs = tuple(xs)
+    if len(xs) < min_len:
+        raise ScheduleError(node, field, f"a list of at least {min_len} Schedules", list(xs))
+    for i, x in enumerate(xs):
+        check_child(node, f"{field}[{i}]", x)
+    return xs
+
+
+@dataclass(frozen=True)
+class Sequential(Schedule):
+    """Parts one after another; part i runs on local time ``t - start_i`` (optax's join_schedules).
+
+    ``boundaries[i]`` is where part i+1 starts: at ``t == boundaries[i]`` it runs with local
+    step 0. Without boundaries, each part but the last lasts its ``duration``.
+
+    >>> from lrcore import Linear, Cosine
+    >>> s = Sequential(parts=[Linear(start_value=0.0, end_value=1.0, steps=2), Cosine(start_value=1.0, steps=4)])
+    >>> [f"{s(t):.3f}" for t in range(7)]
+    ['0.000', '0.500', '1.000', '0.854', '0.500', '0.146', '0.000']
+    """
+
+    parts: tuple
+    boundaries: tuple | None = None
+
+    def __post_init__(self) -> None:
+        parts = _schedule_tuple("Sequential", "parts", self.parts, 1)
+        _set(self, "parts", parts)
+        if self.boundaries is not None:
+            b = _real_tuple("Sequential", "boundaries", self.boundaries, integer=True, low=1,
+                            increasing=True, nonempty=False)
+            if len(b) != len(parts) - 1:
+                raise ScheduleError("Sequential", "boundaries", f"a list of len(parts) - 1 = {len(parts) - 1} ints", list(b))
+            _set(self, "boundaries", b)
+        else:
+            for i, p in enumerate(parts[:-1]):
+                if p.duration is None or p.duration < 1:
+                    raise ScheduleError("Sequential", f"parts[{i}]", "a schedule with a finite duration >= 1 "
+                                        "when `boundaries` is not given", p)
+
+    @property
+    def _bounds(self) -> tuple:
+        if self.boundaries is not None:
+            return self.boundaries
+        out, acc = [], 0
+        for p in self.parts[:-1]:
+            acc += p.duration
+            out.append(acc)
+        return tuple(out)
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        out = self.parts[0]._formula(step, xp)
+        for b, part in zip(self._bounds, self.parts[1:]):
+            out = xp.where(step < b, out, part._formula(xp.maximum(step - b, 0.0), xp))
+        return out
+
+    @property
+    def duration(self) -> int | None:
+        last = self.parts[-1].duration
+        bounds = self._bounds
+        return None if last is None else (bounds[-1] if bounds else 0) + last
+
+    def _pieces(self, until: int) -> list:
+        starts = (0, *self._bounds)
+        out = []
+        for i, (a, part) in enumerate(zip(starts, self.parts)):
+            end = starts[i + 1] if i + 1 < len(starts) else None
+            if a >= until:
+                break
+            out += _shift_pieces(part._pieces(max(1, (end or until) - a)), a, end)
+        return out
+
+    def _period_hint(self) -> int:
+        return max(self._bounds or (1,))
+
+
+@dataclass(frozen=True)
+class Warmup(Schedule):
+    """A ramp over ``warmup_steps`` from ``start_value`` to where ``schedule`` begins (its value at 0).
+
+    With ``p = t / W`` the ramp is ``start + (s(0) - start) * r(p)``, r by ``shape``: "linear"
+    ``p``, "cosine" ``(1 - cos(pi p)) / 2``, "1-sqrt" ``1 - sqrt(1 - p)``. ``prefix=True`` runs
+    the schedule after the ramp, at ``t - W`` (paddle LinearWarmup, optax warmup_*);
+    ``prefix=False`` overlays the ramp on the unshifted schedule (timm ``warmup_prefix=False``,
+    which can jump at t = W).
+
+    >>> from lrcore import Cosine
+    >>> s = Warmup(Cosine(start_value=1.0, steps=4), warmup_steps=2)
+    >>> [f"{s(t):.3f}" for t in range(7)]
+    ['0.000', '0.500', '1.000', '0.854', '0.500', '0.146', '0.000']
+    """
+
+    schedule: Schedule
+    warmup_steps: int
+    start_value: float = 0.0
+    shape: str = "linear"
+    prefix: bool = True
+
+    def __post_init__(self) -> None:
+        check_child("Warmup", "schedule", self.schedule)
+        _set(self, "warmup_steps", _steps("Warmup", "warmup_steps", self.warmup_steps))
+        _set(self, "start_value", check_real("Warmup", "start_value", self.start_value))
+        _set(self, "shape", check_choice("Warmup", "shape", self.shape, RAMP_SHAPES))
+        _set(self, "prefix", check_bool("Warmup", "prefix", self.prefix))
+
+    @property
+    def _target(self) -> float:
+        return self._cached("_c_target", lambda: self.schedule(0))
+
+    def _ramp(self, step: Any, xp: Any) -> Any:
+        return ramp(step, self.start_value, self._target, self.warmup_steps, self.shape, xp)
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        w = self.warmup_steps
+        inner = self.schedule._formula(xp.maximum(step - w, 0.0) if self.prefix else step, xp)
+        return xp.where(step < w, self._ramp(step, xp), inner)
+
+    @property
+    def duration(self) -> int | None:
+        d = self.schedule.duration
+        if d is None:
+            return None
+        return self.warmup_steps + d if self.prefix else max(self.warmup_steps, d)
+
+    def _pieces(self, until: int) -> list:
+        w = self.warmup_steps
+        from . import _ops
+
+        ramp = [(0, w, f"warmup {self.shape}", lambda t: float(self._ramp(t, _ops.scalar)))]
+        if self.prefix:
+            return ramp + _shift_pieces(self.schedule._pieces(max(1, until - w)), w, None)
+        rest = []
+        for a, b, kind, fn in self.schedule._pieces(max(until, w + 1)):
+            if b is not None and b <= w:
+                continue
+            rest.append((max(a, w), b, kind, fn))
+        return ramp + rest
+
+    def _period_hint(self) -> int:
+        return self.warmup_steps + self.schedule._period_hint()
+
+
+_MAX_CYCLES = 100_000
+
+
+@dataclass(frozen=True)
+class Restart(Schedule):
+    """Repeat ``schedule`` in cycles (SGDR, CosineAnnealingWarmRestarts, timm cycles, keras restarts).
+
+    Cycle k lasts ``L_k = period_steps * period_mult**k`` steps and starts at ``B_k``, the sum of
+    the earlier lengths (kept in a table, so the cycle of every integer step below 2**53 is
+    exact). Inside cycle k the schedule runs stretched: ``v = s(u * D / L_k)`` with
+    ``u = t - B_k`` and D its duration. Later cycles are scaled by ``decay**k``, by
+    ``decay_mode``: "all" ``v * decay**k``; "above_end" ``e + (v - e) * decay**k`` (keras
+    m_mul; e = s(D), the end value); "peak" scales the start to ``s(0) * decay**k`` and keeps
+    the end (timm cycle_decay). After ``limit`` cycles the last value holds.
+
+    >>> from lrcore import Cosine
+    >>> s = Restart(Cosine(start_value=1.0, steps=2), period_steps=2, period_mult=2.0)
+    >>> [f"{s(t):.3f}" for t in range(8)]
+    ['1.000', '0.500', '1.000', '0.854', '0.500', '0.146', '1.000', '0.962']
+    """
+
+    schedule: Schedule
+    period_steps: int
+    period_mult: float = 1.0
+    decay: float = 1.0
+    limit: int | None = None
+    decay_mode: str = "all"
+
+    def __post_init__(self) -> None:
+        n = "Restart"
+        check_child(n, "schedule", self.schedule)
+        d = self.schedule.duration
+        if d is None or d < 1:
+            raise ScheduleError(n, "schedule", "a schedule with a finite duration >= 1", self.schedule)
+        _set(self, "period_steps", _steps(n, "period_steps", self.period_steps))
+        _set(self, "period_mult", check_real(n, "period_mult", self.period_mult, low=1.0))
+        if self.limit is not None:
+            _set(self, "limit", check_int(n, "limit", self.limit, low=1, high=MAX_STEPS))
+        high = None if self.limit is not None else 1.0
+        _set(self, "decay", check_real(n, "decay", self.decay, low=0.0, high=high, low_open=True))
+        _set(self, "decay_mode", check_choice(n, "decay_mode", self.decay_mode, ("all", "above_end", "peak")))
+        if self.period_mult != 1.0:
+            m, p = self.period_mult, self.period_steps
+            needed = math.log1p(MAX_STEPS * (m - 1.0) / p) / math.log(m)
+            if self.limit is None and needed > _MAX_CYCLES:
+                raise ScheduleError(n, "period_mult", f"1.0 or far enough from 1 that cycles up to step "
+                                    f"2**53 number at most {_MAX_CYCLES} (or give `limit`)", m)
+
+    @property
+    def _table(self) -> tuple[tuple, tuple]:
+        """Cycle starts B_k and lengths L_k, up to the limit or past step 2**53."""
+        def make() -> tuple[tuple, tuple]:
+            starts, lengths, b, k = [], [], 0.0, 0
+            while b <= MAX_STEPS and (self.limit is None or k < self.limit):
+                length = float(self.period_steps * self.period_mult**k)
+                starts.append(b)
+                lengths.append(length)
+                b += length
+                k += 1
+            starts.append(b)  # the end of the last cycle, so searchsorted never runs off
+            lengths.append(lengths[-1])
+            return tuple(starts), tuple(lengths)
+
+        return self._cached("_c_table", make)
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        d = float(self.schedule.duration)
+        if self.period_mult == 1.0:
+            k = floor_div(step, self.period_steps, xp)
+            if self.limit is not None:
+                k = xp.minimum(k, self.limit - 1.0)
+            start, length = k * self.period_steps, float(self.period_steps)
+        else:
+            starts, lengths = self._table
+            k = xp.searchsorted(starts, step) - 1.0
+            if self.limit is not None:
+                k = xp.minimum(k, self.limit - 1.0)
+            start, length = xp.take(starts, k), xp.take(lengths, k)
+        u = xp.minimum(step - start, length)
+        same = self.period_mult == 1.0 and self.period_steps == self.schedule.duration
+        return self._scale(self.schedule._formula(u if same else (u * d) / length, xp), k, xp)
+
+    def _scale(self, v: Any, k: Any, xp: Any) -> Any:
+        """The value v of cycle k after the decay of `decay_mode`."""
+        if self.decay == 1.0:
+            return v
+        f = self.decay**k
+        peak, end = self._ends
+        if self.decay_mode == "all":
+            return v * f
+        if self.decay_mode == "above_end" or peak == end:
+            return end + (v - end) * f
+        return end + (v - end) * ((peak * f - end) / (peak - end))
+
+    @property
+    def _ends(self) -> tuple[float, float]:
+        return self._cached("_c_ends", lambda: (self.schedule(0), self.schedule(self.schedule.duration)))
+
+    @property
+    def duration(self) -> int | None:
+        if self.limit is None:
+            return None
+        if self.period_mult == 1.0:
+            return self.limit * self.period_steps
+        return math.ceil(self._table[0][self.limit])
+
+    def _period_hint(self) -> int:
+        return self.period_steps
+
+    def _pieces(self, until: int) -> list:
+        out, k, b = [], 0, 0.0
+        inner = self.schedule.__class__.__name__.lower()
+        while b < until and (self.limit is None or k < self.limit):
+            length = self.period_steps * self.period_mult**k
+            a, e = math.ceil(b), math.ceil(b + length)
+            out.append((a, e, f"cycle {k} {inner}", self._piece_fn_cycle(k, b, length)))
+            b += length
+            k += 1
+        if self.limit is not None and k == self.limit:
+            out.append((math.ceil(b), None, "constant", self._piece_fn()))
+        return out
+
+    def _piece_fn_cycle(self, k: int, start: float, length: float) -> Callable[[float], float]:
+        from . import _ops
+
+        d = self.schedule.duration
+        return lambda t: float(self._scale(self.schedule(min(t - start, length) * d / length), float(k), _ops.scalar))
+
+
+@dataclass(frozen=True)
+class Clamp(Schedule):
+    """``min(max(s(t), min_value), max_value)``; either bound may be None (but not both).
+
+    >>> from lrcore import Linear
+    >>> s = Clamp(Linear(start_value=0.0, end_value=1.0, steps=10), min_value=0.2, max_value=0.5)
+    >>> [s(t) for t in (0, 3, 9)]
+    [0.2, 0.3, 0.5]
+    """
+
+    schedule: Schedule
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def __post_init__(self) -> None:
+        check_child("Clamp", "schedule", self.schedule)
+        if self.min_value is None and self.max_value is None:
+            raise ScheduleError("Clamp", "min_value", "a number when max_value is None (give at least one bound)", None)
+        if self.min_value is not None:
+            _set(self, "min_value", check_real("Clamp", "min_value", self.min_value))
+        if self.max_value is not None:
+            low = self.min_value
+            _set(self, "max_value", check_real("Clamp", "max_value", self.max_value, low=low))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        v = self.schedule._formula(step, xp)
+        if self.min_value is not None:
+            v = xp.maximum(v, self.min_value)
+        if self.max_value is not None:
+            v = xp.minimum(v, self.max_value)
+        return v
+
+    @property
+    def duration(self) -> int | None:
+        return self.schedule.duration
+
+    def _pieces(self, until: int) -> list:
+        return _merged_pieces(self, (self.schedule,), until)
+
+    def _period_hint(self) -> int:
+        return self.schedule._period_hint()
+
+
+def _merged_pieces(node: Schedule, kids: tuple, until: int) -> list:
+    """Pieces of a pointwise combination: split wherever any child's pieces split."""
+    cuts = sorted({a for k in kids for a, *_ in k._pieces(until) if a < until} | {0})
+    ends = {b for k in kids for _, b, *_ in k._pieces(until) if b is not None}
+    cuts = sorted(set(cuts) | {e for e in ends if e < until})
+    f = node._piece_fn()
+    out = []
+    for i, a in enumerate(cuts):
+        b = cuts[i + 1] if i + 1 < len(cuts) else None
+        kinds = []
+        for k in kids:
+            for pa, pb, kind, _ in k._pieces(until):
+                if pa <= a and (pb is None or a < pb):
+                    if kind != "constant":
+                        kinds.append(kind)
+                    break
+        out.append((a, b, " & ".join(kinds) or "constant", f))
+    d = node.duration
+    if d is not None and out and out[-1][1] is None and out[-1][0] < d:
+        a, _, kind, fn = out[-1]
+        out[-1:] = [(a, d, kind, fn), (d, None, "constant", fn)]
+    return out
+
+
+class _Pointwise(Schedule):
+    """A pointwise combination of several schedules."""
+
+    def _kids(self) -> tuple:
+        raise NotImplementedError
+
+    @property
+    def duration(self) -> int | None:
+        ds = [k.duration for k in self._kids()]
+        return None if any(d is None for d in ds) else max(ds)
+
+    def _pieces(self, until: int) -> list:
+        return _merged_pieces(self, self._kids(), until)
+
+    def _period_hint(self) -> int:
+        return max(k._period_hint() for k in self._kids())
+
+
+@dataclass(frozen=True)
+class Product(_Pointwise):
+    """The product of the factors' values: ``s1(t) * s2(t) * ...`` (what ``s * k`` and ``s * s2`` build).
+
+    >>> from lrcore import Constant, Linear
+    >>> (Linear(start_value=0.0, end_value=1.0, steps=4) * 0.5)(2)
+    0.25
+    """
+
+    factors: tuple
+
+    def __post_init__(self) -> None:
+        _set(self, "factors", _schedule_tuple("Product", "factors", self.factors, 2))
+
+    def _kids(self) -> tuple:
+        return self.factors
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        out = self.factors[0]._formula(step, xp)
+        for f in self.factors[1:]:
+            out = out * f._formula(step, xp)
+        return out
+
+
+@dataclass(frozen=True)
+class Sum(_Pointwise):
+    """The sum of the terms' values: ``s1(t) + s2(t) + ...`` (what ``s + s2`` builds).
+
+    >>> from lrcore import Constant, Linear
+    >>> (Linear(start_value=0.0, end_value=1.0, steps=4) + 0.5)(2)
+    1.0
+    """
+
+    terms: tuple
+
+    def __post_init__(self) -> None:
+        _set(self, "terms", _schedule_tuple("Sum", "terms", self.terms, 2))
+
+    def _kids(self) -> tuple:
+        return self.terms
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        out = self.terms[0]._formula(step, xp)
+        for f in self.terms[1:]:
+            out = out + f._formula(step, xp)
+        return out
+
+
+@dataclass(frozen=True)
+class Minimum(_Pointwise):
+    """The smallest value of the schedules at each step (``lrcore.minimum(a, b, ...)``).
+
+    >>> from lrcore import Constant, Linear
+    >>> minimum(Linear(start_value=0.0, end_value=1.0, steps=4), Constant(value=0.5))(3)
+    0.5
+    """
+
+    schedules: tuple
+
+    def __post_init__(self) -> None:
+        _set(self, "schedules", _schedule_tuple("Minimum", "schedules", self.schedules, 2))
+
+    def _kids(self) -> tuple:
+        return self.schedules
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        out = self.schedules[0]._formula(step, xp)
+        for f in self.schedules[1:]:
+            out = xp.minimum(out, f._formula(step, xp))
+        return out
+
+
+@dataclass(frozen=True)
+class Maximum(_Pointwise):
+    """The largest value of the schedules at each step (``lrcore.maximum(a, b, ...)``).
+
+    >>> from lrcore import Constant, Linear
+    >>> maximum(Linear(start_value=1.0, end_value=0.0, steps=4), Constant(value=0.5))(3)
+    0.5
+    """
+
+    schedules: tuple
+
+    def __post_init__(self) -> None:
+        _set(self, "schedules", _schedule_tuple("Maximum", "schedules", self.schedules, 2))
+
+    def _kids(self) -> tuple:
+        return self.schedules
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        out = self.schedules[0]._formula(step, xp)
+        for f in self.schedules[1:]:
+            out = xp.maximum(out, f._formula(step, xp))
+        return out
+
+
+def minimum(*schedules: Any) -> Minimum:
+    """The pointwise minimum of schedules (numbers become `Constant`)."""
+    from ._base import as_schedule_arg
+
+    return Minimum(schedules=tuple(as_schedule_arg(s, "Minimum", f"schedules[{i}]") for i, s in enumerate(schedules)))
+
+
+def maximum(*schedules: Any) -> Maximum:
+    """The pointwise maximum of schedules (numbers become `Constant`)."""
+    from ._base import as_schedule_arg
+
+    return Maximum(schedules=tuple(as_schedule_arg(s, "Maximum", f"schedules[{i}]") for i, s in enumerate(schedules)))
+
+
+@dataclass(frozen=True)
+class Shift(Schedule):
+    """Delay by ``steps``: ``s(max(t - steps, 0))``; the first value holds before.
+
+    >>> from lrcore import Linear
+    >>> s = Shift(Linear(start_value=1.0, end_value=0.0, steps=2), steps=3)
+    >>> [s(t) for t in range(6)]
+    [1.0, 1.0, 1.0, 1.0, 0.5, 0.0]
+    """
+
+    schedule: Schedule
+    steps: int
+
+    def __post_init__(self) -> None:
+        check_child("Shift", "schedule", self.schedule)
+        _set(self, "steps", _steps("Shift", "steps", self.steps, low=0))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        return self.schedule._formula(xp.maximum(step - self.steps, 0.0), xp)
+
+    @property
+    def duration(self) -> int | None:
+        d = self.schedule.duration
+        return None if d is None else self.steps + d
+
+    def _pieces(self, until: int) -> list:
+        head = [(0, self.steps, "constant", self._piece_fn())] if self.steps else []
+        return head + _shift_pieces(self.schedule._pieces(max(1, until - self.steps)), self.steps, None)
+
+    def _period_hint(self) -> int:
+        return self.steps + self.schedule._period_hint()
+
+
+@dataclass(frozen=True)
+class Stretch(Schedule):
+    """Rescale time: ``s(t / factor)``; e.g. a schedule in epochs run per step, ``factor`` = steps per epoch.
+
+    >>> from lrcore import Linear
+    >>> s = Stretch(Linear(start_value=0.0, end_value=1.0, steps=2), factor=10)
+    >>> [s(t) for t in (0, 5, 10, 20)]
+    [0.0, 0.25, 0.5, 1.0]
+    """
+
+    schedule: Schedule
+    factor: float
+
+    def __post_init__(self) -> None:
+        check_child("Stretch", "schedule", self.schedule)
+        f = self.factor
+        if not (isinstance(f, int) and not isinstance(f, bool)):
+            f = check_real("Stretch", "factor", f, low=0.0, low_open=True)
+        else:
+            f = check_int("Stretch", "factor", f, low=1, high=MAX_STEPS)
+        _set(self, "factor", f)
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        return self.schedule._formula(step / self.factor, xp)
+
+    @property
+    def duration(self) -> int | None:
+        d = self.schedule.duration
+        return None if d is None else math.ceil(d * self.factor)
+
+    def _pieces(self, until: int) -> list:
+        out = []
+        for a, b, kind, fn in self.schedule._pieces(max(1, math.ceil(until / self.factor))):
+            out.append((math.ceil(a * self.factor), None if b is None else math.ceil(b * self.factor),
+                        kind, (lambda t, fn=fn: fn(t / self.factor))))
+        return out
+
+    def _period_hint(self) -> int:
+        return math.ceil(self.schedule._period_hint() * self.factor)
+
+
+@dataclass(frozen=True)
+class Quantize(Schedule):
+    """Hold values over blocks of ``every`` steps: ``s(floor(t / every) * every)``.
+
+    With `Stretch`, a per-epoch schedule stepped per batch: ``Quantize(Stretch(s, n), n)``.
+
+    >>> from lrcore import Linear
+    >>> s = Quantize(Linear(start_value=0.0, end_value=1.0, steps=4), every=2)
+    >>> [s(t) for t in range(6)]
+    [0.0, 0.0, 0.5, 0.5, 1.0, 1.0]
+    """
+
+    schedule: Schedule
+    every: int
+
+    def __post_init__(self) -> None:
+        check_child("Quantize", "schedule", self.schedule)
+        _set(self, "every", _steps("Quantize", "every", self.every))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        return self.schedule._formula(floor_div(step, self.every, xp) * self.every, xp)
+
+    @property
+    def duration(self) -> int | None:
+        d = self.schedule.duration
+        return None if d is None else -(-d // self.every) * self.every
+
+    def _pieces(self, until: int) -> list:
+        e, out = self.every, []
+        for a, b, kind, fn in self.schedule._pieces(until):
+            a2, b2 = -(-a // e) * e, (None if b is None else -(-b // e) * e)
+            if b2 is not None and b2 <= a2:
+                continue
+            out.append((a2, b2, kind, (lambda t, fn=fn: fn(math.floor(t / e) * e))))
+        return out
+
+    def _period_hint(self) -> int:
+        return self.schedule._period_hint()

@@ -1,0 +1,179 @@
+"""Configuration: schedules as plain JSON data, loaded back safely, with a stable fingerprint.
+
+``to_config(s)`` gives ``{"type": "Cosine", "start_value": 0.001, ...}``, nested for
+combinators; ``from_config(data)`` rebuilds an equal schedule and reports bad data with the
+path of the field (``parts[1].steps: must be an int >= 1, got 0``). A `Function` is stored as
+``{"type": "Function", "fn": "module:qualname"}`` and is only imported when the caller passes
+``allow_functions=True``: loading never imports or runs code otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib
+import json
+from typing import Any, Callable
+
+from ._errors import ScheduleError, ScheduleTypeError
+
+__all__ = ["to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION", "MAX_DEPTH"]
+
+FORMAT_VERSION = 1
+MAX_DEPTH = 64
+
+
+def _registry() -> dict[str, type]:
+    from . import _combinators, _plateau, _primitives
+
+    reg = {}
+    for mod in (_primitives, _combinators, _plateau):
+        for name in mod.__all__:
+            obj = getattr(mod, name)
+            if isinstance(obj, type) and dataclasses.is_dataclass(obj):
+                reg[name] = obj
+    reg.pop("PlateauState", None)
+    return reg
+
+
+def _fn_ref(fn: Callable, strict: bool) -> str:
+    mod, qual = getattr(fn, "__module__", None), getattr(fn, "__qualname__", None)
+    ok = bool(mod and qual and "<" not in qual)
+    if ok:
+        try:
+            obj = importlib.import_module(mod)
+            for part in qual.split("."):
+                obj = getattr(obj, part)
+            ok = obj is fn
+        except Exception:  # noqa: BLE001 - any failure means "not importable by reference"
+            ok = False
+    if ok:
+        return f"{mod}:{qual}"
+    if strict:
+        raise ValueError(f"Function.fn: must be importable as 'module:qualname' to be stored in a config, got {fn!r} "
+                         "(use a module-level function)")
+    return f"<unserializable {mod}:{qual}>"
+
+
+def _encode(x: Any, strict: bool) -> Any:
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        out = {"type": type(x).__name__}
+        for f in dataclasses.fields(x):
+            v = getattr(x, f.name)
+            out[f.name] = _fn_ref(v, strict) if f.name == "fn" else _encode(v, strict)
+        return out
+    if isinstance(x, tuple):
+        return [_encode(v, strict) for v in x]
+    return x
+
+
+def to_config(node: Any) -> dict:
+    """Plain JSON data (dicts, lists, numbers, strings, None) describing `node` completely."""
+    return _encode(node, strict=True)
+
+
+def fingerprint(node: Any) -> str:
+    """A stable 16-hex-digit hash of the canonical config (sorted keys, no whitespace).
+
+    Functions that cannot be stored by reference enter by their qualified name.
+    """
+    text = json.dumps(_encode(node, strict=False), sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _where(path: str, field: str) -> str:
+    return f"{path}.{field}" if path else field
+
+
+def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict) -> Any:
+    if depth > MAX_DEPTH:
+        raise ValueError(f"{path or '<root>'}: must be nested at most {MAX_DEPTH} levels deep")
+    if isinstance(data, list):
+        return [_decode(v, f"{path}[{i}]", depth + 1, allow_functions, reg) for i, v in enumerate(data)]
+    if not isinstance(data, dict):
+        return data
+    kind = data.get("type")
+    if kind not in reg:
+        raise ValueError(f"{_where(path, 'type')}: must be one of {', '.join(sorted(reg))}, got {kind!r}")
+    cls = reg[kind]
+    names = [f.name for f in dataclasses.fields(cls)]
+    required = [f.name for f in dataclasses.fields(cls)
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    for key in data:
+        if key != "type" and key not in names:
+            raise ValueError(f"{_where(path, str(key))}: is not a field of {kind} (fields: {', '.join(names)})")
+    for key in required:
+        if key not in data:
+            raise ValueError(f"{_where(path, key)}: must be given, {kind} requires it")
+    kwargs = {}
+    for key in names:
+        if key not in data:
+            continue
+        v = data[key]
+        if kind == "Function" and key == "fn":
+            kwargs[key] = _load_function(v, _where(path, key), allow_functions)
+        else:
+            kwargs[key] = _decode(v, _where(path, key), depth + 1, allow_functions, reg)
+    try:
+        return cls(**kwargs)
+    except ScheduleTypeError as e:
+        raise TypeError(e.with_path(path)) from None
+    except ScheduleError as e:
+        raise ValueError(e.with_path(path)) from None
+
+
+def _load_function(ref: Any, where: str, allow: bool) -> Callable:
+    if not isinstance(ref, str) or ":" not in ref:
+        raise ValueError(f"{where}: must be a 'module:qualname' string, got {ref!r}")
+    if not allow:
+        raise ValueError(f"{where}: must not be loaded without allow_functions=True (it would import "
+                         f"and run code), got {ref!r}")
+    mod, qual = ref.split(":", 1)
+    try:
+        obj: Any = importlib.import_module(mod)
+        for part in qual.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as e:
+        raise ValueError(f"{where}: must name an importable function, got {ref!r} ({e})") from None
+    return obj
+
+
+def from_config(data: Any, *, allow_functions: bool = False) -> Any:
+    """Rebuild a schedule from `to_config` data; errors name the path of the bad field.
+
+    >>> import lrcore
+    >>> s = lrcore.Warmup(lrcore.Cosine(start_value=1.0, steps=10), warmup_steps=2)
+    >>> lrcore.from_config(s.to_config()) == s
+    True
+    >>> lrcore.from_config({"type": "Sequential", "parts": [
+    ...     {"type": "Constant", "value": 1.0}, {"type": "Cosine", "start_value": 1.0, "steps": 0}],
+    ...     "boundaries": [5]})
+    Traceback (most recent call last):
+    ...
+    ValueError: parts[1].steps: must be an int >= 1 and <= 9007199254740992, got 0
+    """
+    if not isinstance(data, dict):
+        raise TypeError(f"config must be a dict with a 'type', got {type(data).__name__}")
+    return _decode(data, "", 0, allow_functions, _registry())
+
+
+def dumps(node: Any, *, indent: int | None = None) -> str:
+    """JSON text with a versioned envelope: ``{"lrcore": 1, "schedule": {...}}``."""
+    return json.dumps({"lrcore": FORMAT_VERSION, "schedule": to_config(node)}, indent=indent,
+                      sort_keys=True, allow_nan=False)
+
+
+def loads(text: str | bytes, *, allow_functions: bool = False) -> Any:
+    """The schedule stored by `dumps`; refuses unknown versions and bad data with a ValueError."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"config: must be nested at most {MAX_DEPTH} levels deep") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"config: must be valid JSON ({e})") from None
+    if not isinstance(data, dict) or "lrcore" not in data or "schedule" not in data:
+        raise ValueError("config: must be an object {\"lrcore\": <version>, \"schedule\": {...}} as written by lrcore.dumps")
+    version = data["lrcore"]
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise ValueError(f"lrcore: must be format version {FORMAT_VERSION}, got {version!r}")
+    return from_config(data["schedule"], allow_functions=allow_functions)

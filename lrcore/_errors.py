@@ -1,0 +1,105 @@
+"""One error template for the whole package.
+
+Construction errors read ``Cosine: `steps` must be an int >= 1, got steps=0``; the config
+loader re-renders the same error with the path of the field
+(``parts[1].steps: must be an int >= 1, got 0``).
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+from typing import Any
+
+__all__ = ["ScheduleError", "ScheduleTypeError", "invalid"]
+
+
+class _FieldError:
+    """Mixin carrying which field of which node was bad, so paths can be prefixed."""
+
+    node: str
+    field: str
+    requirement: str
+    value: Any
+
+    def _init(self, node: str, field: str, requirement: str, value: Any) -> None:
+        self.node, self.field, self.requirement, self.value = node, field, requirement, value
+
+    def with_path(self, path: str) -> str:
+        """The message as the config loader writes it: ``path.field: must be ..., got v``."""
+        where = f"{path}.{self.field}" if path else self.field
+        return f"{where}: must be {self.requirement}, got {self.value!r}"
+
+
+class ScheduleError(_FieldError, ValueError):
+    """A parameter has a value outside what the node allows."""
+
+    def __init__(self, node: str, field: str, requirement: str, value: Any) -> None:
+        self._init(node, field, requirement, value)
+        super().__init__(f"{node}: `{field}` must be {requirement}, got {field}={value!r}")
+
+
+class ScheduleTypeError(_FieldError, TypeError):
+    """A parameter has the wrong type."""
+
+    def __init__(self, node: str, field: str, requirement: str, value: Any) -> None:
+        self._init(node, field, requirement, value)
+        super().__init__(f"{node}: `{field}` must be {requirement}, got {field}={value!r}")
+
+
+def invalid(node: str, field: str, requirement: str, value: Any) -> ScheduleError:
+    return ScheduleError(node, field, requirement, value)
+
+
+def _is_real(x: Any) -> bool:
+    return isinstance(x, Real) and not isinstance(x, bool)
+
+
+def check_real(node: str, field: str, x: Any, *, low: float | None = None,
+               high: float | None = None, low_open: bool = False,
+               high_open: bool = False) -> float:
+    """A finite real number in the given interval, returned as a float."""
+    if low is None and high is None:
+        what = "a finite number"
+    else:
+        lo = "" if low is None else ("> " if low_open else ">= ") + repr(low)
+        hi = "" if high is None else ("< " if high_open else "<= ") + repr(high)
+        what = "a number " + " and ".join(p for p in (lo, hi) if p)
+    if not _is_real(x):
+        raise ScheduleTypeError(node, field, what, x)
+    v = float(x)
+    if not math.isfinite(v):
+        raise ScheduleError(node, field, what, x)
+    if low is not None and (v < low or (low_open and v == low)):
+        raise ScheduleError(node, field, what, x)
+    if high is not None and (v > high or (high_open and v == high)):
+        raise ScheduleError(node, field, what, x)
+    return v
+
+
+def check_int(node: str, field: str, x: Any, *, low: int = 0, high: int | None = None) -> int:
+    """An int (not a bool, not a float) >= low (and <= high)."""
+    what = f"an int >= {low}" + ("" if high is None else f" and <= {high}")
+    if not isinstance(x, Integral) or isinstance(x, bool):
+        raise ScheduleTypeError(node, field, what, x)
+    v = int(x)
+    if v < low or (high is not None and v > high):
+        raise ScheduleError(node, field, what, x)
+    return v
+
+
+def check_choice(node: str, field: str, x: Any, choices: tuple[str, ...]) -> str:
+    what = "one of " + ", ".join(repr(c) for c in choices)
+    if not isinstance(x, str) or x not in choices:
+        raise ScheduleError(node, field, what, x)
+    return x
+
+
+def check_bool(node: str, field: str, x: Any) -> bool:
+    if not isinstance(x, bool):
+        raise ScheduleTypeError(node, field, "a bool", x)
+    return x
+
+
+MAX_STEP = 2.0**53
+"""Largest step with an exact float64 representation of every integer below it."""

@@ -1,0 +1,338 @@
+"""The op set every formula is written against, one small namespace per array library.
+
+A formula is branch-free on step values: it uses Python operators (``+ - * / **`` and
+comparisons) and these ops only::
+
+    where(cond, a, b)   sin  cos  exp  expm1  log  sqrt  tanh  floor  minimum(a, b)  maximum(a, b)
+    searchsorted(table, x)   number of entries of the sorted tuple `table` that are <= x
+    take(table, i)           table[i] for an integer-valued float index i
+
+Arguments may mix arrays and Python numbers. The namespace is picked from the type of the
+input (the einops / array-api-compat way): a library's namespace is considered only when the
+library is already in ``sys.modules``, so nothing the caller has not imported is imported.
+The choice is cached per type.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from bisect import bisect_right
+from typing import Any, Callable
+
+__all__ = ["scalar", "namespace_for", "prepare_steps"]
+
+_Number = (int, float)
+
+
+class ScalarOps:
+    """Python floats and the ``math`` module: the eager path of ``s(step)``."""
+
+    name = "python"
+    sin = staticmethod(math.sin)
+    cos = staticmethod(math.cos)
+    exp = staticmethod(math.exp)
+    expm1 = staticmethod(math.expm1)
+    log = staticmethod(math.log)
+    sqrt = staticmethod(math.sqrt)
+    tanh = staticmethod(math.tanh)
+
+    @staticmethod
+    def where(c: Any, a: Any, b: Any) -> Any:
+        return a if c else b
+
+    @staticmethod
+    def floor(x: float) -> float:
+        return float(math.floor(x))
+
+    @staticmethod
+    def minimum(a: float, b: float) -> float:
+        return a if a < b else b
+
+    @staticmethod
+    def maximum(a: float, b: float) -> float:
+        return a if a > b else b
+
+    @staticmethod
+    def searchsorted(table: tuple, x: float) -> float:
+        return float(bisect_right(table, x))
+
+    @staticmethod
+    def take(table: tuple, i: float) -> Any:
+        return table[int(i)]
+
+    @staticmethod
+    def apply(fn: Callable, x: float) -> float:
+        return float(fn(x))
+
+
+scalar = ScalarOps()
+
+
+class _ArrayOps:
+    """Shared plumbing for array namespaces bound to one dtype (and device)."""
+
+    name = "array"
+
+    def __init__(self, dtype: Any, device: Any = None) -> None:
+        self.dtype, self.device = dtype, device
+
+    def _lift(self, x: Any) -> Any:  # Python number -> 0-d array of our dtype/device
+        raise NotImplementedError
+
+    def _lift_all(self, *xs: Any) -> list:
+        return [self._lift(x) if isinstance(x, _Number) else x for x in xs]
+
+    def apply(self, fn: Callable, x: Any) -> Any:
+        raise TypeError(
+            f"Function({getattr(fn, '__qualname__', fn)!r}) has no `xp` parameter, so it can only be "
+            f"evaluated on Python numbers and numpy arrays, not on {self.name} arrays; give it "
+            "a signature fn(step, xp) that uses the ops of xp to run everywhere"
+        )
+
+
+def _unary(name: str) -> Callable:
+    """A method applying the library's elementwise `name`, lifting Python numbers first."""
+
+    def op(self: Any, x: Any) -> Any:
+        return getattr(self.lib, name)(self._lift(x) if isinstance(x, _Number) else x)
+
+    op.__name__ = name
+    return op
+
+
+class NumpyOps(_ArrayOps):
+    name = "numpy"
+
+    def __init__(self, dtype: Any, device: Any = None) -> None:
+        import numpy as np
+
+        super().__init__(dtype, device)
+        self.np = np
+        self.sin, self.cos, self.exp, self.expm1, self.log = np.sin, np.cos, np.exp, np.expm1, np.log
+        self.sqrt, self.tanh, self.floor = np.sqrt, np.tanh, np.floor
+        self.minimum, self.maximum = np.minimum, np.maximum
+
+    def _lift(self, x: Any) -> Any:
+        return self.np.asarray(x, dtype=self.dtype)
+
+    def where(self, c: Any, a: Any, b: Any) -> Any:
+        return self.np.where(c, *self._lift_all(a, b))
+
+    def searchsorted(self, table: tuple, x: Any) -> Any:
+        t = self.np.asarray(table, dtype=self.dtype)
+        return self.np.searchsorted(t, x, side="right").astype(self.dtype)
+
+    def take(self, table: tuple, i: Any) -> Any:
+        return self.np.asarray(table, dtype=self.dtype)[self.np.asarray(i).astype(self.np.intp)]
+
+    def full_like(self, t: Any, v: Any) -> Any:
+        return self.np.full_like(t, v, dtype=self.dtype)
+
+    def apply(self, fn: Callable, x: Any) -> Any:
+        flat = [float(fn(float(v))) for v in x.ravel()]
+        return self.np.asarray(flat, dtype=self.dtype).reshape(x.shape)
+
+
+class JaxOps(_ArrayOps):
+    """jax.numpy; works on concrete arrays and on tracers (jit, vmap, grad)."""
+
+    name = "jax"
+
+    def __init__(self, dtype: Any, device: Any = None) -> None:
+        import jax.numpy as jnp
+
+        super().__init__(dtype, device)
+        self.jnp = jnp
+        self.sin, self.cos, self.exp, self.expm1, self.log = jnp.sin, jnp.cos, jnp.exp, jnp.expm1, jnp.log
+        self.sqrt, self.tanh, self.floor = jnp.sqrt, jnp.tanh, jnp.floor
+        self.minimum, self.maximum = jnp.minimum, jnp.maximum
+
+    def where(self, c: Any, a: Any, b: Any) -> Any:
+        return self.jnp.where(c, *self._lift_all(a, b))
+
+    def _lift(self, x: Any) -> Any:
+        return self.jnp.asarray(x, dtype=self.dtype)
+
+    def searchsorted(self, table: tuple, x: Any) -> Any:
+        t = self.jnp.asarray(table, dtype=self.dtype)
+        return self.jnp.searchsorted(t, x, side="right").astype(self.dtype)
+
+    def take(self, table: tuple, i: Any) -> Any:
+        return self.jnp.asarray(table, dtype=self.dtype)[i.astype("int32")]
+
+    def full_like(self, t: Any, v: Any) -> Any:
+        return self.jnp.full_like(t, v, dtype=self.dtype)
+
+
+class TorchOps(_ArrayOps):
+    """torch tensors, on their own device: no host synchronisation."""
+
+    name = "torch"
+
+    def __init__(self, dtype: Any, device: Any = None) -> None:
+        import torch
+
+        super().__init__(dtype, device)
+        self.torch = self.lib = torch
+
+    def _lift(self, x: Any) -> Any:
+        return self.torch.tensor(x, dtype=self.dtype, device=self.device)
+
+    sin, cos, exp, expm1 = _unary("sin"), _unary("cos"), _unary("exp"), _unary("expm1")
+    log, sqrt = _unary("log"), _unary("sqrt")
+    tanh, floor = _unary("tanh"), _unary("floor")
+
+    def where(self, c: Any, a: Any, b: Any) -> Any:
+        return self.torch.where(c, *self._lift_all(a, b))
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        return self.torch.minimum(*self._lift_all(a, b))
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return self.torch.maximum(*self._lift_all(a, b))
+
+    def searchsorted(self, table: tuple, x: Any) -> Any:
+        t = self.torch.tensor(table, dtype=self.dtype, device=self.device)
+        return self.torch.searchsorted(t, x.contiguous(), right=True).to(self.dtype)
+
+    def take(self, table: tuple, i: Any) -> Any:
+        return self.torch.tensor(table, dtype=self.dtype, device=self.device)[i.long()]
+
+    def full_like(self, t: Any, v: Any) -> Any:
+        return self.torch.full_like(t, v, dtype=self.dtype)
+
+
+class PaddleOps(_ArrayOps):
+    name = "paddle"
+
+    def __init__(self, dtype: Any, device: Any = None) -> None:
+        import paddle
+
+        super().__init__(dtype, device)
+        self.paddle = self.lib = paddle
+
+    def _lift(self, x: Any) -> Any:
+        return self.paddle.full([], x, dtype=self.dtype)
+
+    sin, cos, exp, expm1 = _unary("sin"), _unary("cos"), _unary("exp"), _unary("expm1")
+    log, sqrt = _unary("log"), _unary("sqrt")
+    tanh, floor = _unary("tanh"), _unary("floor")
+
+    def where(self, c: Any, a: Any, b: Any) -> Any:
+        a, b = self._lift_all(a, b)
+        return self.paddle.where(c, a, b)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        return self.paddle.minimum(*self._lift_all(a, b))
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return self.paddle.maximum(*self._lift_all(a, b))
+
+    def searchsorted(self, table: tuple, x: Any) -> Any:
+        t = self.paddle.to_tensor(list(table), dtype=self.dtype)
+        return self.paddle.searchsorted(t, x, right=True).astype(self.dtype)
+
+    def take(self, table: tuple, i: Any) -> Any:
+        t = self.paddle.to_tensor(list(table), dtype=self.dtype)
+        return self.paddle.take(t, i.astype("int64"))
+
+    def full_like(self, t: Any, v: Any) -> Any:
+        return self.paddle.full_like(t, v, dtype=self.dtype)
+
+
+# ----------------------------------------------------------------------------------------
+# Picking the namespace from the input's type, without importing anything new.
+
+_KIND_CACHE: dict[type, str | None] = {}
+
+
+def _kind_of(x: Any) -> str | None:
+    tp = type(x)
+    try:
+        return _KIND_CACHE[tp]
+    except KeyError:
+        pass
+    kind = None
+    np = sys.modules.get("numpy")
+    jax = sys.modules.get("jax")
+    torch = sys.modules.get("torch")
+    paddle = sys.modules.get("paddle")
+    if np is not None and isinstance(x, np.ndarray):
+        kind = "numpy"
+    elif jax is not None and isinstance(x, jax.Array):
+        kind = "jax"
+    elif torch is not None and isinstance(x, torch.Tensor):
+        kind = "torch"
+    elif paddle is not None and isinstance(x, paddle.Tensor):
+        kind = "paddle"
+    elif np is not None and isinstance(x, np.generic):
+        kind = "numpy"
+    # Tracer types are created per transformation; caching them is still bounded (a few types).
+    _KIND_CACHE[tp] = kind
+    return kind
+
+
+def namespace_for(x: Any) -> str | None:
+    """The name of the array library `x` belongs to ('numpy', 'jax', 'torch', 'paddle'), or None."""
+    return _kind_of(x)
+
+
+def _check_numpy_steps(np: Any, t: Any) -> None:
+    if t.size == 0:
+        return
+    bad = ~np.isfinite(t) | (t < 0)
+    if bad.any():
+        v = t[bad].flat[0]
+        raise ValueError(f"steps must be finite numbers >= 0, got {float(v)!r}")
+
+
+def prepare_steps(steps: Any, dtype: Any = None) -> tuple[Any, Any]:
+    """Turn `steps` into (namespace, float array of steps).
+
+    Numpy inputs (and lists, ranges) are eager, so bad steps raise. Framework arrays may be
+    traced (jax.jit) or live on a device (torch CUDA): there, steps are clamped to >= 0
+    instead, without looking at their values.
+    """
+    kind = _kind_of(steps)
+    if kind in (None, "numpy"):
+        import numpy as np
+
+        dt = np.dtype(dtype if dtype is not None else np.float64)
+        if dt.kind != "f":
+            raise TypeError(f"dtype must be a floating dtype, got dtype={dtype!r}")
+        if isinstance(steps, range):
+            if steps.start < 0 or (len(steps) and min(steps[0], steps[-1]) < 0):
+                raise ValueError(f"steps must be finite numbers >= 0, got {steps!r}")
+            t = np.arange(steps.start, steps.stop, steps.step, dtype=np.float64).astype(dt, copy=False)
+        else:
+            raw = np.asarray(steps)
+            if raw.dtype.kind not in "iuf":
+                raise TypeError(f"steps must be numbers, got an array of dtype {raw.dtype}")
+            t = raw.astype(dt)
+            _check_numpy_steps(np, raw if raw.dtype.kind == "f" else t)
+        return NumpyOps(dt), t
+    if kind == "jax":
+        import jax.numpy as jnp
+
+        dt = dtype if dtype is not None else (steps.dtype if jnp.issubdtype(steps.dtype, jnp.floating) else jnp.result_type(float))
+        t = jnp.maximum(jnp.asarray(steps).astype(dt), 0)
+        return JaxOps(dt), t
+    if kind == "torch":
+        import torch
+
+        dt = dtype if dtype is not None else (steps.dtype if steps.is_floating_point() else torch.get_default_dtype())
+        t = torch.clamp(steps.to(dt), min=0)
+        return TorchOps(dt, steps.device), t
+    if kind == "paddle":
+        import paddle
+
+        if dtype is not None:
+            dt = dtype
+        elif steps.dtype in (paddle.float16, paddle.bfloat16, paddle.float32, paddle.float64):
+            dt = steps.dtype
+        else:
+            dt = paddle.get_default_dtype()
+        t = paddle.clip(steps.astype(dt), min=0.0)
+        return PaddleOps(dt), t
+    raise TypeError(f"cannot evaluate steps of type {type(steps).__name__}")  # pragma: no cover

@@ -1,0 +1,185 @@
+"""Reduce on plateau: a pure state machine of the metric, and a schedule scaled by it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from . import _ops
+from ._base import Schedule, check_child
+from ._errors import ScheduleTypeError, check_choice, check_int, check_real
+
+__all__ = ["Plateau", "PlateauState", "PlateauSchedule"]
+
+
+class PlateauState(NamedTuple):
+    """Immutable state of a `Plateau` (a NamedTuple, so a jax pytree as it is).
+
+    best: the best metric so far (+inf / -inf before the first); num_bad: evaluations since
+    the last improvement; cooldown: evaluations of cooldown left; scale: the multiplier now.
+    """
+
+    best: Any
+    num_bad: Any
+    cooldown: Any
+    scale: Any
+
+
+def _namespace(x: Any) -> Any:
+    kind = _ops.namespace_for(x)
+    if kind is None:
+        return _ops.scalar
+    if kind == "jax":
+        return _ops.JaxOps(x.dtype)
+    if kind == "numpy":
+        return _ops.NumpyOps(x.dtype)
+    raise TypeError(f"Plateau.update takes Python numbers or jax arrays, got {type(x).__name__}; "
+                    "use float(metric)")
+
+
+@dataclass(frozen=True)
+class Plateau:
+    """torch's ReduceLROnPlateau as a pure state machine: ``init()``, ``update(state, metric)``, ``scale(state)``.
+
+    Each update compares the metric with the best so far: better means ``a < best * (1 - threshold)``
+    ("min", "rel"), ``a < best - threshold`` ("min", "abs"), ``a > best * (1 + threshold)`` or
+    ``a > best + threshold`` ("max"). On the ``patience + 1``-th evaluation in a row without
+    improvement, the scale becomes ``max(scale * factor, min_value)`` (applied only if it drops
+    by more than ``eps``), then ``cooldown`` evaluations pass with the bad count held at 0.
+    ``min_value`` and ``eps`` are in units of the scale (the multiplier of the schedule the
+    plateau scales; the torch catalog divides torch's absolute ``min_lr`` and ``eps`` by the lr).
+
+    ``rule="torch"`` compares (and updates best) during cooldown, as torch does;
+    ``rule="paddle"`` skips the comparison during cooldown, as paddle's ReduceOnPlateau does.
+    The update is written against the op set, so it runs inside ``jax.jit``.
+
+    >>> p = Plateau(factor=0.5, patience=1)
+    >>> st = p.init()
+    >>> for m in (1.0, 2.0, 2.0, 2.0, 2.0):
+    ...     st = p.update(st, m)
+    ...     print(p.scale(st))
+    1.0
+    1.0
+    0.5
+    0.5
+    0.25
+    """
+
+    mode: str = "min"
+    factor: float = 0.1
+    patience: int = 10
+    threshold: float = 1e-4
+    threshold_mode: str = "rel"
+    cooldown: int = 0
+    min_value: float = 0.0
+    eps: float = 1e-8
+    rule: str = "torch"
+
+    def __post_init__(self) -> None:
+        n, s = "Plateau", object.__setattr__
+        s(self, "mode", check_choice(n, "mode", self.mode, ("min", "max")))
+        s(self, "factor", check_real(n, "factor", self.factor, low=0.0, high=1.0, low_open=True, high_open=True))
+        s(self, "patience", check_int(n, "patience", self.patience, low=0, high=2**53))
+        s(self, "threshold", check_real(n, "threshold", self.threshold, low=0.0))
+        s(self, "threshold_mode", check_choice(n, "threshold_mode", self.threshold_mode, ("rel", "abs")))
+        s(self, "cooldown", check_int(n, "cooldown", self.cooldown, low=0, high=2**53))
+        s(self, "min_value", check_real(n, "min_value", self.min_value, low=0.0))
+        s(self, "eps", check_real(n, "eps", self.eps, low=0.0))
+        s(self, "rule", check_choice(n, "rule", self.rule, ("torch", "paddle")))
+
+    def init(self) -> PlateauState:
+        """The state before any metric: best = +inf ("min") or -inf ("max"), scale 1."""
+        return PlateauState(best=math.inf if self.mode == "min" else -math.inf, num_bad=0.0, cooldown=0.0, scale=1.0)
+
+    def scale(self, state: PlateauState) -> Any:
+        """The multiplier the state stands for."""
+        return state.scale
+
+    def _better(self, a: Any, best: Any) -> Any:
+        thr = self.threshold
+        if self.mode == "min":
+            return a < (best * (1.0 - thr) if self.threshold_mode == "rel" else best - thr)
+        return a > (best * (1.0 + thr) if self.threshold_mode == "rel" else best + thr)
+
+    def update(self, state: PlateauState, metric: Any) -> PlateauState:
+        """The state after one evaluation of the metric."""
+        if isinstance(metric, bool) or not (isinstance(metric, (int, float)) or _ops.namespace_for(metric)):
+            raise TypeError(f"metric must be a number or a jax array, got {metric!r}")
+        xp = _namespace(metric)
+        best, bad, cd, scale = state
+        better = self._better(metric, best)
+        in_cd = cd > 0
+        if self.rule == "paddle":  # during cooldown paddle only counts down, comparing nothing
+            best = xp.where(better & (cd <= 0), metric, best)
+            bad = xp.where(in_cd, bad, xp.where(better, 0.0, bad + 1.0))
+        else:
+            best = xp.where(better, metric, best)
+            bad = xp.where(in_cd, 0.0, xp.where(better, 0.0, bad + 1.0))
+        cd = xp.where(in_cd, cd - 1.0, cd)
+        reduce = bad > self.patience
+        new = xp.maximum(scale * self.factor, self.min_value)
+        scale = xp.where(reduce & (scale - new > self.eps), new, scale)
+        cd = xp.where(reduce, float(self.cooldown), cd)
+        bad = xp.where(reduce, 0.0, bad)
+        return PlateauState(best, bad, cd, scale)
+
+    def to_config(self) -> dict:
+        from ._config import to_config
+
+        return to_config(self)
+
+
+@dataclass(frozen=True)
+class PlateauSchedule:
+    """``schedule * plateau``: the schedule's value times the plateau's scale, ``s(t) * scale(state)``.
+
+    It depends on the metric history, so it is not a function of the step alone: evaluate it
+    with ``value(step, state)``; adapters keep the state and take the metric in ``step(metric)``.
+
+    >>> from lrcore import Constant
+    >>> ps = Constant(value=0.1) * Plateau(factor=0.5, patience=0)
+    >>> st = ps.update(ps.update(ps.init(), 1.0), 2.0)
+    >>> ps.value(10, st)
+    0.05
+    """
+
+    schedule: Schedule
+    plateau: Plateau
+
+    def __post_init__(self) -> None:
+        check_child("PlateauSchedule", "schedule", self.schedule)
+        if not isinstance(self.plateau, Plateau):
+            raise ScheduleTypeError("PlateauSchedule", "plateau", "a Plateau", self.plateau)
+
+    def init(self) -> PlateauState:
+        return self.plateau.init()
+
+    def update(self, state: PlateauState, metric: Any) -> PlateauState:
+        return self.plateau.update(state, metric)
+
+    def value(self, step: Any, state: PlateauState) -> Any:
+        """``schedule(step) * scale(state)``; `step` may be a number or any array."""
+        if isinstance(step, (int, float)):
+            return self.schedule(step) * state.scale
+        return self.schedule.evaluate(step) * state.scale
+
+    def __call__(self, step: Any) -> float:
+        raise TypeError("a schedule scaled by a Plateau depends on the metric history: use "
+                        ".value(step, state) with a state from .init() and .update(state, metric)")
+
+    @property
+    def duration(self) -> None:
+        return None
+
+    def to_config(self) -> dict:
+        from ._config import to_config
+
+        return to_config(self)
+
+    @property
+    def fingerprint(self) -> str:
+        from ._config import fingerprint
+
+        return fingerprint(self)
+

@@ -1,0 +1,686 @@
+"""The primitives: leaves of a schedule tree, each one formula written against the op set.
+
+Symbols in the formulas: t is the step (0 is the first optimizer update); every parameter is
+a keyword argument, validated at construction.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ._base import Schedule
+from ._errors import (
+    ScheduleError,
+    ScheduleTypeError,
+    check_bool,
+    check_choice,
+    check_int,
+    check_real,
+)
+from ._math import DECAY_SHAPES, decay_fraction, floor_div, progress, ramp, ramp_fraction, remaining
+
+__all__ = [
+    "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
+    "Interpolate", "InverseSqrt", "InverseTime", "Noam", "Tanh", "Cyclic", "OneCycle", "WSD",
+    "Function",
+]
+
+MAX_STEPS = 2**53
+
+
+def _set(obj: Any, name: str, value: Any) -> None:
+    object.__setattr__(obj, name, value)
+
+
+def _steps(node: str, field: str, x: Any, low: int = 1) -> int:
+    return check_int(node, field, x, low=low, high=MAX_STEPS)
+
+
+def _real_tuple(node: str, field: str, xs: Any, *, integer: bool = False, low: float | None = None,
+                increasing: bool = False, nonempty: bool = True) -> tuple:
+    kind = "ints" if integer else "numbers"
+    what = f"a non-empty list of {kind}" if nonempty else f"a list of {kind}"
+    if isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
+        raise ScheduleTypeError(node, field, what, xs)
+    xs = tuple(xs)
+    if nonempty and not xs:
+        raise ScheduleError(node, field, what, list(xs))
+    out = []
+    for i, x in enumerate(xs):
+        f = f"{field}[{i}]"
+        out.append(_steps(node, f, x, low=int(low or 0)) if integer else check_real(node, f, x, low=low))
+    if increasing and any(b <= a for a, b in zip(out, out[1:])):
+        raise ScheduleError(node, field, "strictly increasing", list(xs))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Constant(Schedule):
+    """The same value at every step: ``value``.
+
+    >>> Constant(value=0.1)(123)
+    0.1
+    """
+
+    value: float
+
+    def __post_init__(self) -> None:
+        _set(self, "value", check_real("Constant", "value", self.value))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        return self.value
+
+    @property
+    def duration(self) -> int:
+        return 0
+
+
+def _polynomial(step: Any, start: float, end: float, steps: int, power: float, xp: Any) -> Any:
+    # (start - end) * (1 - min(t, steps) / steps) ** power + end: exactly `end` from t = steps on.
+    r = remaining(step, 0.0, steps, xp)
+    return (start - end) * (r if power == 1.0 else r**power) + end
+
+
+@dataclass(frozen=True)
+class Linear(Schedule):
+    """A straight line from ``start_value`` to ``end_value`` over ``steps`` steps, then ``end_value``.
+
+    ``value(t) = (start - end) * (1 - min(t, steps) / steps) + end`` (optax's linear_schedule).
+
+    >>> s = Linear(start_value=0.0, end_value=1.0, steps=4)
+    >>> [f"{s(t):.2f}" for t in (0, 1, 4, 9)]
+    ['0.00', '0.25', '1.00', '1.00']
+    """
+
+    start_value: float
+    end_value: float
+    steps: int
+
+    def __post_init__(self) -> None:
+        _set(self, "start_value", check_real("Linear", "start_value", self.start_value))
+        _set(self, "end_value", check_real("Linear", "end_value", self.end_value))
+        _set(self, "steps", _steps("Linear", "steps", self.steps))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        return _polynomial(step, self.start_value, self.end_value, self.steps, 1.0, xp)
+
+    @property
+    def duration(self) -> int:
+        return self.steps
+
+
+@dataclass(frozen=True)
+class Polynomial(Schedule):
+    """Polynomial decay: ``(start - end) * (1 - min(t, steps) / steps) ** power + end``.
+
+    >>> s = Polynomial(start_value=1.0, end_value=0.0, steps=4, power=2.0)
+    >>> [f"{s(t):.4f}" for t in (0, 1, 2, 4, 5)]
+    ['1.0000', '0.5625', '0.2500', '0.0000', '0.0000']
+    """
+
+    start_value: float
+    end_value: float
+    steps: int
+    power: float = 1.0
+
+    def __post_init__(self) -> None:
+        _set(self, "start_value", check_real("Polynomial", "start_value", self.start_value))
+        _set(self, "end_value", check_real("Polynomial", "end_value", self.end_value))
+        _set(self, "steps", _steps("Polynomial", "steps", self.steps))
+        _set(self, "power", check_real("Polynomial", "power", self.power, low=0.0, low_open=True))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        return _polynomial(step, self.start_value, self.end_value, self.steps, self.power, xp)
+
+    @property
+    def duration(self) -> int:
+        return self.steps
+
+
+@dataclass(frozen=True)
+class Cosine(Schedule):
+    """Cosine decay from ``start_value`` to ``end_value`` over ``steps`` steps, then ``end_value``.
+
+    ``value(t) = end + (start - end) * ((1 + cos(pi * min(t, steps) / steps)) / 2) ** power``
+
+    The factor is computed as ``sin(pi r / 2)**2`` with ``r = (steps - min(t, steps)) / steps``:
+    the same number, without the cancellation of ``1 + cos`` near the end, so every array
+    library agrees to a few ulp right down to ``end_value`` (the peers' ``1 + cos`` form can be
+    off by 1e-11 relative in the last steps).
+
+    >>> s = Cosine(start_value=1.0, steps=10, end_value=0.1)
+    >>> [f"{s(t):.4f}" for t in (0, 5, 10, 20)]
+    ['1.0000', '0.5500', '0.1000', '0.1000']
+    """
+
+    start_value: float
+    steps: int
+    end_value: float = 0.0
+    power: float = 1.0
+
+    def __post_init__(self) -> None:
+        _set(self, "start_value", check_real("Cosine", "start_value", self.start_value))
+        _set(self, "steps", _steps("Cosine", "steps", self.steps))
+        _set(self, "end_value", check_real("Cosine", "end_value", self.end_value))
+        _set(self, "power", check_real("Cosine", "power", self.power, low=0.0, low_open=True))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        w = decay_fraction(remaining(step, 0.0, self.steps, xp), "cosine", xp)
+        return self.end_value + (self.start_value - self.end_value) * (w if self.power == 1.0 else w**self.power)
+
+    @property
+    def duration(self) -> int:
+        return self.steps
+
+
+@dataclass(frozen=True)
+class Exponential(Schedule):
+    """Exponential decay: ``start * factor ** (t / every)``; the exponent is floored if ``staircase``.
+
+    ``factor`` is in (0, 1]: a growing exponential has no finite value at every step (bound
+    one with `Clamp` of a decay instead, or use `Piecewise`).
+
+    >>> s = Exponential(start_value=1.0, factor=0.5, every=2, staircase=True)
+    >>> [s(t) for t in range(5)]
+    [1.0, 1.0, 0.5, 0.5, 0.25]
+    """
+
+    start_value: float
+    factor: float
+    every: float = 1
+    staircase: bool = False
+
+    def __post_init__(self) -> None:
+        _set(self, "start_value", check_real("Exponential", "start_value", self.start_value))
+        _set(self, "factor", check_real("Exponential", "factor", self.factor, low=0.0, high=1.0, low_open=True))
+        every = self.every if isinstance(self.every, int) and not isinstance(self.every, bool) else check_real(
+            "Exponential", "every", self.every, low=0.0, low_open=True)
+        if isinstance(every, int):
+            every = _steps("Exponential", "every", every)
+        _set(self, "every", every)
+        _set(self, "staircase", check_bool("Exponential", "staircase", self.staircase))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        e = floor_div(step, self.every, xp) if self.staircase else step / self.every
+        return self.start_value * self.factor**e
+
+    @property
+    def duration(self) -> int | None:
+        return 0 if self.factor == 1.0 else None
+
+
+@dataclass(frozen=True)
+class MultiStep(Schedule):
+    """``start * factor ** (number of milestones <= t)``: the new value applies at t == milestone.
+
+    >>> s = MultiStep(start_value=1.0, milestones=[2, 4], factor=0.1)
+    >>> [f"{s(t):.2f}" for t in range(6)]
+    ['1.00', '1.00', '0.10', '0.10', '0.01', '0.01']
+    """
+
+    start_value: float
+    milestones: tuple
+    factor: float
+
+    def __post_init__(self) -> None:
+        _set(self, "start_value", check_real("MultiStep", "start_value", self.start_value))
+        _set(self, "milestones", _real_tuple("MultiStep", "milestones", self.milestones, integer=True, increasing=True))
+        _set(self, "factor", check_real("MultiStep", "factor", self.factor, low=0.0, low_open=True))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        return self.start_value * self.factor ** xp.searchsorted(self.milestones, step)
+
+    @property
+    def duration(self) -> int:
+        return self.milestones[-1]
+
+    def _pieces(self, until: int) -> list:
+        edges = (0, *self.milestones)
+        out = []
+        for i, a in enumerate(edges):
+            v = self(a)
+            out.append((a, edges[i + 1] if i + 1 < len(edges) else None, "constant", lambda t, v=v: v))
+        return out
+
+
+@dataclass(frozen=True)
+class Piecewise(Schedule):
+    """``values[i]`` on ``[boundaries[i-1], boundaries[i])``: the new value applies at t == boundary.
+
+    >>> s = Piecewise(values=[1.0, 0.5, 0.1], boundaries=[2, 4])
+    >>> [s(t) for t in range(6)]
+    [1.0, 1.0, 0.5, 0.5, 0.1, 0.1]
+    """
+
+    values: tuple
+    boundaries: tuple
+
+    def __post_init__(self) -> None:
+        _set(self, "boundaries", _real_tuple("Piecewise", "boundaries", self.boundaries, integer=True, low=1, increasing=True))
+        values = _real_tuple("Piecewise", "values", self.values)
+        if len(values) != len(self.boundaries) + 1:
+            raise ScheduleError("Piecewise", "values", f"a list of len(boundaries) + 1 = {len(self.boundaries) + 1} numbers", list(values))
+        _set(self, "values", values)
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        return xp.take(self.values, xp.searchsorted(self.boundaries, step))
+
+    @property
+    def duration(self) -> int:
+        return self.boundaries[-1]
+
+    def _pieces(self, until: int) -> list:
+        edges = (0, *self.boundaries)
+        return [(a, edges[i + 1] if i + 1 < len(edges) else None, "constant", lambda t, v=v: v)
+                for i, (a, v) in enumerate(zip(edges, self.values))]
+
+
+@dataclass(frozen=True)
+class Interpolate(Schedule):
+    """Through the knots ``(boundaries[i], values[i])``, ``shape`` "linear" or "cosine"; ends held.
+
+    Between knots i and i+1, with ``p = (t - b[i]) / (b[i+1] - b[i])``:
+    linear ``v[i] + (v[i+1] - v[i]) * p``; cosine ``v[i] + (v[i+1] - v[i]) * (1 - cos(pi p)) / 2``.
+
+    >>> s = Interpolate(boundaries=[0, 4, 8], values=[1.0, 0.5, 0.1])
+    >>> [f"{s(t):.4f}" for t in (0, 2, 4, 6, 8, 10)]
+    ['1.0000', '0.7500', '0.5000', '0.3000', '0.1000', '0.1000']
+    """
+
+    boundaries: tuple
+    values: tuple
+    shape: str = "linear"
+
+    def __post_init__(self) -> None:
+        b = _real_tuple("Interpolate", "boundaries", self.boundaries, integer=True, increasing=True)
+        if len(b) < 2:
+            raise ScheduleError("Interpolate", "boundaries", "a list of at least 2 ints", list(b))
+        v = _real_tuple("Interpolate", "values", self.values)
+        if len(v) != len(b):
+            raise ScheduleError("Interpolate", "values", f"a list of len(boundaries) = {len(b)} numbers", list(v))
+        _set(self, "boundaries", b)
+        _set(self, "values", v)
+        _set(self, "shape", check_choice("Interpolate", "shape", self.shape, ("linear", "cosine")))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        b, v, n = self.boundaries, self.values, len(self.boundaries)
+        j = xp.minimum(xp.maximum(xp.searchsorted(b, step), 1.0), n - 1.0)  # right knot
+        x0, x1 = xp.take(b, j - 1.0), xp.take(b, j)
+        y0, y1 = xp.take(v, j - 1.0), xp.take(v, j)
+        p = progress(step, x0, x1 - x0, xp)
+        inner = y0 + (y1 - y0) * ramp_fraction(p, self.shape, xp)
+        return xp.where(step >= b[-1], v[-1], inner)
+
+    @property
+    def duration(self) -> int:
+        return self.boundaries[-1]
+
+    def _pieces(self, until: int) -> list:
+        b = self.boundaries
+        f = self._piece_fn()
+        out = [] if b[0] == 0 else [(0, b[0], "constant", f)]
+        out += [(b[i], b[i + 1], self.shape, f) for i in range(len(b) - 1)]
+        return out + [(b[-1], None, "constant", f)]
+
+
+@dataclass(frozen=True)
+class InverseSqrt(Schedule):
+    """Inverse square-root decay: ``start / sqrt((t + timescale) / timescale)`` (HF, T5).
+
+    T5's ``1/sqrt(max(t, W))`` is ``Sequential([Constant(W**-0.5), InverseSqrt(W**-0.5, W)], [W])``.
+
+    >>> s = InverseSqrt(start_value=1.0, timescale_steps=4)
+    >>> [f"{s(t):.4f}" for t in (0, 4, 12)]
+    ['1.0000', '0.7071', '0.5000']
+    """
+
+    start_value: float
+    timescale_steps: float
+
+    def __post_init__(self) -> None:
+        _set(self, "start_value", check_real("InverseSqrt", "start_value", self.start_value))
+        _set(self, "timescale_steps", check_real("InverseSqrt", "timescale_steps", self.timescale_steps, low=0.0, low_open=True))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        return self.start_value / xp.sqrt((step + self.timescale_steps) / self.timescale_steps)
+
+    @property
+    def duration(self) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class InverseTime(Schedule):
+    """Inverse time decay: ``start / (1 + rate * t / every)``, exponent floored if ``staircase`` (keras, paddle).
+
+    >>> s = InverseTime(start_value=1.0, rate=1.0)
+    >>> [f"{s(t):.4f}" for t in (0, 1, 3)]
+    ['1.0000', '0.5000', '0.2500']
+    """
+
+    start_value: float
+    rate: float
+    every: float = 1
+    staircase: bool = False
+
+    def __post_init__(self) -> None:
+        _set(self, "start_value", check_real("InverseTime", "start_value", self.start_value))
+        _set(self, "rate", check_real("InverseTime", "rate", self.rate, low=0.0))
+        every = self.every if isinstance(self.every, int) and not isinstance(self.every, bool) else check_real(
+            "InverseTime", "every", self.every, low=0.0, low_open=True)
+        if isinstance(every, int):
+            every = _steps("InverseTime", "every", every)
+        _set(self, "every", every)
+        _set(self, "staircase", check_bool("InverseTime", "staircase", self.staircase))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        e = floor_div(step, self.every, xp) if self.staircase else step / self.every
+        return self.start_value / (1.0 + self.rate * e)
+
+    @property
+    def duration(self) -> int | None:
+        return 0 if self.rate == 0.0 else None
+
+
+@dataclass(frozen=True)
+class Noam(Schedule):
+    """The Transformer's schedule (paddle NoamDecay): ``scale * d_model**-0.5 * min(max(t, 1)**-0.5, t * warmup**-1.5)``.
+
+    The value at t = 0 is 0, as in paddle.
+
+    >>> s = Noam(d_model=1, warmup_steps=2)
+    >>> [f"{s(t):.4f}" for t in range(5)]
+    ['0.0000', '0.3536', '0.7071', '0.5774', '0.5000']
+    """
+
+    d_model: float
+    warmup_steps: int
+    scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        _set(self, "d_model", check_real("Noam", "d_model", self.d_model, low=0.0, low_open=True))
+        _set(self, "warmup_steps", _steps("Noam", "warmup_steps", self.warmup_steps))
+        _set(self, "scale", check_real("Noam", "scale", self.scale))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        ramp = step * float(self.warmup_steps) ** -1.5
+        decay = xp.maximum(step, 1.0) ** -0.5
+        return self.scale * self.d_model**-0.5 * xp.minimum(decay, ramp)
+
+    @property
+    def duration(self) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class Tanh(Schedule):
+    """timm's tanh decay over ``steps`` steps, then holding its value at ``steps``.
+
+    ``p = min(t, steps) / steps``;
+    ``value = end + (start - end) / 2 * (1 - tanh(lower * (1 - p) + upper * p))``.
+    Note ``value(0)`` is ``0.999999...·start``, not start (as in timm).
+
+    >>> s = Tanh(start_value=1.0, steps=10)
+    >>> [f"{s(t):.4f}" for t in (0, 5, 10)]
+    ['1.0000', '0.9820', '0.0025']
+    """
+
+    start_value: float
+    steps: int
+    end_value: float = 0.0
+    lower: float = -7.0
+    upper: float = 3.0
+
+    def __post_init__(self) -> None:
+        _set(self, "start_value", check_real("Tanh", "start_value", self.start_value))
+        _set(self, "steps", _steps("Tanh", "steps", self.steps))
+        _set(self, "end_value", check_real("Tanh", "end_value", self.end_value))
+        _set(self, "lower", check_real("Tanh", "lower", self.lower))
+        _set(self, "upper", check_real("Tanh", "upper", self.upper, low=self.lower, low_open=True))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        p = xp.minimum(step, self.steps) / self.steps
+        th = xp.tanh(self.lower * (1.0 - p) + self.upper * p)
+        return self.end_value + 0.5 * (self.start_value - self.end_value) * (1.0 - th)
+
+    @property
+    def duration(self) -> int:
+        return self.steps
+
+
+@dataclass(frozen=True)
+class Cyclic(Schedule):
+    """torch/paddle CyclicLR: a triangle between ``low_value`` and ``high_value``.
+
+    With ``S = up + down``, cycle ``k = floor(t / S)`` (exact up to 2**53) and ``u = t - k S``:
+    ``f = u / up`` if ``u <= up`` else ``(S - u) / down``; ``value = low + (high - low) * f * scale``,
+    scale = 1 ("triangular"), ``0.5**k`` ("triangular2"), ``gamma**t`` ("exp_range").
+
+    >>> s = Cyclic(low_value=0.1, high_value=1.0, up_steps=4, down_steps=2)
+    >>> [f"{s(t):.3f}" for t in range(7)]
+    ['0.100', '0.325', '0.550', '0.775', '1.000', '0.550', '0.100']
+    """
+
+    low_value: float
+    high_value: float
+    up_steps: int
+    down_steps: int | None = None
+    mode: str = "triangular"
+    gamma: float = 1.0
+
+    def __post_init__(self) -> None:
+        _set(self, "low_value", check_real("Cyclic", "low_value", self.low_value))
+        _set(self, "high_value", check_real("Cyclic", "high_value", self.high_value))
+        _set(self, "up_steps", _steps("Cyclic", "up_steps", self.up_steps))
+        if self.down_steps is not None:
+            _set(self, "down_steps", _steps("Cyclic", "down_steps", self.down_steps))
+        _set(self, "mode", check_choice("Cyclic", "mode", self.mode, ("triangular", "triangular2", "exp_range")))
+        _set(self, "gamma", check_real("Cyclic", "gamma", self.gamma, low=0.0, high=1.0, low_open=True))
+
+    @property
+    def _down(self) -> int:
+        return self.up_steps if self.down_steps is None else self.down_steps
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        up, down = self.up_steps, self._down
+        period = up + down
+        k = floor_div(step, period, xp)
+        u = step - k * period
+        f = xp.where(u <= up, u / up, (period - u) / down)
+        amp = (self.high_value - self.low_value) * f
+        if self.mode == "triangular2":
+            amp = amp * 0.5**k
+        elif self.mode == "exp_range":
+            amp = amp * self.gamma**step
+        return self.low_value + amp
+
+    @property
+    def duration(self) -> None:
+        return None
+
+    def _period_hint(self) -> int:
+        return self.up_steps + self._down
+
+    def _pieces(self, until: int) -> list:
+        period, up, f = self._period_hint(), self.up_steps, self._piece_fn()
+        out, start = [], 0
+        while start < until:
+            out += [(start, start + up, "cyclic up", f), (start + up, start + period, "cyclic down", f)]
+            start += period
+        return out
+
+
+def _anneal(start: float, end: float, t: Any, t0: float, t1: float, kind: str, xp: Any) -> Any:
+    # torch OneCycleLR's two strategies, from `start` at step t0 to `end` at step t1.
+    if kind == "cos":
+        return end + (start - end) * decay_fraction(remaining(t, t0, t1 - t0, xp), "cosine", xp)
+    return (end - start) * progress(t, t0, t1 - t0, xp) + start
+
+
+@dataclass(frozen=True)
+class OneCycle(Schedule):
+    """torch OneCycleLR: up from ``peak/div_factor`` to ``peak``, then down to ``peak/div_factor/final_div_factor``.
+
+    Phase ends are the floats ``pct_start*N - 1`` and ``N - 1`` (three phases:
+    ``pct_start*N - 1``, ``2*pct_start*N - 2``, ``N - 1``, going back to the initial value in
+    between), with ``N = total_steps``; a step belongs to the first phase whose end it does not
+    exceed. Inside a phase, ``p = (t - start) / (end - start)`` and the value anneals by cosine
+    or linearly. From ``N - 1`` on the final value holds (torch extrapolates at t = N and
+    raises after; ``lrcore.catalog.torch`` keeps that).
+
+    >>> s = OneCycle(peak_value=1.0, total_steps=10)
+    >>> [f"{s(t):.6f}" for t in (0, 1, 2, 9)]
+    ['0.040000', '0.520000', '1.000000', '0.000004']
+    """
+
+    peak_value: float
+    total_steps: int
+    pct_start: float = 0.3
+    div_factor: float = 25.0
+    final_div_factor: float = 1e4
+    anneal: str = "cos"
+    three_phase: bool = False
+
+    def __post_init__(self) -> None:
+        n = "OneCycle"
+        _set(self, "peak_value", check_real(n, "peak_value", self.peak_value))
+        _set(self, "total_steps", _steps(n, "total_steps", self.total_steps, low=2))
+        _set(self, "pct_start", check_real(n, "pct_start", self.pct_start, low=0.0, high=1.0, low_open=True, high_open=True))
+        _set(self, "div_factor", check_real(n, "div_factor", self.div_factor, low=0.0, low_open=True))
+        _set(self, "final_div_factor", check_real(n, "final_div_factor", self.final_div_factor, low=0.0, low_open=True))
+        _set(self, "anneal", check_choice(n, "anneal", self.anneal, ("cos", "linear")))
+        _set(self, "three_phase", check_bool(n, "three_phase", self.three_phase))
+        ends = self._ends()
+        if not all(b > a for a, b in zip((0.0, *ends), ends)):
+            lim = "(N + 1) / (2 N)" if self.three_phase else "1"
+            raise ScheduleError(n, "pct_start", f"such that every phase is longer than 0 steps "
+                                f"(1 < pct_start * total_steps, pct_start < {lim})", self.pct_start)
+
+    def _ends(self) -> tuple:
+        n, pct = float(self.total_steps), self.pct_start
+        if self.three_phase:
+            return (pct * n - 1.0, 2.0 * pct * n - 2.0, n - 1.0)
+        return (pct * n - 1.0, n - 1.0)
+
+    def _values(self) -> tuple:
+        init = self.peak_value / self.div_factor
+        low = init / self.final_div_factor
+        return (init, self.peak_value, init, low) if self.three_phase else (init, self.peak_value, low)
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        ends, vals = self._ends(), self._values()
+        t = xp.minimum(step, ends[-1])
+        out = None
+        starts = (0.0, *ends[:-1])
+        for i in reversed(range(len(ends))):
+            v = _anneal(vals[i], vals[i + 1], t, starts[i], ends[i], self.anneal, xp)
+            out = v if out is None else xp.where(t <= ends[i], v, out)
+        return out
+
+    @property
+    def duration(self) -> int:
+        return self.total_steps - 1
+
+    def _pieces(self, until: int) -> list:
+        f = self._piece_fn()
+        edges = [0] + [math.floor(e) + 1 for e in self._ends()[:-1]] + [self.total_steps - 1]
+        names = ("warmup", "anneal", "annihilate") if self.three_phase else ("warmup", "anneal")
+        out = [(edges[i], edges[i + 1], f"onecycle {names[i]}", f) for i in range(len(names))]
+        return out + [(self.total_steps - 1, None, "constant", f)]
+
+
+@dataclass(frozen=True)
+class WSD(Schedule):
+    """Warmup-stable-decay: a linear warmup, a plateau at ``peak_value``, a decay to ``end_value``.
+
+    ``t < W``: ``start + (peak - start) * t / W``; ``W <= t <= W + S``: peak; then with
+    ``p = min((t - W - S) / D, 1)``: ``end + (peak - end) * d(p)``, where d is Megatron's
+    decay shape: "linear" ``1 - p``, "cosine" ``(1 + cos(pi p)) / 2``, "exponential"
+    ``2 * 0.5**p - 1``, "1-sqrt" ``1 - sqrt(p)``.
+
+    >>> s = WSD(peak_value=1.0, warmup_steps=2, stable_steps=2, decay_steps=4, end_value=0.1)
+    >>> [f"{s(t):.3f}" for t in range(10)]
+    ['0.000', '0.500', '1.000', '1.000', '1.000', '0.775', '0.550', '0.325', '0.100', '0.100']
+    """
+
+    peak_value: float
+    warmup_steps: int
+    stable_steps: int
+    decay_steps: int
+    start_value: float = 0.0
+    end_value: float = 0.0
+    decay_shape: str = "linear"
+
+    def __post_init__(self) -> None:
+        n = "WSD"
+        _set(self, "peak_value", check_real(n, "peak_value", self.peak_value))
+        _set(self, "warmup_steps", _steps(n, "warmup_steps", self.warmup_steps, low=0))
+        _set(self, "stable_steps", _steps(n, "stable_steps", self.stable_steps, low=0))
+        _set(self, "decay_steps", _steps(n, "decay_steps", self.decay_steps))
+        _set(self, "start_value", check_real(n, "start_value", self.start_value))
+        _set(self, "end_value", check_real(n, "end_value", self.end_value))
+        _set(self, "decay_shape", check_choice(n, "decay_shape", self.decay_shape, DECAY_SHAPES))
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        w, hold = self.warmup_steps, self.warmup_steps + self.stable_steps
+        r = remaining(step, float(hold), self.decay_steps, xp)
+        out = self.end_value + (self.peak_value - self.end_value) * decay_fraction(r, self.decay_shape, xp)
+        out = xp.where(step <= hold, self.peak_value, out)
+        if w:
+            out = xp.where(step < w, ramp(step, self.start_value, self.peak_value, w, "linear", xp), out)
+        return out
+
+    @property
+    def duration(self) -> int:
+        return self.warmup_steps + self.stable_steps + self.decay_steps
+
+    def _pieces(self, until: int) -> list:
+        f = self._piece_fn()
+        w, s = self.warmup_steps, self.warmup_steps + self.stable_steps
+        out = [(0, w, "warmup linear", f)] if w else []
+        out += [(w, s, "stable", f)] if s > w else []
+        return out + [(s, self.duration, f"decay {self.decay_shape}", f), (self.duration, None, "constant", f)]
+
+
+def _accepts_xp(fn: Callable) -> bool:
+    try:
+        return "xp" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class Function(Schedule):
+    """A user function of the step, ``fn(step)`` or, to run on every array library, ``fn(step, xp)``.
+
+    A function without an ``xp`` parameter runs on Python numbers and numpy arrays only
+    (element by element); one with it gets the op namespace (``xp.cos``, ``xp.where``, ...)
+    and runs everywhere, jax.jit included. It is stored in a config as an import reference
+    ``"module:qualname"`` and loaded back only with ``allow_functions=True``. Its duration is
+    unknown (None).
+
+    >>> Function(fn=abs)(3)
+    3.0
+    """
+
+    fn: Callable
+
+    def __post_init__(self) -> None:
+        if not callable(self.fn):
+            raise ScheduleTypeError("Function", "fn", "a callable", self.fn)
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        if self._c_xp:
+            return self.fn(step, xp=xp)
+        return xp.apply(self.fn, step)
+
+    @property
+    def _c_xp(self) -> bool:
+        return self._cached("_c_accepts_xp", lambda: _accepts_xp(self.fn))
+
+    @property
+    def duration(self) -> None:
+        return None
