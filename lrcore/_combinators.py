@@ -213,12 +213,14 @@ class Restart(Schedule):
         high = None if self.limit is not None else 1.0
         _set(self, "decay", check_real(n, "decay", self.decay, low=0.0, high=high, low_open=True))
         _set(self, "decay_mode", check_choice(n, "decay_mode", self.decay_mode, ("all", "above_end", "peak")))
-        if self.period_mult != 1.0:
-            m, p = self.period_mult, self.period_steps
-            needed = math.log1p(MAX_STEPS * (m - 1.0) / p) / math.log(m)
-            if self.limit is None and needed > _MAX_CYCLES:
-                raise ScheduleError(n, "period_mult", f"1.0 or far enough from 1 that cycles up to step "
-                                    f"2**53 number at most {_MAX_CYCLES} (or give `limit`)", m)
+        m, p = self.period_mult, self.period_steps
+        # How many whole cycles end by step 2**53: the table of cycle starts stops there.
+        fit = MAX_STEPS // p if m == 1.0 else math.log1p(MAX_STEPS * (m - 1.0) / p) / math.log(m)
+        if self.limit is not None and self.limit > fit:
+            raise ScheduleError(n, "limit", "small enough that the last cycle ends before step 2**53", self.limit)
+        if m != 1.0 and min(fit, self.limit or math.inf) > _MAX_CYCLES:
+            raise ScheduleError(n, "period_mult", f"1.0 or far enough from 1 that at most {_MAX_CYCLES} "
+                                "cycles start before step 2**53 (or before `limit`)", m)
 
     @property
     def _table(self) -> tuple[tuple, tuple]:

@@ -68,7 +68,12 @@ def _encode(x: Any, strict: bool) -> Any:
 
 
 def to_config(node: Any) -> dict:
-    """Plain JSON data (dicts, lists, numbers, strings, None) describing `node` completely."""
+    """Plain JSON data (dicts, lists, numbers, strings, None) describing `node` completely.
+
+    >>> import lrcore
+    >>> lrcore.to_config(lrcore.Warmup(lrcore.Constant(value=0.1), warmup_steps=10))
+    {'type': 'Warmup', 'schedule': {'type': 'Constant', 'value': 0.1}, 'warmup_steps': 10, 'start_value': 0.0, 'shape': 'linear', 'prefix': True}
+    """
     return _encode(node, strict=True)
 
 
@@ -76,6 +81,13 @@ def fingerprint(node: Any) -> str:
     """A stable 16-hex-digit hash of the canonical config (sorted keys, no whitespace).
 
     Functions that cannot be stored by reference enter by their qualified name.
+
+    >>> import lrcore
+    >>> a = lrcore.Cosine(start_value=1.0, steps=100)
+    >>> a.fingerprint == lrcore.Cosine(start_value=1, steps=100).fingerprint
+    True
+    >>> a.fingerprint == lrcore.Cosine(start_value=1.0, steps=101).fingerprint
+    False
     """
     text = json.dumps(_encode(node, strict=False), sort_keys=True, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -158,7 +170,15 @@ def from_config(data: Any, *, allow_functions: bool = False) -> Any:
 
 
 def dumps(node: Any, *, indent: int | None = None) -> str:
-    """JSON text with a versioned envelope: ``{"lrcore": 1, "schedule": {...}}``."""
+    """JSON text with a versioned envelope: ``{"lrcore": 1, "schedule": {...}}``.
+
+    >>> import lrcore
+    >>> text = lrcore.dumps(lrcore.Constant(value=0.5))
+    >>> text
+    '{"lrcore": 1, "schedule": {"type": "Constant", "value": 0.5}}'
+    >>> lrcore.loads(text)
+    Constant(value=0.5)
+    """
     return json.dumps({"lrcore": FORMAT_VERSION, "schedule": to_config(node)}, indent=indent,
                       sort_keys=True, allow_nan=False)
 

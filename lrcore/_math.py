@@ -24,7 +24,11 @@ _LN2 = math.log(2.0)
 
 def _split(step: Any, start: float, length: float, xp: Any) -> tuple[Any, Any]:
     # m = clamp(t, start, start + length) - start, and whether it lies in the first half.
-    m = xp.minimum(xp.maximum(step, start), start + length) - start
+    # Steps reaching a formula are >= 0 (checked or clamped on entry), so start 0 needs no max.
+    if start == 0.0:
+        m = xp.minimum(step, length)
+    else:
+        m = xp.minimum(xp.maximum(step, start), start + length) - start
     return m, m + m <= length
 
 
