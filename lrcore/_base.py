@@ -79,8 +79,10 @@ class Schedule:
         """Number of steps over which the value changes (it is constant from then on), or None."""
         raise NotImplementedError
 
-    def _pieces(self, until: int) -> list:
-        """Pieces covering [0, until) at least; default: one formula, then a hold."""
+    def _pieces(self, lo: int, hi: int) -> list:
+        """Sorted, contiguous pieces covering at least steps [lo, hi) (periodic nodes start near lo).
+
+        Default: one formula, then a hold."""
         d = self.duration
         kind = type(self).__name__.lower()
         if d is None:
@@ -177,17 +179,15 @@ class Schedule:
         if until is None:
             d = self.duration
             until = (d + 1) if d is not None else self._default_horizon()
-        pieces = [p for p in self._pieces(until) if p[1] is None or p[1] > p[0]]
+        pieces = [p for p in self._pieces(0, until) if p[1] is None or p[1] > p[0]]
         pieces = [p for p in pieces if p[0] < until] or pieces[:1]
-        out = Phases()
-        for i, (a, b, kind, fn) in enumerate(pieces):
-            sv = self(a)
-            ev = None if b is None else float(fn(float(b)))
-            jump = None
-            if b is not None and i + 1 < len(pieces):
-                jump = self(b) - ev
-            out.append(Phase(a, b, kind, sv, ev, jump))
-        return out
+        return Phases(self._phase(p, i + 1 < len(pieces)) for i, p in enumerate(pieces))
+
+    def _phase(self, piece: tuple, has_next: bool) -> Phase:
+        a, b, kind, fn = piece
+        ev = None if b is None else float(fn(float(b)))
+        jump = self(b) - ev if (b is not None and has_next) else None
+        return Phase(a, b, kind, self(a), ev, jump)
 
     def _default_horizon(self) -> int:
         return 3 * max(1, self._period_hint())
@@ -204,9 +204,11 @@ class Schedule:
         ('warmup linear', 'cosine', 'constant')
         """
         t = check_step(step)
-        for p in self.describe(until=int(t) + 1):
-            if p.start <= t and (p.end is None or t < p.end):
-                return p
+        lo = int(t)
+        pieces = [p for p in self._pieces(lo, lo + 1) if p[1] is None or p[1] > p[0]]
+        for i, p in enumerate(pieces):
+            if p[0] <= t and (p[1] is None or t < p[1]):
+                return self._phase(p, p[1] is not None)
         raise AssertionError("pieces must cover every step")  # pragma: no cover
 
     # -- configuration

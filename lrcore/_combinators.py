@@ -92,14 +92,17 @@ class Sequential(Schedule):
         bounds = self._bounds
         return None if last is None else (bounds[-1] if bounds else 0) + last
 
-    def _pieces(self, until: int) -> list:
+    def _pieces(self, lo: int, hi: int) -> list:
         starts = (0, *self._bounds)
         out = []
         for i, (a, part) in enumerate(zip(starts, self.parts)):
             end = starts[i + 1] if i + 1 < len(starts) else None
-            if a >= until:
+            if a >= hi:
                 break
-            out += _shift_pieces(part._pieces(max(1, (end or until) - a)), a, end)
+            if end is not None and end <= lo:
+                continue
+            window_end = hi if end is None else min(hi, end)
+            out += _shift_pieces(part._pieces(max(lo - a, 0), max(1, window_end - a)), a, end)
         return out
 
     def _period_hint(self) -> int:
@@ -154,15 +157,15 @@ class Warmup(Schedule):
             return None
         return self.warmup_steps + d if self.prefix else max(self.warmup_steps, d)
 
-    def _pieces(self, until: int) -> list:
+    def _pieces(self, lo: int, hi: int) -> list:
         w = self.warmup_steps
         from . import _ops
 
         ramp = [(0, w, f"warmup {self.shape}", lambda t: float(self._ramp(t, _ops.scalar)))]
         if self.prefix:
-            return ramp + _shift_pieces(self.schedule._pieces(max(1, until - w)), w, None)
+            return ramp + _shift_pieces(self.schedule._pieces(max(lo - w, 0), max(1, hi - w)), w, None)
         rest = []
-        for a, b, kind, fn in self.schedule._pieces(max(until, w + 1)):
+        for a, b, kind, fn in self.schedule._pieces(max(lo, w), max(hi, w + 1)):
             if b is not None and b <= w:
                 continue
             rest.append((max(a, w), b, kind, fn))
@@ -283,10 +286,19 @@ class Restart(Schedule):
     def _period_hint(self) -> int:
         return self.period_steps
 
-    def _pieces(self, until: int) -> list:
-        out, k, b = [], 0, 0.0
+    def _pieces(self, lo: int, hi: int) -> list:
+        from . import _ops
+
         inner = self.schedule.__class__.__name__.lower()
-        while b < until and (self.limit is None or k < self.limit):
+        if self.period_mult == 1.0:
+            k = int(lo // self.period_steps)
+        else:
+            k = int(_ops.scalar.searchsorted(self._table[0], float(lo))) - 1
+        if self.limit is not None:
+            k = min(k, self.limit)
+        b = float(k * self.period_steps) if self.period_mult == 1.0 else self._table[0][k]
+        out = []
+        while b < hi and (self.limit is None or k < self.limit):
             length = self.period_steps * self.period_mult**k
             a, e = math.ceil(b), math.ceil(b + length)
             out.append((a, e, f"cycle {k} {inner}", self._piece_fn_cycle(k, b, length)))
@@ -328,7 +340,10 @@ class Clamp(Schedule):
             _set(self, "max_value", check_real("Clamp", "max_value", self.max_value, low=low))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        v = self.schedule._formula(step, xp)
+        return self._combine([self.schedule._formula(step, xp)], xp)
+
+    def _combine(self, values: list, xp: Any) -> Any:
+        v = values[0]
         if self.min_value is not None:
             v = xp.maximum(v, self.min_value)
         if self.max_value is not None:
@@ -339,30 +354,34 @@ class Clamp(Schedule):
     def duration(self) -> int | None:
         return self.schedule.duration
 
-    def _pieces(self, until: int) -> list:
-        return _merged_pieces(self, (self.schedule,), until)
+    def _pieces(self, lo: int, hi: int) -> list:
+        return _merged_pieces(self, (self.schedule,), lo, hi)
 
     def _period_hint(self) -> int:
         return self.schedule._period_hint()
 
 
-def _merged_pieces(node: Schedule, kids: tuple, until: int) -> list:
-    """Pieces of a pointwise combination: split wherever any child's pieces split."""
-    cuts = sorted({a for k in kids for a, *_ in k._pieces(until) if a < until} | {0})
-    ends = {b for k in kids for _, b, *_ in k._pieces(until) if b is not None}
-    cuts = sorted(set(cuts) | {e for e in ends if e < until})
-    f = node._piece_fn()
+def _merged_pieces(node: Any, kids: tuple, lo: int, hi: int) -> list:
+    """Pieces of a pointwise combination: split wherever any child's pieces split.
+
+    Each piece's function combines the children's piece functions, so the value a piece
+    reaches at its end (and the jump after it) is that of the pieces it is made of.
+    """
+    from . import _ops
+
+    kid_pieces = [k._pieces(lo, hi) for k in kids]
+    first = max(ps[0][0] for ps in kid_pieces)  # where every child is covered
+    cuts = {a for ps in kid_pieces for a, *_ in ps} | {b for ps in kid_pieces for _, b, *_ in ps if b is not None}
+    cuts = sorted(c for c in cuts | {first} if first <= c)
     out = []
     for i, a in enumerate(cuts):
+        if a >= max(hi, first + 1):
+            break
         b = cuts[i + 1] if i + 1 < len(cuts) else None
-        kinds = []
-        for k in kids:
-            for pa, pb, kind, _ in k._pieces(until):
-                if pa <= a and (pb is None or a < pb):
-                    if kind != "constant":
-                        kinds.append(kind)
-                    break
-        out.append((a, b, " & ".join(kinds) or "constant", f))
+        active = [next(p for p in ps if p[0] <= a and (p[1] is None or a < p[1])) for ps in kid_pieces]
+        kind = " & ".join(p[2] for p in active if p[2] != "constant") or "constant"
+        fns = [p[3] for p in active]
+        out.append((a, b, kind, lambda t, fns=fns: float(node._combine([fn(t) for fn in fns], _ops.scalar))))
     d = node.duration
     if d is not None and out and out[-1][1] is None and out[-1][0] < d:
         a, _, kind, fn = out[-1]
@@ -371,18 +390,24 @@ def _merged_pieces(node: Schedule, kids: tuple, until: int) -> list:
 
 
 class _Pointwise(Schedule):
-    """A pointwise combination of several schedules."""
+    """A pointwise combination of several schedules: ``_combine`` of their values."""
 
     def _kids(self) -> tuple:
         raise NotImplementedError
+
+    def _combine(self, values: list, xp: Any) -> Any:
+        raise NotImplementedError
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        return self._combine([k._formula(step, xp) for k in self._kids()], xp)
 
     @property
     def duration(self) -> int | None:
         ds = [k.duration for k in self._kids()]
         return None if any(d is None for d in ds) else max(ds)
 
-    def _pieces(self, until: int) -> list:
-        return _merged_pieces(self, self._kids(), until)
+    def _pieces(self, lo: int, hi: int) -> list:
+        return _merged_pieces(self, self._kids(), lo, hi)
 
     def _period_hint(self) -> int:
         return max(k._period_hint() for k in self._kids())
@@ -405,10 +430,10 @@ class Product(_Pointwise):
     def _kids(self) -> tuple:
         return self.factors
 
-    def _formula(self, step: Any, xp: Any) -> Any:
-        out = self.factors[0]._formula(step, xp)
-        for f in self.factors[1:]:
-            out = out * f._formula(step, xp)
+    def _combine(self, values: list, xp: Any) -> Any:
+        out = values[0]
+        for v in values[1:]:
+            out = out * v
         return out
 
 
@@ -429,10 +454,10 @@ class Sum(_Pointwise):
     def _kids(self) -> tuple:
         return self.terms
 
-    def _formula(self, step: Any, xp: Any) -> Any:
-        out = self.terms[0]._formula(step, xp)
-        for f in self.terms[1:]:
-            out = out + f._formula(step, xp)
+    def _combine(self, values: list, xp: Any) -> Any:
+        out = values[0]
+        for v in values[1:]:
+            out = out + v
         return out
 
 
@@ -453,10 +478,10 @@ class Minimum(_Pointwise):
     def _kids(self) -> tuple:
         return self.schedules
 
-    def _formula(self, step: Any, xp: Any) -> Any:
-        out = self.schedules[0]._formula(step, xp)
-        for f in self.schedules[1:]:
-            out = xp.minimum(out, f._formula(step, xp))
+    def _combine(self, values: list, xp: Any) -> Any:
+        out = values[0]
+        for v in values[1:]:
+            out = xp.minimum(out, v)
         return out
 
 
@@ -477,10 +502,10 @@ class Maximum(_Pointwise):
     def _kids(self) -> tuple:
         return self.schedules
 
-    def _formula(self, step: Any, xp: Any) -> Any:
-        out = self.schedules[0]._formula(step, xp)
-        for f in self.schedules[1:]:
-            out = xp.maximum(out, f._formula(step, xp))
+    def _combine(self, values: list, xp: Any) -> Any:
+        out = values[0]
+        for v in values[1:]:
+            out = xp.maximum(out, v)
         return out
 
 
@@ -523,9 +548,10 @@ class Shift(Schedule):
         d = self.schedule.duration
         return None if d is None else self.steps + d
 
-    def _pieces(self, until: int) -> list:
+    def _pieces(self, lo: int, hi: int) -> list:
         head = [(0, self.steps, "constant", self._piece_fn())] if self.steps else []
-        return head + _shift_pieces(self.schedule._pieces(max(1, until - self.steps)), self.steps, None)
+        inner = self.schedule._pieces(max(lo - self.steps, 0), max(1, hi - self.steps))
+        return head + _shift_pieces(inner, self.steps, None)
 
     def _period_hint(self) -> int:
         return self.steps + self.schedule._period_hint()
@@ -561,9 +587,9 @@ class Stretch(Schedule):
         d = self.schedule.duration
         return None if d is None else math.ceil(d * self.factor)
 
-    def _pieces(self, until: int) -> list:
+    def _pieces(self, lo: int, hi: int) -> list:
         out = []
-        for a, b, kind, fn in self.schedule._pieces(max(1, math.ceil(until / self.factor))):
+        for a, b, kind, fn in self.schedule._pieces(math.floor(lo / self.factor), max(1, math.ceil(hi / self.factor))):
             out.append((math.ceil(a * self.factor), None if b is None else math.ceil(b * self.factor),
                         kind, (lambda t, fn=fn: fn(t / self.factor))))
         return out
@@ -599,9 +625,9 @@ class Quantize(Schedule):
         d = self.schedule.duration
         return None if d is None else -(-d // self.every) * self.every
 
-    def _pieces(self, until: int) -> list:
+    def _pieces(self, lo: int, hi: int) -> list:
         e, out = self.every, []
-        for a, b, kind, fn in self.schedule._pieces(until):
+        for a, b, kind, fn in self.schedule._pieces(lo, hi):
             a2, b2 = -(-a // e) * e, (None if b is None else -(-b // e) * e)
             if b2 is not None and b2 <= a2:
                 continue

@@ -237,7 +237,7 @@ class MultiStep(Schedule):
     def duration(self) -> int:
         return self.milestones[-1]
 
-    def _pieces(self, until: int) -> list:
+    def _pieces(self, lo: int, hi: int) -> list:
         edges = (0, *self.milestones)
         out = []
         for i, a in enumerate(edges):
@@ -272,7 +272,7 @@ class Piecewise(Schedule):
     def duration(self) -> int:
         return self.boundaries[-1]
 
-    def _pieces(self, until: int) -> list:
+    def _pieces(self, lo: int, hi: int) -> list:
         edges = (0, *self.boundaries)
         return [(a, edges[i + 1] if i + 1 < len(edges) else None, "constant", lambda t, v=v: v)
                 for i, (a, v) in enumerate(zip(edges, self.values))]
@@ -318,7 +318,7 @@ class Interpolate(Schedule):
     def duration(self) -> int:
         return self.boundaries[-1]
 
-    def _pieces(self, until: int) -> list:
+    def _pieces(self, lo: int, hi: int) -> list:
         b = self.boundaries
         f = self._piece_fn()
         out = [] if b[0] == 0 else [(0, b[0], "constant", f)]
@@ -504,10 +504,10 @@ class Cyclic(Schedule):
     def _period_hint(self) -> int:
         return self.up_steps + self._down
 
-    def _pieces(self, until: int) -> list:
+    def _pieces(self, lo: int, hi: int) -> list:
         period, up, f = self._period_hint(), self.up_steps, self._piece_fn()
-        out, start = [], 0
-        while start < until:
+        out, start = [], (lo // period) * period
+        while start < hi:
             out += [(start, start + up, "cyclic up", f), (start + up, start + period, "cyclic down", f)]
             start += period
         return out
@@ -584,7 +584,7 @@ class OneCycle(Schedule):
     def duration(self) -> int:
         return self.total_steps - 1
 
-    def _pieces(self, until: int) -> list:
+    def _pieces(self, lo: int, hi: int) -> list:
         f = self._piece_fn()
         edges = [0] + [math.floor(e) + 1 for e in self._ends()[:-1]] + [self.total_steps - 1]
         names = ("warmup", "anneal", "annihilate") if self.three_phase else ("warmup", "anneal")
@@ -637,7 +637,7 @@ class WSD(Schedule):
     def duration(self) -> int:
         return self.warmup_steps + self.stable_steps + self.decay_steps
 
-    def _pieces(self, until: int) -> list:
+    def _pieces(self, lo: int, hi: int) -> list:
         f = self._piece_fn()
         w, s = self.warmup_steps, self.warmup_steps + self.stable_steps
         out = [(0, w, "warmup linear", f)] if w else []
