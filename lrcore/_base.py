@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator
 
 from . import _ops
 from ._compile import check_step, compile_scalar
-from ._errors import ScheduleTypeError
+from ._errors import ScheduleError, ScheduleTypeError
 
 __all__ = ["Schedule", "Phase", "Phases", "Piece", "as_schedule_arg"]
 
@@ -225,6 +225,10 @@ class Schedule:
 
         return self._cached("_c_fingerprint", lambda: fingerprint(self))
 
+    @property
+    def _depth(self) -> int:
+        return self._cached("_c_depth", lambda: 1 + max((c._depth for c in self.children()), default=0))
+
     def children(self) -> Iterator["Schedule"]:
         """The direct child schedules of this node."""
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
@@ -246,7 +250,13 @@ def as_schedule_arg(x: Any, node: str, field: str) -> Schedule:
     raise ScheduleTypeError(node, field, "a Schedule or a number", x)
 
 
+MAX_DEPTH = 100
+"""Deepest schedule tree accepted (in nodes), so evaluation and configs never hit Python's recursion limit."""
+
+
 def check_child(node: str, field: str, x: Any) -> Schedule:
     if not isinstance(x, Schedule):
         raise ScheduleTypeError(node, field, "a Schedule", x)
+    if x._depth >= MAX_DEPTH:
+        raise ScheduleError(node, field, f"a schedule nested at most {MAX_DEPTH - 1} levels deep", f"<{type(x).__name__} {x._depth} nodes deep>")
     return x

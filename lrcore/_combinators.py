@@ -9,7 +9,7 @@ from typing import Any, Callable
 from ._base import Schedule, check_child
 from ._errors import ScheduleError, ScheduleTypeError, check_bool, check_choice, check_int, check_real
 from ._math import RAMP_SHAPES, floor_div, ramp
-from ._primitives import MAX_STEPS, _real_tuple, _set, _steps
+from ._primitives import MAX_STEPS, _finite_product, _real_tuple, _set, _steps
 
 __all__ = ["Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
            "Shift", "Stretch", "Quantize", "minimum", "maximum"]
@@ -221,6 +221,9 @@ class Restart(Schedule):
         fit = MAX_STEPS // p if m == 1.0 else math.log1p(MAX_STEPS * (m - 1.0) / p) / math.log(m)
         if self.limit is not None and self.limit > fit:
             raise ScheduleError(n, "limit", "small enough that the last cycle ends before step 2**53", self.limit)
+        if self.limit is not None and self.decay > 1.0 and not _finite_product(
+                max(abs(v) for v in self._ends), self.decay, self.limit - 1):
+            raise ScheduleError(n, "decay", "small enough that decay**(limit - 1) times the values stays finite", self.decay)
         if m != 1.0 and min(fit, self.limit or math.inf) > _MAX_CYCLES:
             raise ScheduleError(n, "period_mult", f"1.0 or far enough from 1 that at most {_MAX_CYCLES} "
                                 "cycles start before step 2**53 (or before `limit`)", m)
@@ -577,6 +580,10 @@ class Stretch(Schedule):
             f = check_real("Stretch", "factor", f, low=0.0, low_open=True)
         else:
             f = check_int("Stretch", "factor", f, low=1, high=MAX_STEPS)
+        d = self.schedule.duration
+        if f > MAX_STEPS or (d is not None and d * f > MAX_STEPS):
+            raise ScheduleError("Stretch", "factor", "small enough that the stretched schedule changes only "
+                                "before step 2**53", self.factor)
         _set(self, "factor", f)
 
     def _formula(self, step: Any, xp: Any) -> Any:

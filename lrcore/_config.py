@@ -20,7 +20,7 @@ from ._errors import ScheduleError, ScheduleTypeError
 __all__ = ["to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION", "MAX_DEPTH"]
 
 FORMAT_VERSION = 1
-MAX_DEPTH = 64
+from ._base import MAX_DEPTH  # schedule nodes; lists in between do not count
 
 
 def _registry() -> dict[str, type]:
@@ -52,7 +52,10 @@ def _fn_ref(fn: Callable, strict: bool) -> str:
     if strict:
         raise ValueError(f"Function.fn: must be importable as 'module:qualname' to be stored in a config, got {fn!r} "
                          "(use a module-level function)")
-    return f"<unserializable {mod}:{qual}>"
+    # Not storable, but still told apart from other functions by its code and constants.
+    code = getattr(fn, "__code__", None)
+    body = hashlib.sha256(repr((code.co_code, code.co_consts, code.co_names)).encode()).hexdigest()[:12] if code else repr(fn)
+    return f"<unserializable {mod}:{qual} {body}>"
 
 
 def _encode(x: Any, strict: bool) -> Any:
@@ -98,14 +101,17 @@ def _where(path: str, field: str) -> str:
 
 
 def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict) -> Any:
-    if depth > MAX_DEPTH:
-        raise ValueError(f"{path or '<root>'}: must be nested at most {MAX_DEPTH} levels deep")
     if isinstance(data, list):
-        return [_decode(v, f"{path}[{i}]", depth + 1, allow_functions, reg) for i, v in enumerate(data)]
+        for i, v in enumerate(data):
+            if isinstance(v, list):  # refused where it starts: no recursion into nested lists
+                raise ValueError(f"{path}[{i}]: must be a number or a schedule, got a list")
+        return [_decode(v, f"{path}[{i}]", depth, allow_functions, reg) for i, v in enumerate(data)]
     if not isinstance(data, dict):
         return data
+    if depth >= MAX_DEPTH:
+        raise ValueError(f"{path or '<root>'}: must be nested at most {MAX_DEPTH} levels deep")
     kind = data.get("type")
-    if kind not in reg:
+    if not isinstance(kind, str) or kind not in reg:
         raise ValueError(f"{_where(path, 'type')}: must be one of {', '.join(sorted(reg))}, got {kind!r}")
     cls = reg[kind]
     names = [f.name for f in dataclasses.fields(cls)]
@@ -145,8 +151,8 @@ def _load_function(ref: Any, where: str, allow: bool) -> Callable:
         obj: Any = importlib.import_module(mod)
         for part in qual.split("."):
             obj = getattr(obj, part)
-    except (ImportError, AttributeError) as e:
-        raise ValueError(f"{where}: must name an importable function, got {ref!r} ({e})") from None
+    except Exception as e:  # noqa: BLE001 - whatever importing raised, report it at the field
+        raise ValueError(f"{where}: must name an importable function, got {ref!r} ({type(e).__name__}: {e})") from None
     return obj
 
 
@@ -189,11 +195,11 @@ def loads(text: str | bytes, *, allow_functions: bool = False) -> Any:
         data = json.loads(text)
     except RecursionError:
         raise ValueError(f"config: must be nested at most {MAX_DEPTH} levels deep") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+    except ValueError as e:  # JSONDecodeError, bad bytes, an int of more than 4300 digits
         raise ValueError(f"config: must be valid JSON ({e})") from None
-    if not isinstance(data, dict) or "lrcore" not in data or "schedule" not in data:
+    if not isinstance(data, dict) or set(data) != {"lrcore", "schedule"}:
         raise ValueError("config: must be an object {\"lrcore\": <version>, \"schedule\": {...}} as written by lrcore.dumps")
     version = data["lrcore"]
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if type(version) is not int or version != FORMAT_VERSION:
         raise ValueError(f"lrcore: must be format version {FORMAT_VERSION}, got {version!r}")
     return from_config(data["schedule"], allow_functions=allow_functions)

@@ -67,7 +67,10 @@ def check_real(node: str, field: str, x: Any, *, low: float | None = None,
         what = "a number " + " and ".join(p for p in (lo, hi) if p)
     if not _is_real(x):
         raise ScheduleTypeError(node, field, what, x)
-    v = float(x)
+    try:
+        v = float(x)
+    except OverflowError:  # an int beyond float range
+        raise ScheduleError(node, field, what, x) from None
     if not math.isfinite(v):
         raise ScheduleError(node, field, what, x)
     if low is not None and (v < low or (low_open and v == low)):

@@ -25,7 +25,7 @@ _LN2 = math.log(2.0)
 def _split(step: Any, start: float, length: float, xp: Any) -> tuple[Any, Any]:
     # m = clamp(t, start, start + length) - start, and whether it lies in the first half.
     # Steps reaching a formula are >= 0 (checked or clamped on entry), so start 0 needs no max.
-    if start == 0.0:
+    if isinstance(start, float) and start == 0.0:
         m = xp.minimum(step, length)
     else:
         m = xp.minimum(xp.maximum(step, start), start + length) - start
@@ -90,11 +90,15 @@ def ramp(step: Any, start_value: float, end_value: float, steps: int, shape: str
 
 
 def floor_div(t: Any, d: float, xp: Any) -> Any:
-    """floor(t / d), exact for integer-valued t and d below 2**53.
+    """floor(t / d); for an integer d, exact for every integer t below 2**53.
 
-    ``t / d`` is rounded (and XLA computes it as ``t * (1/d)``), so its floor can be one off;
-    the products ``q * d`` are exact in that range and fix it.
+    ``t / d`` is rounded (and XLA computes it as ``t * (1/d)``), so its floor can be one off
+    for large t; with an integer d the products ``q * d`` are exact in that range and fix it.
+    A fractional d (``every=1.1``) keeps the plain ``floor(t / d)`` of the peers, which is what
+    a user who wrote 1.1 means (the exact quotient by the binary 1.1 would floor 187 / 1.1 to 169).
     """
     q = xp.floor(t / d)
+    if float(d) != int(d):
+        return q
     q = q - xp.where(q * d > t, 1.0, 0.0)
     return q + xp.where((q + 1.0) * d <= t, 1.0, 0.0)

@@ -306,7 +306,10 @@ def prepare_steps(steps: Any, dtype: Any = None) -> tuple[Any, Any]:
                 raise ValueError(f"steps must be finite numbers >= 0, got {steps!r}")
             t = np.arange(steps.start, steps.stop, steps.step, dtype=np.float64).astype(dt, copy=False)
         else:
-            raw = np.asarray(steps)
+            try:
+                raw = np.asarray(steps)
+            except (ValueError, OverflowError):  # ragged, or ints beyond int64
+                raise ValueError(f"steps must be a rectangular list, range or array of numbers, got {steps!r}") from None
             if raw.dtype.kind not in "iuf":
                 raise TypeError(f"steps must be numbers, got an array of dtype {raw.dtype}")
             t = raw.astype(dt)

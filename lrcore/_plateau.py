@@ -97,10 +97,16 @@ class Plateau:
         return state.scale
 
     def _better(self, a: Any, best: Any) -> Any:
-        thr = self.threshold
+        thr, rel = self.threshold, self.threshold_mode == "rel"
+        if self.rule == "paddle":
+            # paddle writes the bounds as best -/+ best * thr, which rounds differently, and
+            # takes the first metric as the best whatever it is (its best starts as None).
+            bound = (best - best * thr if rel else best - thr) if self.mode == "min" else (best + best * thr if rel else best + thr)
+            first = best == (math.inf if self.mode == "min" else -math.inf)
+            return ((a < bound) if self.mode == "min" else (a > bound)) | first
         if self.mode == "min":
-            return a < (best * (1.0 - thr) if self.threshold_mode == "rel" else best - thr)
-        return a > (best * (1.0 + thr) if self.threshold_mode == "rel" else best + thr)
+            return a < (best * (1.0 - thr) if rel else best - thr)
+        return a > (best * (1.0 + thr) if rel else best + thr)
 
     def update(self, state: PlateauState, metric: Any) -> PlateauState:
         """The state after one evaluation of the metric."""

@@ -39,6 +39,13 @@ def _steps(node: str, field: str, x: Any, low: int = 1) -> int:
     return check_int(node, field, x, low=low, high=MAX_STEPS)
 
 
+def _finite_product(value: float, factor: float, power: int) -> bool:
+    try:
+        return math.isfinite(value * factor**power)
+    except OverflowError:
+        return False
+
+
 def _real_tuple(node: str, field: str, xs: Any, *, integer: bool = False, low: float | None = None,
                 increasing: bool = False, nonempty: bool = True) -> tuple:
     kind = "ints" if integer else "numbers"
@@ -229,6 +236,8 @@ class MultiStep(Schedule):
         _set(self, "start_value", check_real("MultiStep", "start_value", self.start_value))
         _set(self, "milestones", _real_tuple("MultiStep", "milestones", self.milestones, integer=True, increasing=True))
         _set(self, "factor", check_real("MultiStep", "factor", self.factor, low=0.0, low_open=True))
+        if not _finite_product(self.start_value, self.factor, len(self.milestones)):
+            raise ScheduleError("MultiStep", "factor", "small enough that start_value * factor**len(milestones) is finite", self.factor)
 
     def _formula(self, step: Any, xp: Any) -> Any:
         return self.start_value * self.factor ** xp.searchsorted(self.milestones, step)
@@ -553,6 +562,9 @@ class OneCycle(Schedule):
         _set(self, "final_div_factor", check_real(n, "final_div_factor", self.final_div_factor, low=0.0, low_open=True))
         _set(self, "anneal", check_choice(n, "anneal", self.anneal, ("cos", "linear")))
         _set(self, "three_phase", check_bool(n, "three_phase", self.three_phase))
+        if not all(math.isfinite(v) and (v == 0.0 or abs(v) > 1e-300) for v in self._values()):
+            raise ScheduleError(n, "div_factor", "such that peak_value / div_factor / final_div_factor is a finite, "
+                                "normal number", self.div_factor)
         ends = self._ends()
         if not all(b > a for a, b in zip((0.0, *ends), ends)):
             lim = "(N + 1) / (2 N)" if self.three_phase else "1"
