@@ -188,7 +188,10 @@ class Restart(Schedule):
     ``u = t - B_k`` and D its duration. Later cycles are scaled by ``decay**k``, by
     ``decay_mode``: "all" ``v * decay**k``; "above_end" ``e + (v - e) * decay**k`` (keras
     m_mul; e = s(D), the end value); "peak" scales the start to ``s(0) * decay**k`` and keeps
-    the end (timm cycle_decay). After ``limit`` cycles the last value holds.
+    the end (timm cycle_decay): ``e + (v - e) * (s(0) decay**k - e) / (s(0) - e)``; a child that
+    starts where it ends has no shape to rescale and repeats unchanged (timm's flat case,
+    ``lr_min == lr``, is ``Constant(e) + Restart(Cosine(e), decay=d) + Restart(Cosine(1)) * -e``).
+    After ``limit`` cycles the last value holds.
 
     >>> from lrcore import Cosine
     >>> s = Restart(Cosine(start_value=1.0, steps=2), period_steps=2, period_mult=2.0)

@@ -452,8 +452,12 @@ class Tanh(Schedule):
 
     def _formula(self, step: Any, xp: Any) -> Any:
         p = xp.minimum(step, self.steps) / self.steps
-        th = xp.tanh(self.lower * (1.0 - p) + self.upper * p)
-        return self.end_value + 0.5 * (self.start_value - self.end_value) * (1.0 - th)
+        x = self.lower * (1.0 - p) + self.upper * p
+        # (1 - tanh(x)) / 2 = 1 / (1 + exp(2x)), written with e = exp(-2|x|) <= 1: no overflow,
+        # and no cancellation where tanh(x) -> 1 (1 - tanh would lose all digits there).
+        e = xp.exp(-2.0 * xp.maximum(x, -x))
+        half = xp.where(x >= 0.0, e / (1.0 + e), 1.0 / (1.0 + e))
+        return self.end_value + (self.start_value - self.end_value) * half
 
     @property
     def duration(self) -> int:
