@@ -24,8 +24,8 @@ class Phase:
     """One phase of a schedule: steps [start, end) (end None: forever), what it is, and its values.
 
     ``start_value`` is the value at ``start``; ``end_value`` the value this phase's formula
-    reaches at ``end`` (None if unbounded); ``jump`` the step from ``end_value`` to the next
-    phase's ``start_value`` (0.0 where the schedule is continuous, None for the last phase).
+    reaches at ``end`` (None if unbounded); ``jump`` the step from ``end_value`` to the value at
+    ``end`` where the next phase starts (0.0 where the schedule is continuous, None if unbounded).
     """
 
     start: int
@@ -181,13 +181,12 @@ class Schedule:
             until = (d + 1) if d is not None else self._default_horizon()
         pieces = [p for p in self._pieces(0, until) if p[1] is None or p[1] > p[0]]
         pieces = [p for p in pieces if p[0] < until] or pieces[:1]
-        return Phases(self._phase(p, i + 1 < len(pieces)) for i, p in enumerate(pieces))
+        return Phases(self._phase(p) for p in pieces)
 
-    def _phase(self, piece: tuple, has_next: bool) -> Phase:
+    def _phase(self, piece: tuple) -> Phase:
         a, b, kind, fn = piece
         ev = None if b is None else float(fn(float(b)))
-        jump = self(b) - ev if (b is not None and has_next) else None
-        return Phase(a, b, kind, self(a), ev, jump)
+        return Phase(a, b, kind, self(a), ev, None if b is None else self(b) - ev)
 
     def _default_horizon(self) -> int:
         return 3 * max(1, self._period_hint())
@@ -208,7 +207,7 @@ class Schedule:
         pieces = [p for p in self._pieces(lo, lo + 1) if p[1] is None or p[1] > p[0]]
         for i, p in enumerate(pieces):
             if p[0] <= t and (p[1] is None or t < p[1]):
-                return self._phase(p, p[1] is not None)
+                return self._phase(p)
         raise AssertionError("pieces must cover every step")  # pragma: no cover
 
     # -- configuration

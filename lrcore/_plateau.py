@@ -89,8 +89,10 @@ class Plateau:
         s(self, "rule", check_choice(n, "rule", self.rule, ("torch", "paddle")))
 
     def init(self) -> PlateauState:
-        """The state before any metric: best = +inf ("min") or -inf ("max"), scale 1."""
-        return PlateauState(best=math.inf if self.mode == "min" else -math.inf, num_bad=0.0, cooldown=0.0, scale=1.0)
+        """The state before any metric: scale 1 and best = +inf ("min") or -inf ("max") as in
+        torch, or NaN for "no metric yet" under ``rule="paddle"`` (paddle's best starts as None)."""
+        best = math.nan if self.rule == "paddle" else (math.inf if self.mode == "min" else -math.inf)
+        return PlateauState(best=best, num_bad=0.0, cooldown=0.0, scale=1.0)
 
     def scale(self, state: PlateauState) -> Any:
         """The multiplier the state stands for."""
@@ -102,7 +104,7 @@ class Plateau:
             # paddle writes the bounds as best -/+ best * thr, which rounds differently, and
             # takes the first metric as the best whatever it is (its best starts as None).
             bound = (best - best * thr if rel else best - thr) if self.mode == "min" else (best + best * thr if rel else best + thr)
-            first = best == (math.inf if self.mode == "min" else -math.inf)
+            first = best != best  # NaN: no metric yet
             return ((a < bound) if self.mode == "min" else (a > bound)) | first
         if self.mode == "min":
             return a < (best * (1.0 - thr) if rel else best - thr)
