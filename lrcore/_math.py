@@ -52,20 +52,14 @@ def progress(step: Any, start: float, length: float, xp: Any) -> Any:
 def decay_fraction(r: Any, shape: str, xp: Any) -> Any:
     """What is left of a decay when the fraction ``r`` of it remains (1 -> 1, 0 -> 0); Megatron's shapes.
 
-    With progress ``p = 1 - r``: linear ``1 - p``; cosine ``(1 + cos(pi p)) / 2``, computed as
-    ``sin(pi r / 2)**2``; exponential ``2 * 0.5**p - 1``, computed as ``expm1(r ln 2)``;
-    1-sqrt ``1 - sqrt(p)``, computed as ``r / (1 + sqrt(1 - r))``.
+    With progress ``p = 1 - r``: linear ``1 - p``; cosine ``(1 + cos(pi p)) / 2``; 1-sqrt
+    ``1 - sqrt(p)``; exponential ``2 * 0.5**p - 1``. The first three, seen from the end, are the
+    ramps of `ramp_fraction` run on r (``(1 + cos(pi p)) / 2 = (1 - cos(pi r)) / 2``); the
+    exponential one is ``2**r - 1``, computed as ``expm1(r ln 2)``.
     """
-    if shape == "linear":
-        return r
-    if shape == "cosine":
-        s = xp.sin((0.5 * math.pi) * r)
-        return s * s
     if shape == "exponential":
         return xp.expm1(_LN2 * r)
-    if shape == "1-sqrt":
-        return r / (1.0 + xp.sqrt(1.0 - r))
-    raise AssertionError(shape)  # validated at construction
+    return ramp_fraction(r, shape, xp)
 
 
 def ramp_fraction(p: Any, shape: str, xp: Any) -> Any:
