@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from ._base import Schedule, check_child
 from ._errors import ScheduleError, ScheduleTypeError, check_bool, check_choice, check_int, check_real
-from ._math import RAMP_SHAPES, floor_div, ramp
+from ._math import RAMP_SHAPES, exact_div, floor_div, power, ramp
 from ._primitives import MAX_STEPS, _finite_product, _real_tuple, _set, _steps
 
 __all__ = ["Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
@@ -257,25 +257,32 @@ class Restart(Schedule):
             start, length = k * self.period_steps, float(self.period_steps)
         else:
             starts, lengths = self._table
-            k = xp.searchsorted(starts, step) - 1.0
+            # >= 0 even where a fused multiply-add made a stretched step an ulp negative
+            k = xp.maximum(xp.searchsorted(starts, step) - 1.0, 0.0)
             if self.limit is not None:
                 k = xp.minimum(k, self.limit - 1.0)
             start, length = xp.take(starts, k), xp.take(lengths, k)
-        u = xp.minimum(step - start, length)
-        same = self.period_mult == 1.0 and self.period_steps == self.schedule.duration
-        return self._scale(self.schedule._formula(u if same else (u * d) / length, xp), k, xp)
+        u = xp.minimum(xp.maximum(step - start, 0.0), length)
+        if self.period_mult == 1.0 and self.period_steps == self.schedule.duration:
+            local = u
+        else:  # the cycle's end maps exactly onto the child's end (held after `limit`)
+            local = xp.where(u >= length, d, xp.minimum(exact_div(u * d, length, xp), d))
+        return self._scale(self.schedule._formula(local, xp), k, xp)
 
     def _scale(self, v: Any, k: Any, xp: Any) -> Any:
-        """The value v of cycle k after the decay of `decay_mode`."""
+        """The value v of cycle k after the decay of `decay_mode`, as blends that do not cancel."""
         if self.decay == 1.0:
             return v
-        f = self.decay**k
-        peak, end = self._ends
+        f = power(self.decay, k, xp)
         if self.decay_mode == "all":
             return v * f
+        peak, end = self._ends
+        lost = -xp.expm1(k * math.log(self.decay))  # 1 - decay**k
         if self.decay_mode == "above_end" or peak == end:
-            return end + (v - end) * f
-        return end + (v - end) * ((peak * f - end) / (peak - end))
+            return v * f + end * lost
+        # end + (v - end) * (peak * f - end) / (peak - end), written as the blend of the scaled
+        # peak and the end by the child's own shape w = (v - end) / (peak - end), 1 - w = (peak - v) / (peak - end)
+        return (peak * f) * ((v - end) / (peak - end)) + end * ((peak - v) / (peak - end))
 
     @property
     def _ends(self) -> tuple[float, float]:
@@ -590,7 +597,7 @@ class Stretch(Schedule):
         _set(self, "factor", f)
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        return self.schedule._formula(step / self.factor, xp)
+        return self.schedule._formula(exact_div(step, self.factor, xp), xp)
 
     @property
     def duration(self) -> int | None:

@@ -105,6 +105,14 @@ class _Tracer:
     def expm1(self, x: Any) -> Any:
         return self._call("_expm1", x, math.expm1)
 
+    def log1p(self, x: Any) -> Any:
+        return self._call("_log1p", x, math.log1p)
+
+    def pow(self, a: Any, b: Any) -> Any:
+        if not isinstance(a, _Sym) and not isinstance(b, _Sym):
+            return a**b
+        return self.binop("**", a, b)
+
     def cos(self, x: Any) -> Any:
         return self._call("_cos", x, math.cos)
 
@@ -157,7 +165,7 @@ class _Tracer:
 
 
 _GLOBALS = {
-    "_sin": math.sin, "_expm1": math.expm1, "_cos": math.cos, "_exp": math.exp, "_log": math.log, "_sqrt": math.sqrt,
+    "_sin": math.sin, "_expm1": math.expm1, "_log1p": math.log1p, "_cos": math.cos, "_exp": math.exp, "_log": math.log, "_sqrt": math.sqrt,
     "_tanh": math.tanh, "_floor": ScalarOps.floor, "_check": check_step,
     "_bisect": __import__("bisect").bisect_right, "_INF": math.inf, "_BIG": 2**1000,
 }

@@ -1,13 +1,16 @@
-"""Shared pieces of formulas: progress through an interval, ramp and decay shapes, floor division.
+"""Shared pieces of formulas: where a step is inside an interval, and blends between two values.
 
-Every shape is written in a well-conditioned form, so that the same formula gives the same
-numbers (to a few ulp) in math, numpy, XLA, torch and paddle, including next to its ends:
+Every formula is written in a well-conditioned form, so the same formula gives the same
+numbers (to a few ulp) in math, numpy, XLA, torch and paddle, including next to its ends and
+whichever of the two values is larger:
 
-* Decays take the fraction *remaining*, ``r = (end - clamp(t)) / length``, which is exactly 0
-  at the end whatever the library does to the division (XLA turns ``x / c`` into
-  ``x * (1/c)``), and ``(1 + cos(pi p)) / 2`` is computed as ``sin(pi r / 2)**2``, which has no
-  cancellation where the value approaches its end.
-* Ramps take the progress ``p``, exactly 0 at the start.
+* An interval gives both the progress ``p`` (exactly 0 at its start, 1 from its end on) and
+  the fraction remaining ``r = 1 - p`` (exactly 1 and 0 there), each computed directly, so
+  neither is a cancelling ``1 - x``; both ends stay exact where the library computes ``x / c``
+  as ``x * (1/c)`` (XLA does).
+* A blend from ``a`` to ``b`` is ``a * w_a + b * w_b`` with both weights computed stably
+  (``(1 + cos(pi p)) / 2`` is ``sin(pi r / 2)**2``), never ``a + (b - a) * w``, which loses
+  the digits of the smaller end.
 """
 
 from __future__ import annotations
@@ -15,72 +18,99 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["DECAY_SHAPES", "RAMP_SHAPES", "decay_fraction", "ramp_fraction", "ramp", "remaining", "progress", "floor_div"]
+__all__ = ["DECAY_SHAPES", "RAMP_SHAPES", "interval", "blend", "weights", "decay_weights", "power_weights", "power", "ramp",
+           "floor_div", "exact_div"]
 
 DECAY_SHAPES = ("linear", "cosine", "exponential", "1-sqrt")
 RAMP_SHAPES = ("linear", "cosine", "1-sqrt")
 _LN2 = math.log(2.0)
 
 
-def _split(step: Any, start: float, length: float, xp: Any) -> tuple[Any, Any]:
-    # m = clamp(t, start, start + length) - start, and whether it lies in the first half.
-    # Steps reaching a formula are >= 0 (checked or clamped on entry), so start 0 needs no max.
-    if isinstance(start, float) and start == 0.0:
+def interval(step: Any, start: Any, length: Any, xp: Any) -> tuple[Any, Any]:
+    """``(p, r)``: the fractions of ``[start, start + length]`` behind and ahead of t, each in [0, 1].
+
+    With ``m = clamp(t - start, 0, length)``: ``p = m / length``, ``r = (length - m) / length``
+    in the first half, and the other way round (``1 - ...``) in the second, so 0 and 1 are
+    exact at both ends and nothing cancels.
+    """
+    if isinstance(start, float) and start == 0.0:  # steps reaching a formula are >= 0
         m = xp.minimum(step, length)
     else:
-        m = xp.minimum(xp.maximum(step, start), start + length) - start
-    return m, m + m <= length
+        m = xp.minimum(xp.maximum(step - start, 0.0), length)
+    first = m + m <= length
+    a, b = m / length, (length - m) / length
+    return xp.where(first, a, 1.0 - b), xp.where(first, 1.0 - a, b)
 
 
-def remaining(step: Any, start: float, length: float, xp: Any) -> Any:
-    """The fraction of ``[start, start + length]`` still ahead of t: exactly 1 at start, exactly 0 from the end on.
+def weights(shape: str, p: Any, r: Any, xp: Any) -> tuple[Any, Any]:
+    """``(w_a, w_b)``, the weights of the start and end value at progress p (r = 1 - p), summing to 1.
 
-    Computed as ``1 - m / length`` in the first half and ``(length - m) / length`` in the
-    second (m = t - start, clamped), so both ends are exact even where the library computes
-    ``x / c`` as ``x * (1/c)`` (XLA does), and neither half cancels.
-    """
-    m, first = _split(step, start, length, xp)
-    return xp.where(first, 1.0 - m / length, (length - m) / length)
-
-
-def progress(step: Any, start: float, length: float, xp: Any) -> Any:
-    """The fraction of ``[start, start + length]`` behind t: exactly 0 at start, exactly 1 from the end on."""
-    m, first = _split(step, start, length, xp)
-    return xp.where(first, m / length, 1.0 - (length - m) / length)
-
-
-def decay_fraction(r: Any, shape: str, xp: Any) -> Any:
-    """What is left of a decay when the fraction ``r`` of it remains (1 -> 1, 0 -> 0); Megatron's shapes.
-
-    With progress ``p = 1 - r``: linear ``1 - p``; cosine ``(1 + cos(pi p)) / 2``; 1-sqrt
-    ``1 - sqrt(p)``; exponential ``2 * 0.5**p - 1``. The first three, seen from the end, are the
-    ramps of `ramp_fraction` run on r (``(1 + cos(pi p)) / 2 = (1 - cos(pi r)) / 2``); the
-    exponential one is ``2**r - 1``, computed as ``expm1(r ln 2)``.
-    """
-    if shape == "exponential":
-        return xp.expm1(_LN2 * r)
-    return ramp_fraction(r, shape, xp)
-
-
-def ramp_fraction(p: Any, shape: str, xp: Any) -> Any:
-    """How far a ramp is at progress ``p`` in [0, 1] (0 -> 0, 1 -> 1).
-
-    linear ``p``; cosine ``(1 - cos(pi p)) / 2``, computed as ``sin(pi p / 2)**2``;
-    1-sqrt ``1 - sqrt(1 - p)``, computed as ``p / (1 + sqrt(1 - p))`` (HF's WSD warmups).
+    The end's weight grows by ``shape``: "linear" ``p``; "cosine" ``(1 - cos(pi p)) / 2``
+    (computed as ``sin(pi p / 2)**2``, the start's as ``sin(pi r / 2)**2``); "1-sqrt"
+    ``1 - sqrt(1 - p)`` (HF's warmups; ``p / (1 + sqrt(r))``). Decays use `decay_weights`.
     """
     if shape == "linear":
-        return p
+        return r, p
     if shape == "cosine":
-        s = xp.sin((0.5 * math.pi) * p)
-        return s * s
+        sa, sb = xp.sin((0.5 * math.pi) * r), xp.sin((0.5 * math.pi) * p)
+        return sa * sa, sb * sb
     if shape == "1-sqrt":
-        return p / (1.0 + xp.sqrt(1.0 - p))
-    raise AssertionError(shape)
+        sr = xp.sqrt(r)
+        return sr, p / (1.0 + sr)
+    raise AssertionError(shape)  # validated at construction
 
 
-def ramp(step: Any, start_value: float, end_value: float, steps: int, shape: str, xp: Any) -> Any:
-    """``start + (end - start) * ramp_fraction(min(t, steps) / steps)``: the warmups of Warmup and WSD."""
-    return start_value + (end_value - start_value) * ramp_fraction(progress(step, 0.0, steps, xp), shape, xp)
+def decay_weights(shape: str, p: Any, r: Any, xp: Any) -> tuple[Any, Any]:
+    """``(w_start, w_end)`` of Megatron's decay shapes: the start keeps d(p) and the end gets 1 - d(p).
+
+    linear ``d = 1 - p``; cosine ``d = (1 + cos(pi p)) / 2``; exponential ``d = 2 * 0.5**p - 1``
+    (``expm1(r ln 2)``, and ``1 - d = -2 expm1(-p ln 2)``); 1-sqrt ``d = 1 - sqrt(p)``
+    (``r / (1 + sqrt(p))``, and ``1 - d = sqrt(p)``).
+    """
+    if shape == "exponential":
+        return xp.expm1(_LN2 * r), -2.0 * xp.expm1(-_LN2 * p)
+    if shape == "1-sqrt":
+        sp = xp.sqrt(p)
+        return r / (1.0 + sp), sp
+    return weights(shape, p, r, xp)
+
+
+def blend(a: Any, b: Any, wa_wb: tuple[Any, Any], xp: Any = None) -> Any:
+    """``a * w_a + b * w_b``: exactly a where w_b is 0, exactly b where w_a is 0, and exactly a
+    where a == b (the weights sum to 1 only to an ulp). Pass `xp` when a or b is an array."""
+    wa, wb = wa_wb
+    if xp is None:
+        return a if a == b else a * wa + b * wb
+    return xp.where(a == b, a, a * wa + b * wb)
+
+
+def power_weights(wa: Any, wb: Any, power: float, xp: Any) -> tuple[Any, Any]:
+    """The weights ``(wa**power, 1 - wa**power)`` of a blend raised to a power, both without cancellation.
+
+    ``1 - wa**power`` is ``-expm1(power * log1p(-wb))`` while wb <= 1/2 (log1p is exact there)
+    and the plain difference beyond, where wa**power is at most 2**-power.
+    """
+    if power == 1.0:
+        return wa, wb
+    wa_p = xp.pow(wa, power)
+    small = wb <= 0.5
+    near = -xp.expm1(power * xp.log1p(-xp.minimum(wb, 0.5)))
+    return wa_p, xp.where(small, near, 1.0 - wa_p)
+
+
+def ramp(step: Any, start_value: Any, end_value: Any, steps: int, shape: str, xp: Any) -> Any:
+    """From ``start_value`` at t = 0 to ``end_value`` at t = steps by ``shape``: the warmups of Warmup and WSD."""
+    p, r = interval(step, 0.0, steps, xp)
+    return blend(start_value, end_value, weights(shape, p, r, xp))
+
+
+def power(base: float, e: Any, xp: Any) -> Any:
+    """``base ** e`` for a constant base > 0, as ``exp(e * log(base))`` with log(base) taken in
+    float64 once: a float32 evaluation then rounds e, not base (0.99999 rounded to float32 would be
+    off by 1.4e-8 per unit of e)."""
+    if base == 1.0:
+        return 1.0
+    return xp.exp(e * math.log(base))
 
 
 def floor_div(t: Any, d: float, xp: Any) -> Any:
@@ -96,3 +126,11 @@ def floor_div(t: Any, d: float, xp: Any) -> Any:
         return q
     q = q - xp.where(q * d > t, 1.0, 0.0)
     return q + xp.where((q + 1.0) * d <= t, 1.0, 0.0)
+
+
+def exact_div(t: Any, d: Any, xp: Any) -> Any:
+    """``t / d``, and exactly the integer k wherever ``t == k * d`` (XLA's ``t * (1/d)`` can land an
+    ulp below k, which moves a boundary of whatever runs on the quotient)."""
+    q = t / d
+    k = xp.floor(q + 0.5)
+    return xp.where(k * d == t, k, q)

@@ -3,7 +3,8 @@
 A formula is branch-free on step values: it uses Python operators (``+ - * / **`` and
 comparisons) and these ops only::
 
-    where(cond, a, b)   sin  cos  exp  expm1  log  sqrt  tanh  floor  minimum(a, b)  maximum(a, b)
+    where(cond, a, b)   sin  cos  exp  expm1  log  log1p  sqrt  tanh  floor  pow(a, b)
+    minimum(a, b)  maximum(a, b)
     searchsorted(table, x)   number of entries of the sorted tuple `table` that are <= x
     take(table, i)           table[i] for an integer-valued float index i
 
@@ -16,6 +17,7 @@ The choice is cached per type.
 from __future__ import annotations
 
 import math
+import operator
 import sys
 from bisect import bisect_right
 from typing import Any, Callable
@@ -33,6 +35,8 @@ class ScalarOps:
     cos = staticmethod(math.cos)
     exp = staticmethod(math.exp)
     expm1 = staticmethod(math.expm1)
+    log1p = staticmethod(math.log1p)
+    pow = staticmethod(operator.pow)
     log = staticmethod(math.log)
     sqrt = staticmethod(math.sqrt)
     tanh = staticmethod(math.tanh)
@@ -110,6 +114,7 @@ class NumpyOps(_ArrayOps):
         super().__init__(dtype, device)
         self.np = np
         self.sin, self.cos, self.exp, self.expm1, self.log = np.sin, np.cos, np.exp, np.expm1, np.log
+        self.log1p, self.pow = np.log1p, np.power
         self.sqrt, self.tanh, self.floor = np.sqrt, np.tanh, np.floor
         self.minimum, self.maximum = np.minimum, np.maximum
 
@@ -145,6 +150,7 @@ class JaxOps(_ArrayOps):
         super().__init__(dtype, device)
         self.jnp = jnp
         self.sin, self.cos, self.exp, self.expm1, self.log = jnp.sin, jnp.cos, jnp.exp, jnp.expm1, jnp.log
+        self.log1p, self.pow = jnp.log1p, jnp.power
         self.sqrt, self.tanh, self.floor = jnp.sqrt, jnp.tanh, jnp.floor
         self.minimum, self.maximum = jnp.minimum, jnp.maximum
 
@@ -180,7 +186,11 @@ class TorchOps(_ArrayOps):
         return self.torch.tensor(x, dtype=self.dtype, device=self.device)
 
     sin, cos, exp, expm1 = _unary("sin"), _unary("cos"), _unary("exp"), _unary("expm1")
-    log, sqrt = _unary("log"), _unary("sqrt")
+    log, log1p, sqrt = _unary("log"), _unary("log1p"), _unary("sqrt")
+
+    def pow(self, a: Any, b: Any) -> Any:
+        # Both as tensors of our dtype: paddle rounds a Python float exponent to float32.
+        return self.lib.pow(*self._lift_all(a, b))
     tanh, floor = _unary("tanh"), _unary("floor")
 
     def where(self, c: Any, a: Any, b: Any) -> Any:
@@ -216,7 +226,11 @@ class PaddleOps(_ArrayOps):
         return self.paddle.full([], x, dtype=self.dtype)
 
     sin, cos, exp, expm1 = _unary("sin"), _unary("cos"), _unary("exp"), _unary("expm1")
-    log, sqrt = _unary("log"), _unary("sqrt")
+    log, log1p, sqrt = _unary("log"), _unary("log1p"), _unary("sqrt")
+
+    def pow(self, a: Any, b: Any) -> Any:
+        # Both as tensors of our dtype: paddle rounds a Python float exponent to float32.
+        return self.lib.pow(*self._lift_all(a, b))
     tanh, floor = _unary("tanh"), _unary("floor")
 
     def where(self, c: Any, a: Any, b: Any) -> Any:

@@ -20,7 +20,7 @@ from ._errors import (
     check_int,
     check_real,
 )
-from ._math import DECAY_SHAPES, decay_fraction, floor_div, progress, ramp, ramp_fraction, remaining
+from ._math import DECAY_SHAPES, blend, decay_weights, floor_div, interval, power, power_weights, ramp, weights
 
 __all__ = [
     "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
@@ -86,9 +86,10 @@ class Constant(Schedule):
 
 
 def _polynomial(step: Any, start: float, end: float, steps: int, power: float, xp: Any) -> Any:
-    # (start - end) * (1 - min(t, steps) / steps) ** power + end: exactly `end` from t = steps on.
-    r = remaining(step, 0.0, steps, xp)
-    return (start - end) * (r if power == 1.0 else r**power) + end
+    # (start - end) * (1 - min(t, steps) / steps) ** power + end, as the blend
+    # start * r**power + end * (1 - r**power): exactly `end` from t = steps on.
+    p, r = interval(step, 0.0, steps, xp)
+    return blend(start, end, power_weights(r, p, power, xp))
 
 
 @dataclass(frozen=True)
@@ -153,10 +154,11 @@ class Cosine(Schedule):
 
     ``value(t) = end + (start - end) * ((1 + cos(pi * min(t, steps) / steps)) / 2) ** power``
 
-    The factor is computed as ``sin(pi r / 2)**2`` with ``r = (steps - min(t, steps)) / steps``:
-    the same number, without the cancellation of ``1 + cos`` near the end, so every array
-    library agrees to a few ulp right down to ``end_value`` (the peers' ``1 + cos`` form can be
-    off by 1e-11 relative in the last steps).
+    It is computed as the blend ``start * w**power + end * (1 - w**power)`` with
+    ``w = sin(pi r / 2)**2`` and ``1 - w = sin(pi p / 2)**2`` (p the progress, r = 1 - p): the
+    same numbers without the cancellations of ``1 + cos`` near the end or of ``end + ...``
+    when end is the larger value, so every array library agrees to a few ulp everywhere (the
+    peers' ``1 + cos`` form can be off by 1e-11 relative in the last steps).
 
     >>> s = Cosine(start_value=1.0, steps=10, end_value=0.1)
     >>> [f"{s(t):.4f}" for t in (0, 5, 10, 20)]
@@ -175,8 +177,9 @@ class Cosine(Schedule):
         _set(self, "power", check_real("Cosine", "power", self.power, low=0.0, low_open=True))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        w = decay_fraction(remaining(step, 0.0, self.steps, xp), "cosine", xp)
-        return self.end_value + (self.start_value - self.end_value) * (w if self.power == 1.0 else w**self.power)
+        p, r = interval(step, 0.0, self.steps, xp)
+        wa, wb = weights("cosine", p, r, xp)
+        return blend(self.start_value, self.end_value, power_weights(wa, wb, self.power, xp))
 
     @property
     def duration(self) -> int:
@@ -212,7 +215,7 @@ class Exponential(Schedule):
 
     def _formula(self, step: Any, xp: Any) -> Any:
         e = floor_div(step, self.every, xp) if self.staircase else step / self.every
-        return self.start_value * self.factor**e
+        return self.start_value * power(self.factor, e, xp)
 
     @property
     def duration(self) -> int | None:
@@ -239,8 +242,14 @@ class MultiStep(Schedule):
         if not _finite_product(self.start_value, self.factor, len(self.milestones)):
             raise ScheduleError("MultiStep", "factor", "small enough that start_value * factor**len(milestones) is finite", self.factor)
 
+    @property
+    def _values(self) -> tuple:
+        return self._cached("_c_values", lambda: tuple(self.start_value * self.factor**i
+                                                       for i in range(len(self.milestones) + 1)))
+
     def _formula(self, step: Any, xp: Any) -> Any:
-        return self.start_value * self.factor ** xp.searchsorted(self.milestones, step)
+        # start * factor**i, each value computed once in Python (exactly torch's base * gamma**i)
+        return xp.take(self._values, xp.searchsorted(self.milestones, step))
 
     @property
     def duration(self) -> int:
@@ -319,8 +328,8 @@ class Interpolate(Schedule):
         j = xp.minimum(xp.maximum(xp.searchsorted(b, step), 1.0), n - 1.0)  # right knot
         x0, x1 = xp.take(b, j - 1.0), xp.take(b, j)
         y0, y1 = xp.take(v, j - 1.0), xp.take(v, j)
-        p = progress(step, x0, x1 - x0, xp)
-        inner = y0 + (y1 - y0) * ramp_fraction(p, self.shape, xp)
+        p, r = interval(step, x0, x1 - x0, xp)
+        inner = blend(y0, y1, weights(self.shape, p, r, xp), xp)
         return xp.where(step >= b[-1], v[-1], inner)
 
     @property
@@ -451,13 +460,14 @@ class Tanh(Schedule):
         _set(self, "upper", check_real("Tanh", "upper", self.upper, low=self.lower, low_open=True))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        p = xp.minimum(step, self.steps) / self.steps
-        x = self.lower * (1.0 - p) + self.upper * p
-        # (1 - tanh(x)) / 2 = 1 / (1 + exp(2x)), written with e = exp(-2|x|) <= 1: no overflow,
-        # and no cancellation where tanh(x) -> 1 (1 - tanh would lose all digits there).
+        p, r = interval(step, 0.0, self.steps, xp)
+        x = self.lower * r + self.upper * p
+        # The start's weight (1 - tanh x) / 2 = 1 / (1 + exp(2x)) and the end's 1 / (1 + exp(-2x)),
+        # written with e = exp(-2|x|) <= 1: no overflow, and no cancellation where tanh(x) -> 1.
         e = xp.exp(-2.0 * xp.maximum(x, -x))
-        half = xp.where(x >= 0.0, e / (1.0 + e), 1.0 / (1.0 + e))
-        return self.end_value + (self.start_value - self.end_value) * half
+        small, big = e / (1.0 + e), 1.0 / (1.0 + e)
+        pos = x >= 0.0
+        return blend(self.start_value, self.end_value, (xp.where(pos, small, big), xp.where(pos, big, small)))
 
     @property
     def duration(self) -> int:
@@ -501,13 +511,15 @@ class Cyclic(Schedule):
         up, down = self.up_steps, self._down
         period = up + down
         k = floor_div(step, period, xp)
-        u = step - k * period
+        # clamped: where the step is too large for its float type to resolve a cycle (float32
+        # past 2**24), the value still stays in [low, high]
+        u = xp.minimum(xp.maximum(step - k * period, 0.0), float(period))
         f = xp.where(u <= up, u / up, (period - u) / down)
         amp = (self.high_value - self.low_value) * f
         if self.mode == "triangular2":
-            amp = amp * 0.5**k
+            amp = amp * power(0.5, k, xp)
         elif self.mode == "exp_range":
-            amp = amp * self.gamma**step
+            amp = amp * power(self.gamma, step, xp)
         return self.low_value + amp
 
     @property
@@ -528,9 +540,8 @@ class Cyclic(Schedule):
 
 def _anneal(start: float, end: float, t: Any, t0: float, t1: float, kind: str, xp: Any) -> Any:
     # torch OneCycleLR's two strategies, from `start` at step t0 to `end` at step t1.
-    if kind == "cos":
-        return end + (start - end) * decay_fraction(remaining(t, t0, t1 - t0, xp), "cosine", xp)
-    return (end - start) * progress(t, t0, t1 - t0, xp) + start
+    p, r = interval(t, t0, t1 - t0, xp)
+    return blend(start, end, weights("cosine" if kind == "cos" else "linear", p, r, xp))
 
 
 @dataclass(frozen=True)
@@ -642,8 +653,8 @@ class WSD(Schedule):
 
     def _formula(self, step: Any, xp: Any) -> Any:
         w, hold = self.warmup_steps, self.warmup_steps + self.stable_steps
-        r = remaining(step, float(hold), self.decay_steps, xp)
-        out = self.end_value + (self.peak_value - self.end_value) * decay_fraction(r, self.decay_shape, xp)
+        p, r = interval(step, float(hold), self.decay_steps, xp)
+        out = blend(self.peak_value, self.end_value, decay_weights(self.decay_shape, p, r, xp))
         out = xp.where(step <= hold, self.peak_value, out)
         if w:
             out = xp.where(step < w, ramp(step, self.start_value, self.peak_value, w, "linear", xp), out)
