@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from ._base import Schedule, check_child
 from ._errors import ScheduleError, ScheduleTypeError, check_bool, check_choice, check_int, check_real
-from ._math import RAMP_SHAPES, exact_div, floor_div, power, ramp
+from ._math import RAMP_SHAPES, cycle_of, exact_div, floor_div, power, ramp
 from ._primitives import MAX_STEPS, _finite_product, _real_tuple, _set, _steps
 
 __all__ = ["Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
@@ -251,10 +251,12 @@ class Restart(Schedule):
     def _formula(self, step: Any, xp: Any) -> Any:
         d = float(self.schedule.duration)
         if self.period_mult == 1.0:
-            k = floor_div(step, self.period_steps, xp)
+            k, u = cycle_of(step, self.period_steps, xp)
+            length = float(self.period_steps)
             if self.limit is not None:
-                k = xp.minimum(k, self.limit - 1.0)
-            start, length = k * self.period_steps, float(self.period_steps)
+                last = self.limit - 1.0
+                u = xp.where(k > last, length, u)  # held at the end of the last cycle
+                k = xp.minimum(k, last)
         else:
             starts, lengths = self._table
             # >= 0 even where a fused multiply-add made a stretched step an ulp negative
@@ -262,11 +264,15 @@ class Restart(Schedule):
             if self.limit is not None:
                 k = xp.minimum(k, self.limit - 1.0)
             start, length = xp.take(starts, k), xp.take(lengths, k)
-        u = xp.minimum(xp.maximum(step - start, 0.0), length)
+            u = xp.minimum(xp.maximum(step - start, 0.0), length)
+        # Inside a cycle the child runs strictly before its end (float32, which cannot resolve the
+        # cycles of a huge step, could otherwise round onto it); only the hold after `limit` is at it.
         if self.period_mult == 1.0 and self.period_steps == self.schedule.duration:
-            local = u
-        else:  # the cycle's end maps exactly onto the child's end (held after `limit`)
-            local = xp.where(u >= length, d, xp.minimum(exact_div(u * d, length, xp), d))
+            local = xp.minimum(u, xp.below(d))
+        else:
+            local = xp.minimum(exact_div(u * d, length, xp), xp.below(d))
+        if self.limit is not None:
+            local = xp.where(u >= length, d, local)
         return self._scale(self.schedule._formula(local, xp), k, xp)
 
     def _scale(self, v: Any, k: Any, xp: Any) -> Any:

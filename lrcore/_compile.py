@@ -108,6 +108,17 @@ class _Tracer:
     def log1p(self, x: Any) -> Any:
         return self._call("_log1p", x, math.log1p)
 
+    def fmod(self, a: Any, b: Any) -> Any:
+        if not isinstance(a, _Sym) and not isinstance(b, _Sym):
+            return math.fmod(a, b)
+        return self.emit(f"_fmod({self.lit(a)}, {self.lit(b)})")
+
+    def below(self, x: float) -> float:
+        return math.nextafter(x, -math.inf)
+
+    def div(self, a: Any, b: Any) -> Any:
+        return self.binop("/", a, b) if isinstance(a, _Sym) or isinstance(b, _Sym) else a / b
+
     def pow(self, a: Any, b: Any) -> Any:
         if not isinstance(a, _Sym) and not isinstance(b, _Sym):
             return a**b
@@ -165,7 +176,7 @@ class _Tracer:
 
 
 _GLOBALS = {
-    "_sin": math.sin, "_expm1": math.expm1, "_log1p": math.log1p, "_cos": math.cos, "_exp": math.exp, "_log": math.log, "_sqrt": math.sqrt,
+    "_sin": math.sin, "_expm1": math.expm1, "_log1p": math.log1p, "_fmod": math.fmod, "_cos": math.cos, "_exp": math.exp, "_log": math.log, "_sqrt": math.sqrt,
     "_tanh": math.tanh, "_floor": ScalarOps.floor, "_check": check_step,
     "_bisect": __import__("bisect").bisect_right, "_INF": math.inf, "_BIG": 2**1000,
 }

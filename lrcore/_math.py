@@ -19,7 +19,7 @@ import math
 from typing import Any
 
 __all__ = ["DECAY_SHAPES", "RAMP_SHAPES", "interval", "blend", "weights", "decay_weights", "power_weights", "power", "ramp",
-           "floor_div", "exact_div"]
+           "floor_div", "cycle_of", "exact_div"]
 
 DECAY_SHAPES = ("linear", "cosine", "exponential", "1-sqrt")
 RAMP_SHAPES = ("linear", "cosine", "1-sqrt")
@@ -128,9 +128,19 @@ def floor_div(t: Any, d: float, xp: Any) -> Any:
     return q + xp.where((q + 1.0) * d <= t, 1.0, 0.0)
 
 
+def cycle_of(t: Any, period: float, xp: Any) -> tuple[Any, Any]:
+    """``(k, u)``: the cycle index ``floor(t / period)`` and the position ``t - k * period`` in it.
+
+    u comes from fmod, which is exact in every float type, so it is right even where
+    ``k * period`` is not representable (float32 past 2**24); k is exact for integers below 2**53.
+    """
+    u = xp.fmod(t, float(period))
+    return floor_div(t - u + 0.5 * period, period, xp), u
+
+
 def exact_div(t: Any, d: Any, xp: Any) -> Any:
     """``t / d``, and exactly the integer k wherever ``t == k * d`` (XLA's ``t * (1/d)`` can land an
     ulp below k, which moves a boundary of whatever runs on the quotient)."""
-    q = t / d
+    q = xp.div(t, d)
     k = xp.floor(q + 0.5)
     return xp.where(k * d == t, k, q)

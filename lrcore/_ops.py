@@ -3,7 +3,7 @@
 A formula is branch-free on step values: it uses Python operators (``+ - * / **`` and
 comparisons) and these ops only::
 
-    where(cond, a, b)   sin  cos  exp  expm1  log  log1p  sqrt  tanh  floor  pow(a, b)
+    where(cond, a, b)   sin  cos  exp  expm1  log  log1p  sqrt  tanh  floor  pow(a, b)  fmod(a, b)
     minimum(a, b)  maximum(a, b)
     searchsorted(table, x)   number of entries of the sorted tuple `table` that are <= x
     take(table, i)           table[i] for an integer-valued float index i
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import operator
+import struct
 import sys
 from bisect import bisect_right
 from typing import Any, Callable
@@ -37,6 +38,7 @@ class ScalarOps:
     expm1 = staticmethod(math.expm1)
     log1p = staticmethod(math.log1p)
     pow = staticmethod(operator.pow)
+    fmod = staticmethod(math.fmod)
     log = staticmethod(math.log)
     sqrt = staticmethod(math.sqrt)
     tanh = staticmethod(math.tanh)
@@ -69,6 +71,14 @@ class ScalarOps:
     def apply(fn: Callable, x: float) -> float:
         return float(fn(x))
 
+    @staticmethod
+    def below(x: float) -> float:
+        return math.nextafter(x, -math.inf)
+
+    @staticmethod
+    def div(a: Any, b: Any) -> Any:
+        return a / b
+
 
 scalar = ScalarOps()
 
@@ -86,6 +96,20 @@ class _ArrayOps:
 
     def _lift_all(self, *xs: Any) -> list:
         return [self._lift(x) if isinstance(x, _Number) else x for x in xs]
+
+    def below(self, x: float) -> float:
+        """The largest number of this namespace's dtype below the constant x."""
+        bits = 16 if "16" in str(self.dtype) else 32 if "32" in str(self.dtype) else 64
+        fmt = {16: "e", 32: "f", 64: "d"}[bits]
+        y = struct.unpack(fmt, struct.pack(fmt, x))[0]  # x rounded to the dtype
+        if y >= x:
+            (i,) = struct.unpack({16: "<H", 32: "<I", 64: "<Q"}[bits], struct.pack("<" + fmt, y))
+            i = i - 1 if y > 0 else i + 1 if y < 0 else (1 << (bits - 1)) | 1
+            y = struct.unpack("<" + fmt, struct.pack({16: "<H", 32: "<I", 64: "<Q"}[bits], i))[0]
+        return y
+
+    def div(self, a: Any, b: Any) -> Any:
+        return a / b
 
     def apply(self, fn: Callable, x: Any) -> Any:
         raise TypeError(
@@ -114,12 +138,17 @@ class NumpyOps(_ArrayOps):
         super().__init__(dtype, device)
         self.np = np
         self.sin, self.cos, self.exp, self.expm1, self.log = np.sin, np.cos, np.exp, np.expm1, np.log
-        self.log1p, self.pow = np.log1p, np.power
+        self.log1p, self.pow, self.fmod = np.log1p, np.power, np.fmod
         self.sqrt, self.tanh, self.floor = np.sqrt, np.tanh, np.floor
-        self.minimum, self.maximum = np.minimum, np.maximum
-
     def _lift(self, x: Any) -> Any:
         return self.np.asarray(x, dtype=self.dtype)
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        # lifted: np.minimum of two Python floats is an np.float64, which would promote float32
+        return self.np.minimum(*self._lift_all(a, b))
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return self.np.maximum(*self._lift_all(a, b))
 
     def where(self, c: Any, a: Any, b: Any) -> Any:
         return self.np.where(c, *self._lift_all(a, b))
@@ -150,7 +179,7 @@ class JaxOps(_ArrayOps):
         super().__init__(dtype, device)
         self.jnp = jnp
         self.sin, self.cos, self.exp, self.expm1, self.log = jnp.sin, jnp.cos, jnp.exp, jnp.expm1, jnp.log
-        self.log1p, self.pow = jnp.log1p, jnp.power
+        self.log1p, self.pow, self.fmod = jnp.log1p, jnp.power, jnp.fmod
         self.sqrt, self.tanh, self.floor = jnp.sqrt, jnp.tanh, jnp.floor
         self.minimum, self.maximum = jnp.minimum, jnp.maximum
 
@@ -159,6 +188,11 @@ class JaxOps(_ArrayOps):
 
     def _lift(self, x: Any) -> Any:
         return self.jnp.asarray(x, dtype=self.dtype)
+
+    def div(self, a: Any, b: Any) -> Any:
+        # XLA turns a division by a constant into a multiplication by its reciprocal, which is
+        # an ulp off; a divisor that depends on the input stays a true division.
+        return a / (a * 0.0 + b)
 
     def searchsorted(self, table: tuple, x: Any) -> Any:
         t = self.jnp.asarray(table, dtype=self.dtype)
@@ -191,6 +225,10 @@ class TorchOps(_ArrayOps):
     def pow(self, a: Any, b: Any) -> Any:
         # Both as tensors of our dtype: paddle rounds a Python float exponent to float32.
         return self.lib.pow(*self._lift_all(a, b))
+
+    def fmod(self, a: Any, b: Any) -> Any:
+        return getattr(self.lib, "fmod", None)(*self._lift_all(a, b)) if hasattr(self.lib, "fmod") \
+            else self.lib.mod(*self._lift_all(a, b))
     tanh, floor = _unary("tanh"), _unary("floor")
 
     def where(self, c: Any, a: Any, b: Any) -> Any:
@@ -231,6 +269,10 @@ class PaddleOps(_ArrayOps):
     def pow(self, a: Any, b: Any) -> Any:
         # Both as tensors of our dtype: paddle rounds a Python float exponent to float32.
         return self.lib.pow(*self._lift_all(a, b))
+
+    def fmod(self, a: Any, b: Any) -> Any:
+        return getattr(self.lib, "fmod", None)(*self._lift_all(a, b)) if hasattr(self.lib, "fmod") \
+            else self.lib.mod(*self._lift_all(a, b))
     tanh, floor = _unary("tanh"), _unary("floor")
 
     def where(self, c: Any, a: Any, b: Any) -> Any:

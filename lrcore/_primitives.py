@@ -20,7 +20,7 @@ from ._errors import (
     check_int,
     check_real,
 )
-from ._math import DECAY_SHAPES, blend, decay_weights, floor_div, interval, power, power_weights, ramp, weights
+from ._math import DECAY_SHAPES, blend, cycle_of, decay_weights, floor_div, interval, power, power_weights, ramp, weights
 
 __all__ = [
     "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
@@ -510,10 +510,7 @@ class Cyclic(Schedule):
     def _formula(self, step: Any, xp: Any) -> Any:
         up, down = self.up_steps, self._down
         period = up + down
-        k = floor_div(step, period, xp)
-        # clamped: where the step is too large for its float type to resolve a cycle (float32
-        # past 2**24), the value still stays in [low, high]
-        u = xp.minimum(xp.maximum(step - k * period, 0.0), float(period))
+        k, u = cycle_of(step, period, xp)
         f = xp.where(u <= up, u / up, (period - u) / down)
         amp = (self.high_value - self.low_value) * f
         if self.mode == "triangular2":
