@@ -1,0 +1,349 @@
+"""PaddlePaddle: an lrcore schedule as a real ``paddle.optimizer.lr.LRScheduler``.
+
+``ScheduleLR(schedule)`` is a learning rate for any paddle optimizer, in dygraph and in static
+mode (``paddle.optimizer.AdamW(learning_rate=ScheduleLR(s), parameters=...)``), with paddle's
+step convention: right after construction ``scheduler()`` (and ``optimizer.get_lr()``) is
+``s(0)``, the rate of update 0; after k calls of ``scheduler.step()`` (each one after
+``optimizer.step()``), ``s(k)``. At step t (``last_epoch``)::
+
+    lr(t) = s(t)                           mode="absolute" (the schedule's values are rates)
+    lr(t) = learning_rate * s(t)           mode="factor"   (the schedule is a multiplier)
+    lr(t) = ... * scale(plateau state)     for ``schedule * lrcore.Plateau(...)``
+
+``get_lr()`` is that closed form, a Python float computed from ``last_epoch`` alone (no
+recursion on the previous rate), so ``step(epoch)`` jumps anywhere exactly. paddle's param
+groups hold multipliers of this rate (``{"params": ..., "learning_rate": 0.1}``), which is how
+one schedule serves groups with different rates.
+
+* ``state_dict()`` (what ``optimizer.state_dict()["LR_Scheduler"]`` holds) is plain data,
+  listed by ``state_keys()``: ``last_epoch``, ``last_lr``, the schedule's config and
+  fingerprint, the mode, the base rate and the plateau state. ``set_state_dict`` refuses a
+  checkpoint written under a different schedule and names each field that changed
+  (``schedule.parts[1].steps: 100 -> 200``), unless ``allow_schedule_change=True`` (an argument
+  of the constructor or of ``set_state_dict``); the rate is then recomputed from the step.
+* A schedule scaled by a ``lrcore.Plateau`` makes ``ScheduleLR(...)`` return a
+  `PlateauScheduleLR` (also a ``paddle.optimizer.lr.ReduceOnPlateau``) whose
+  ``step(metrics)`` feeds the metric to the plateau and advances one step.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from numbers import Integral, Real
+from typing import Any
+
+import paddle  # noqa: F401 - the framework this adapter drives (imported first, as documented)
+from paddle.optimizer.lr import LRScheduler, ReduceOnPlateau
+
+from .. import PlateauSchedule, PlateauState, Schedule, fingerprint, to_config
+
+__all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
+
+STATE_FORMAT = "lrcore.adapters.paddle.ScheduleLR/1"
+"""The ``lrcore_format`` entry of a state_dict, checked when it is loaded."""
+
+_MAX_CHANGES = 20
+_KEYS = ["last_epoch", "last_lr", "lrcore_format", "lrcore_schedule", "lrcore_fingerprint", "lrcore_mode",
+         "lrcore_learning_rate", "lrcore_plateau"]
+
+
+class ScheduleChangedError(ValueError):
+    """``set_state_dict`` got a checkpoint written under a different schedule (or mode, or base rate).
+
+    ``changes`` lists the differences as ``"path: saved -> now"`` strings.
+    """
+
+    def __init__(self, changes: list[str]) -> None:
+        self.changes = list(changes)
+        shown = self.changes[:_MAX_CHANGES]
+        more = len(self.changes) - len(shown)
+        lines = "\n".join(f"  {c}" for c in shown) + (f"\n  ... and {more} more" if more > 0 else "")
+        super().__init__(
+            "ScheduleLR.set_state_dict: the checkpoint was saved with a different schedule "
+            "(checkpoint -> now):\n" + lines + "\nPass allow_schedule_change=True (to set_state_dict "
+            "or to the constructor) if this is intended: the step count is kept and the new "
+            "schedule continues from it."
+        )
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+def _config_of(schedule: Any) -> Any:
+    """The config (plain data), or None where it holds a Function not storable by reference."""
+    try:
+        return to_config(schedule)
+    except ValueError:
+        return None
+
+
+def _short(v: Any) -> str:
+    text = f"<{v.get('type', 'dict')}: {v!r}>" if isinstance(v, dict) else repr(v)
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
+def _diff(old: Any, new: Any, path: str, out: list[str]) -> None:
+    """Append ``"path: old -> new"`` for every field where two configs differ."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        if old.get("type") != new.get("type"):
+            out.append(f"{path}: {_short(old)} -> {_short(new)}")
+            return
+        for k in list(old) + [k for k in new if k not in old]:
+            if k == "type":
+                continue
+            sub = f"{path}.{k}"
+            if k not in new:
+                out.append(f"{sub}: {_short(old[k])} -> (absent)")
+            elif k not in old:
+                out.append(f"{sub}: (absent) -> {_short(new[k])}")
+            else:
+                _diff(old[k], new[k], sub, out)
+    elif isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            out.append(f"{path}: {len(old)} entries -> {len(new)} entries")
+        for i, (a, b) in enumerate(zip(old, new)):
+            _diff(a, b, f"{path}[{i}]", out)
+    elif type(old) is not type(new) or old != new:
+        if isinstance(old, float) and isinstance(new, float) and math.isnan(old) and math.isnan(new):
+            return
+        out.append(f"{path}: {_short(old)} -> {_short(new)}")
+
+
+def _schedule_changes(saved_cfg: Any, saved_fp: Any, cfg: Any, fp: Any) -> list[str]:
+    if saved_fp == fp:
+        return []
+    out: list[str] = []
+    if saved_cfg is not None and cfg is not None:
+        _diff(saved_cfg, cfg, "schedule", out)
+    if not out:  # a Function stored without a config, or one whose code changed
+        out.append(f"schedule: fingerprint {saved_fp} -> {fp} (the fields cannot be compared: the schedule "
+                   "holds a Function that is not importable as 'module:qualname')")
+    return out
+
+
+def _metric(metrics: Any) -> float:
+    """paddle's accepted metrics (a number, or a numpy array / paddle Tensor of one element) as a float."""
+    if isinstance(metrics, Real) and not isinstance(metrics, bool):
+        return float(metrics)
+    size = getattr(metrics, "size", None)
+    if size is not None and hasattr(metrics, "item"):
+        if int(size) != 1:
+            raise ValueError(f"the size of metrics must be 1, got size {int(size)}; reduce it first (paddle.mean)")
+        return _metric(metrics.item())
+    raise TypeError(f"metrics must be a number or a one-element array or Tensor, got {type(metrics).__name__}")
+
+
+# -- the scheduler -------------------------------------------------------------------------
+
+class ScheduleLR(LRScheduler):
+    """An lrcore schedule as paddle's ``learning_rate``: a real ``LRScheduler``, closed form.
+
+    Args:
+        schedule: an ``lrcore.Schedule``, or ``schedule * lrcore.Plateau(...)`` (then the
+            object is a `PlateauScheduleLR`, stepped with the metric).
+        learning_rate: the base rate of ``mode="factor"`` (paddle's ``base_lr``); with
+            ``mode="absolute"`` it must stay 1.0, the schedule's values being the rates.
+        mode: "absolute" (rate = s(t)) or "factor" (rate = learning_rate * s(t)).
+        allow_schedule_change: let ``set_state_dict`` accept a checkpoint saved under a
+            different schedule (the step count is kept and this schedule continues from it).
+        last_epoch, verbose: as for every paddle scheduler (the first ``step()`` runs in the
+            constructor, so ``last_epoch`` is 0 afterwards by default).
+
+    >>> import paddle, lrcore
+    >>> s = lrcore.Warmup(lrcore.Cosine(start_value=0.1, steps=8), warmup_steps=2)
+    >>> sched = ScheduleLR(s)
+    >>> layer = paddle.nn.Linear(2, 1)
+    >>> opt = paddle.optimizer.SGD(learning_rate=sched, parameters=layer.parameters())
+    >>> rates = []
+    >>> for t in range(4):
+    ...     loss = layer(paddle.ones([1, 2])).sum()
+    ...     loss.backward(); opt.step(); opt.clear_grad()
+    ...     rates.append(opt.get_lr()); sched.step()
+    >>> [f"{r:.4f}" for r in rates]
+    ['0.0000', '0.0500', '0.1000', '0.0962']
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "ScheduleLR":
+        # `schedule * Plateau` gets the metric-driven class (a paddle ReduceOnPlateau too).
+        schedule = args[0] if args else kwargs.get("schedule")
+        if cls is ScheduleLR and isinstance(schedule, PlateauSchedule):
+            cls = PlateauScheduleLR
+        return super().__new__(cls)
+
+    def __init__(self, schedule: Schedule | PlateauSchedule, *, learning_rate: float = 1.0, mode: str = "absolute",
+                 allow_schedule_change: bool = False, last_epoch: int = -1, verbose: bool = False) -> None:
+        plateau_cls = isinstance(self, PlateauScheduleLR)
+        if not isinstance(schedule, (Schedule, PlateauSchedule)):
+            hint = " (a paddle scheduler is not an lrcore schedule; see lrcore.catalog.paddle)" \
+                if isinstance(schedule, LRScheduler) else ""
+            raise TypeError(f"ScheduleLR: `schedule` must be an lrcore Schedule or schedule * lrcore.Plateau, "
+                            f"got {type(schedule).__name__}{hint}")
+        if isinstance(schedule, PlateauSchedule) != plateau_cls:
+            if plateau_cls:
+                raise TypeError("PlateauScheduleLR: `schedule` must be schedule * lrcore.Plateau(...)")
+            raise TypeError("ScheduleLR: a schedule scaled by a Plateau needs PlateauScheduleLR "
+                            "(ScheduleLR(...) returns one)")
+        if mode not in ("absolute", "factor"):
+            raise ValueError(f"ScheduleLR: `mode` must be one of 'absolute', 'factor', got mode={mode!r}")
+        if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)):
+            raise TypeError(f"ScheduleLR: `learning_rate` must be a number >= 0, got learning_rate={learning_rate!r}")
+        if not 0.0 <= learning_rate < math.inf:
+            raise ValueError(f"ScheduleLR: `learning_rate` must be a number >= 0, got learning_rate={learning_rate!r}")
+        if mode == "absolute" and learning_rate != 1.0:
+            raise ValueError("ScheduleLR: `learning_rate` is the base rate of mode='factor'; with mode='absolute' the "
+                             f"schedule's values are the rates, so it must stay 1.0, got learning_rate={learning_rate!r}")
+        if not isinstance(allow_schedule_change, bool):
+            raise TypeError(f"ScheduleLR: `allow_schedule_change` must be a bool, got {allow_schedule_change!r}")
+        if isinstance(last_epoch, bool) or not isinstance(last_epoch, Integral) or last_epoch < -1:
+            raise ValueError(f"ScheduleLR: `last_epoch` must be an int >= -1, got last_epoch={last_epoch!r}")
+        self.schedule = schedule
+        self.mode = mode
+        self.allow_schedule_change = allow_schedule_change
+        self.plateau_state: PlateauState | None = schedule.init() if plateau_cls else None
+        # The plain-data state (state_keys): fixed parts now, the plateau state at state_dict().
+        self.lrcore_format = STATE_FORMAT
+        self.lrcore_schedule = _config_of(schedule)
+        self.lrcore_fingerprint = fingerprint(schedule)
+        self.lrcore_mode = mode
+        self.lrcore_learning_rate = float(learning_rate)
+        self.lrcore_plateau = None
+        LRScheduler.__init__(self, float(learning_rate), int(last_epoch), verbose)
+
+    # -- the rate
+    def get_lr(self) -> float:
+        """The rate at ``last_epoch``: s(t) (absolute) or learning_rate * s(t) (factor), times the plateau scale."""
+        t = self.last_epoch
+        v = self.schedule(t) if self.plateau_state is None else self.schedule.value(t, self.plateau_state)
+        return float(self.base_lr * v) if self.mode == "factor" else float(v)
+
+    def _get_closed_form_lr(self) -> float:
+        return self.get_lr()
+
+    def step(self, epoch: int | None = None) -> None:  # type: ignore[override]
+        """Advance one step (call it after ``optimizer.step()``), or go to step ``epoch``."""
+        if epoch is None:
+            self.last_epoch += 1
+        else:
+            if isinstance(epoch, bool) or not isinstance(epoch, Integral) or epoch < 0:
+                hint = "; a metric? only a schedule scaled by lrcore.Plateau takes one" if isinstance(epoch, float) else ""
+                raise ValueError(f"ScheduleLR.step: `epoch` must be an int >= 0, got epoch={epoch!r}{hint}")
+            self.last_epoch = int(epoch)
+        self.last_lr = self.get_lr()
+        if self.verbose:
+            print(f"Epoch {self.last_epoch}: {type(self).__name__} set learning rate to {self.last_lr}.")
+
+    # -- state
+    def state_keys(self) -> None:
+        """The keys of ``state_dict()``: paddle's ``last_epoch``, ``last_lr`` and lrcore's plain data."""
+        self.keys = list(_KEYS)
+
+    def _plateau_data(self) -> dict | None:
+        st = self.plateau_state
+        if st is None:
+            return None
+        best = float(st.best)
+        fresh = self.schedule.init().best
+        if math.isnan(best) or (best == fresh and not math.isfinite(best)):
+            best = None  # no metric yet (paddle's best is None then too)
+        return {"best": best, "num_bad": int(st.num_bad), "cooldown": int(st.cooldown), "scale": float(st.scale)}
+
+    def state_dict(self) -> dict[str, Any]:
+        """Plain data (numbers, strings, lists, dicts, None): no schedule object is pickled."""
+        self.lrcore_plateau = self._plateau_data()
+        return copy.deepcopy(LRScheduler.state_dict(self))
+
+    def set_state_dict(  # type: ignore[override]
+            self, state_dict: dict[str, Any], *, allow_schedule_change: bool | None = None) -> None:
+        """Resume from ``state_dict()``: the step and the plateau state; the rate is recomputed.
+
+        Raises `ScheduleChangedError` (a ValueError naming every changed field) if the
+        checkpoint was written under a different schedule, mode or base rate, unless
+        ``allow_schedule_change`` (here, or given to the constructor) is True.
+        """
+        allow = self.allow_schedule_change if allow_schedule_change is None else allow_schedule_change
+        missing = [k for k in _KEYS if k not in state_dict]
+        if missing or state_dict.get("lrcore_format") != STATE_FORMAT:
+            raise ValueError(f"ScheduleLR.set_state_dict: not a ScheduleLR state_dict (format {STATE_FORMAT!r}); "
+                             f"missing {missing}" if missing else
+                             f"ScheduleLR.set_state_dict: unknown state format {state_dict.get('lrcore_format')!r}, "
+                             f"expected {STATE_FORMAT!r}")
+        changes = _schedule_changes(state_dict["lrcore_schedule"], state_dict["lrcore_fingerprint"],
+                                    self.lrcore_schedule, self.lrcore_fingerprint)
+        if state_dict["lrcore_mode"] != self.mode:
+            changes.append(f"mode: {state_dict['lrcore_mode']!r} -> {self.mode!r}")
+        if state_dict["lrcore_learning_rate"] != self.lrcore_learning_rate:
+            changes.append(f"learning_rate: {state_dict['lrcore_learning_rate']!r} -> {self.lrcore_learning_rate!r}")
+        if changes and not allow:
+            raise ScheduleChangedError(changes)
+        epoch = state_dict["last_epoch"]
+        if isinstance(epoch, bool) or not isinstance(epoch, Integral) or epoch < 0:
+            raise ValueError(f"ScheduleLR.set_state_dict: `last_epoch` must be an int >= 0, got {epoch!r}")
+        self.last_epoch = int(epoch)
+        if self.plateau_state is not None:
+            saved = state_dict["lrcore_plateau"]
+            if saved is None:  # allowed change from a schedule without a plateau
+                self.plateau_state = self.schedule.init()
+            else:
+                fresh = self.schedule.init()
+                best = fresh.best if saved["best"] is None else float(saved["best"])
+                self.plateau_state = PlateauState(best=best, num_bad=float(saved["num_bad"]),
+                                                  cooldown=float(saved["cooldown"]), scale=float(saved["scale"]))
+        self.last_lr = self.get_lr()
+
+    set_dict = set_state_dict  # paddle's alias (the base class binds its own)
+
+    def __repr__(self) -> str:
+        base = f", learning_rate={self.base_lr!r}" if self.mode == "factor" else ""
+        return f"{type(self).__name__}({self.schedule!r}, mode={self.mode!r}{base}, last_epoch={self.last_epoch})"
+
+
+class PlateauScheduleLR(ScheduleLR, ReduceOnPlateau):
+    """``schedule * lrcore.Plateau(...)`` as paddle's learning rate; ``step(metrics)``.
+
+    ``ScheduleLR(s * plateau)`` returns this class. It is also a
+    ``paddle.optimizer.lr.ReduceOnPlateau`` (code that tests for one hands it the metric).
+    Rate at step t: ``s(t) * scale`` (times ``learning_rate`` in factor mode), the scale
+    following the plateau's decisions (torch's rule, or paddle's with
+    ``Plateau(rule="paddle")``, which `lrcore.catalog.paddle.ReduceOnPlateau` uses).
+
+    ``step(metrics)`` feeds the metric to the plateau, then advances one step, as paddle's
+    ReduceOnPlateau does; ``step()`` without a metric only advances (per-batch steps with a
+    per-epoch metric: call ``step()`` each batch and feed the metric with ``step(metric)`` at
+    the last batch of the epoch). ``best``, ``num_bad_epochs`` and ``cooldown_counter`` read
+    the plateau state as paddle's attributes of those names do. (``mode`` is "absolute" /
+    "factor"; the plateau's "min" / "max" is ``schedule.plateau.mode``.)
+
+    >>> from lrcore.catalog.paddle import ReduceOnPlateau
+    >>> sched = ScheduleLR(ReduceOnPlateau(learning_rate=0.1, factor=0.5, patience=0))
+    >>> for metric in (1.0, 2.0, 3.0, 0.5):
+    ...     sched.step(metric)
+    ...     print(sched())
+    0.1
+    0.05
+    0.025
+    0.025
+    """
+
+    def step(self, metrics: Any = None, epoch: int | None = None) -> None:  # type: ignore[override]
+        """Feed ``metrics`` (if given) to the plateau, then advance one step (or go to ``epoch``)."""
+        if metrics is not None:
+            self.plateau_state = self.schedule.update(self.plateau_state, _metric(metrics))
+        ScheduleLR.step(self, epoch)
+
+    @property
+    def best(self) -> float | None:
+        """The best metric so far (None before the first)."""
+        return self._plateau_data()["best"]  # type: ignore[index]
+
+    @property
+    def num_bad_epochs(self) -> int:
+        return int(self.plateau_state.num_bad)  # type: ignore[union-attr]
+
+    @property
+    def cooldown_counter(self) -> int:
+        return int(self.plateau_state.cooldown)  # type: ignore[union-attr]
+
+    @property
+    def scale(self) -> float:
+        """The plateau's multiplier now."""
+        return float(self.plateau_state.scale)  # type: ignore[union-attr]
