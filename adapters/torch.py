@@ -1,0 +1,627 @@
+"""PyTorch: an lrcore schedule as a real ``torch.optim.lr_scheduler.LRScheduler``.
+
+``ScheduleLR(optimizer, schedule)`` writes the schedule's closed form into the optimizer's
+param groups, with torch's step convention: right after construction every group holds
+``s(0)`` (the rate of update 0); after ``k`` calls of ``scheduler.step()`` (each one after
+``optimizer.step()``), ``s(k)``. Per group ``i`` and step ``t``::
+
+    lr_i(t) = s_i(t)                     mode="absolute" (the schedule's values are rates)
+    lr_i(t) = initial_lr_i * s_i(t)      mode="factor"   (the schedule is a multiplier)
+    lr_i(t) = ... * scale(plateau state) for ``schedule * lrcore.Plateau(...)``
+
+where ``s_i`` is the one schedule given, or the i-th of a list with one schedule per group.
+
+* ``state_dict()`` is plain data (step counts, the schedule's config and fingerprint, the mode)
+  so ``torch.load(weights_only=True)`` reads it; ``load_state_dict`` refuses a checkpoint saved
+  under a different schedule and names every field that changed, unless
+  ``allow_schedule_change=True`` (an argument of the constructor or of ``load_state_dict``).
+* Tensor learning rates are filled in place (``fill_`` / ``copy_``), never rebound, so a
+  ``torch.compile``d or capturable optimizer step does not recompile. With
+  ``compute_on_device=True`` a tensor rate is computed on its own device
+  (``s.evaluate(step_tensor)``), with no host synchronisation.
+* ``extra={"momentum": m, "weight_decay": w}`` schedules other hyperparameters of the groups,
+  always as absolute values. ``"momentum"`` sets ``group["momentum"]`` or, for the Adam family,
+  ``betas[0]`` (what torch's OneCycleLR / CyclicLR cycle); any other key must be a number (or
+  tensor) the groups already have.
+* ``step_source="optimizer"`` takes the step from the optimizer's own update count (an
+  optimizer step post-hook counts the updates that ran and writes the next rates): updates that
+  ``torch.amp.GradScaler`` skips (inf/NaN gradients) and extra ``scheduler.step()`` calls
+  (accelerate calls it once per process) do not advance the schedule.
+* A schedule scaled by a ``lrcore.Plateau`` makes ``ScheduleLR(...)`` return a
+  `PlateauScheduleLR`, which also subclasses ``ReduceLROnPlateau`` (what Lightning and the HF
+  Trainer test for to pass the monitored metric) and takes ``step(metric)``.
+
+>>> import torch, lrcore
+>>> from lrcore.adapters.torch import ScheduleLR
+>>> model = torch.nn.Linear(2, 1)
+>>> opt = torch.optim.SGD(model.parameters(), lr=0.0)
+>>> s = lrcore.Warmup(lrcore.Cosine(start_value=0.1, steps=8), warmup_steps=2)
+>>> sched = ScheduleLR(opt, s)
+>>> lrs = []
+>>> for t in range(6):
+...     lrs.append(opt.param_groups[0]["lr"])  # the rate update t uses
+...     opt.step()
+...     sched.step()
+>>> [f"{v:.4f}" for v in lrs]
+['0.0000', '0.0500', '0.1000', '0.0962', '0.0854', '0.0691']
+>>> lrs == [s(t) for t in range(6)]
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+import weakref
+from typing import Any, Mapping, Sequence
+
+import torch
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
+
+from .. import PlateauSchedule, PlateauState, Schedule, fingerprint, to_config
+
+__all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
+
+STATE_FORMAT = "lrcore.adapters.torch.ScheduleLR/1"
+"""The ``"format"`` entry of every `ScheduleLR.state_dict`."""
+
+_MODES = ("absolute", "factor")
+_STEP_SOURCES = ("scheduler", "optimizer")
+_MAX_CHANGES = 20  # differences listed in a ScheduleChangedError
+
+# torch's own texts (torch/optim/lr_scheduler.py), so filters written for torch keep working.
+_MSG_OVERRIDDEN = (
+    "Seems like `optimizer.step()` has been overridden after learning rate scheduler "
+    "initialization. Please, make sure to call `optimizer.step()` before "
+    "`lr_scheduler.step()`. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
+_MSG_ORDER = (
+    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
+    "In PyTorch 1.1.0 and later, you should call them in the opposite order: "
+    "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this "
+    "will result in PyTorch skipping the first value of the learning rate schedule. "
+    "See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate"
+)
+_MSG_GET_LR = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
+
+
+class ScheduleChangedError(ValueError):
+    """``load_state_dict`` got a checkpoint saved under a different schedule (or mode).
+
+    ``changes`` lists the differences as ``"path: saved -> now"`` strings.
+    """
+
+    def __init__(self, changes: list[str]) -> None:
+        self.changes = list(changes)
+        shown = self.changes[:_MAX_CHANGES]
+        more = len(self.changes) - len(shown)
+        lines = "\n".join(f"  {c}" for c in shown) + (f"\n  ... and {more} more" if more > 0 else "")
+        super().__init__(
+            "ScheduleLR.load_state_dict: the checkpoint was saved with a different schedule "
+            "(checkpoint -> now):\n" + lines + "\nPass allow_schedule_change=True (to load_state_dict "
+            "or to the constructor) if this is intended: the step count is kept and the new "
+            "schedule continues from it."
+        )
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+def _is_plateau(x: Any) -> bool:
+    return isinstance(x, PlateauSchedule)
+
+
+def _holds_plateau(schedule: Any) -> bool:
+    if isinstance(schedule, (list, tuple)):
+        return any(_is_plateau(s) for s in schedule)
+    return _is_plateau(schedule)
+
+
+def _check_schedules(what: str, schedule: Any, n_groups: int, plateau_ok: bool) -> Any:
+    """One schedule (returned as is) or one per param group (returned as a tuple)."""
+    kinds = (Schedule, PlateauSchedule) if plateau_ok else (Schedule,)
+    need = "an lrcore Schedule" + (" (or schedule * Plateau)" if plateau_ok else "")
+    if isinstance(schedule, (list, tuple)):
+        if len(schedule) != n_groups:
+            raise ValueError(f"ScheduleLR: `{what}` must hold one schedule per param group "
+                             f"({n_groups}), got {len(schedule)}")
+        for i, s in enumerate(schedule):
+            if not isinstance(s, kinds):
+                raise TypeError(f"ScheduleLR: `{what}[{i}]` must be {need}, got {type(s).__name__}")
+        return tuple(schedule)
+    if not isinstance(schedule, kinds):
+        if _is_plateau(schedule):
+            raise TypeError(f"ScheduleLR: `{what}` must be a plain lrcore Schedule, a Plateau "
+                            "scales only the learning rate")
+        raise TypeError(f"ScheduleLR: `{what}` must be {need} or a list with one per param group, "
+                        f"got {type(schedule).__name__}")
+    return schedule
+
+
+def _config_of(schedule: Any) -> Any:
+    """The config (plain data), or None where it holds a Function not storable by reference."""
+    if isinstance(schedule, tuple):
+        return [_config_of(s) for s in schedule]
+    try:
+        return to_config(schedule)
+    except ValueError:
+        return None
+
+
+def _fingerprint_of(schedule: Any) -> Any:
+    if isinstance(schedule, tuple):
+        return [fingerprint(s) for s in schedule]
+    return fingerprint(schedule)
+
+
+def _render(v: Any) -> str:
+    """A config as the constructor call it stands for: ``Cosine(start_value=0.1, steps=20, ...)``."""
+    if isinstance(v, dict):
+        fields = ", ".join(f"{k}={_render(x)}" for k, x in v.items() if k != "type")
+        return f"{v.get('type', 'dict')}({fields})"
+    if isinstance(v, list):
+        return "[" + ", ".join(_render(x) for x in v) + "]"
+    return repr(v)
+
+
+def _short(v: Any) -> str:
+    text = _render(v)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _diff(old: Any, new: Any, path: str, out: list[str]) -> None:
+    """Append ``"path: old -> new"`` for every field where two configs differ."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        if old.get("type") != new.get("type"):
+            out.append(f"{path}: {_short(old)} -> {_short(new)}")
+            return
+        for k in list(old) + [k for k in new if k not in old]:
+            if k == "type":
+                continue
+            sub = f"{path}.{k}"
+            if k not in new:
+                out.append(f"{sub}: {_short(old[k])} -> (absent)")
+            elif k not in old:
+                out.append(f"{sub}: (absent) -> {_short(new[k])}")
+            else:
+                _diff(old[k], new[k], sub, out)
+    elif isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            out.append(f"{path}: {len(old)} entries -> {len(new)} entries")
+        for i, (a, b) in enumerate(zip(old, new)):
+            _diff(a, b, f"{path}[{i}]", out)
+    elif type(old) is not type(new) or old != new:
+        if isinstance(old, float) and isinstance(new, float) and math.isnan(old) and math.isnan(new):
+            return
+        out.append(f"{path}: {_short(old)} -> {_short(new)}")
+
+
+def _schedule_changes(path: str, saved_cfg: Any, saved_fp: Any, cfg: Any, fp: Any) -> list[str]:
+    if saved_fp == fp:
+        return []
+    out: list[str] = []
+    if isinstance(saved_fp, list) != isinstance(fp, list):
+        one = lambda f: "one per param group" if isinstance(f, list) else "one for all groups"  # noqa: E731
+        return [f"{path}: {one(saved_fp)} -> {one(fp)}"]
+    if isinstance(fp, list):
+        if len(saved_fp) != len(fp):
+            return [f"{path}: {len(saved_fp)} schedules -> {len(fp)}"]
+        saved_cfg = saved_cfg if isinstance(saved_cfg, list) else [None] * len(fp)
+        for i, (sc, sf, c, f) in enumerate(zip(saved_cfg, saved_fp, cfg, fp)):
+            out += _schedule_changes(f"{path}[{i}]", sc, sf, c, f)
+        return out
+    if saved_cfg is not None and cfg is not None:
+        _diff(saved_cfg, cfg, path, out)
+    if not out:  # a Function stored without a config, or one whose code changed
+        out.append(f"{path}: fingerprint {saved_fp} -> {fp} (the fields cannot be compared: the schedule "
+                   "holds a Function that is not importable as 'module:qualname')")
+    return out
+
+
+def _patch_optimizer_step(opt: Optimizer) -> None:
+    """torch's own marker on ``optimizer.step`` (LRScheduler.__init__ does the same), used to
+    warn about a wrong call order; restored after pickling, which drops it."""
+    if hasattr(opt.step, "_wrapped_by_lr_sched"):
+        return
+    opt_ref = weakref.ref(opt)
+    func = opt.step.__func__
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        o = opt_ref()
+        o._opt_called = True  # type: ignore[union-attr]
+        return func.__get__(o, o.__class__)(*args, **kwargs)
+
+    wrapper._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
+    opt.step = wrapper  # type: ignore[method-assign]
+
+
+def _write(group: dict, key: str, index: int | None, value: Any) -> None:
+    """Set group[key] (or group[key][index]) to value; a tensor is filled in place, never rebound."""
+    cur = group[key] if index is None else group[key][index]
+    if isinstance(cur, torch.Tensor):
+        with torch.no_grad():
+            if isinstance(value, torch.Tensor):
+                cur.copy_(value)
+            else:
+                cur.fill_(value)
+    elif index is None:
+        group[key] = float(value) if isinstance(value, torch.Tensor) else value
+    else:
+        seq = list(group[key])
+        seq[index] = float(value) if isinstance(value, torch.Tensor) else value
+        group[key] = tuple(seq)
+
+
+def _plain(v: Any) -> Any:
+    return float(v) if isinstance(v, torch.Tensor) else v
+
+
+# -- the scheduler -------------------------------------------------------------------------
+
+class ScheduleLR(LRScheduler):
+    """An lrcore schedule driving a torch optimizer: a real ``LRScheduler``, closed form.
+
+    Args:
+        optimizer: any ``torch.optim.Optimizer``.
+        schedule: an lrcore ``Schedule`` for every param group, or a list with one per group.
+            ``schedule * lrcore.Plateau(...)`` gives a `PlateauScheduleLR` (metric-driven).
+        mode: ``"absolute"`` (group lr = s(t)) or ``"factor"`` (group lr = initial_lr * s(t),
+            so one schedule serves groups with different rates).
+        last_epoch: torch's resume-by-constructor convention (the last step already done);
+            prefer ``load_state_dict``.
+        extra: ``{"momentum" | "weight_decay" | <other group key>: schedule or list}``,
+            absolute values written beside the lr. ``"momentum"`` is ``betas[0]`` on the Adam
+            family, as in torch's OneCycleLR.
+        step_source: ``"scheduler"`` (t = number of ``step()`` calls, torch's convention) or
+            ``"optimizer"`` (t = number of optimizer updates that ran; the rates are written
+            after each update, and ``step()`` only re-applies them).
+        compute_on_device: compute tensor learning rates on their device, without host sync.
+        allow_schedule_change: let ``load_state_dict`` accept a checkpoint saved under a
+            different schedule (it keeps the step count).
+
+    Step ``t`` is ``last_epoch``. ``get_lr()`` and ``_get_closed_form_lr()`` both return the
+    closed form at ``last_epoch``, as Python floats (device tensors for tensor lrs with
+    ``compute_on_device=True``). ``step(epoch)`` jumps to ``epoch`` exactly (no warning: the
+    form is closed).
+
+    >>> import torch, lrcore
+    >>> p = [torch.nn.Parameter(torch.zeros(1)) for _ in range(2)]
+    >>> opt = torch.optim.SGD([{"params": [p[0]], "lr": 1.0}, {"params": [p[1]], "lr": 0.1}])
+    >>> sched = ScheduleLR(opt, lrcore.Linear(start_value=1.0, end_value=0.5, steps=2), mode="factor")
+    >>> for _ in range(2):
+    ...     opt.step(); sched.step()
+    >>> sched.get_last_lr()
+    [0.5, 0.05]
+    >>> sched.state_dict()["schedule"]
+    {'type': 'Linear', 'start_value': 1.0, 'end_value': 0.5, 'steps': 2}
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "ScheduleLR":
+        # ScheduleLR(opt, schedule * Plateau(...)) is a PlateauScheduleLR (also a
+        # ReduceLROnPlateau). Without arguments (pickle, deepcopy) the class stays as asked.
+        if cls is ScheduleLR:
+            schedule = args[1] if len(args) > 1 else kwargs.get("schedule")
+            if _holds_plateau(schedule):
+                cls = PlateauScheduleLR
+        return super().__new__(cls)
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        schedule: Schedule | PlateauSchedule | Sequence[Schedule | PlateauSchedule],
+        *,
+        mode: str = "absolute",
+        last_epoch: int = -1,
+        extra: Mapping[str, Schedule | Sequence[Schedule]] | None = None,
+        step_source: str = "scheduler",
+        compute_on_device: bool = False,
+        allow_schedule_change: bool = False,
+    ) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"ScheduleLR: `optimizer` must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+        if mode not in _MODES:
+            raise ValueError(f"ScheduleLR: `mode` must be one of 'absolute', 'factor', got mode={mode!r}")
+        if step_source not in _STEP_SOURCES:
+            raise ValueError(f"ScheduleLR: `step_source` must be one of 'scheduler', 'optimizer', got step_source={step_source!r}")
+        for name, flag in (("compute_on_device", compute_on_device), ("allow_schedule_change", allow_schedule_change)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"ScheduleLR: `{name}` must be a bool, got {name}={flag!r}")
+        if isinstance(last_epoch, bool) or not isinstance(last_epoch, int) or last_epoch < -1:
+            raise ValueError(f"ScheduleLR: `last_epoch` must be an int >= -1, got last_epoch={last_epoch!r}")
+        groups = optimizer.param_groups
+        self.schedule = _check_schedules("schedule", schedule, len(groups), plateau_ok=True)
+        plateau = self._find_plateau(self.schedule)
+        if plateau is not None and not isinstance(self, PlateauScheduleLR):
+            raise TypeError("ScheduleLR: a schedule scaled by a Plateau needs PlateauScheduleLR (ScheduleLR(...) "
+                            "returns one; a subclass of ScheduleLR must derive from PlateauScheduleLR)")
+        if plateau is None and isinstance(self, PlateauScheduleLR):
+            raise TypeError("PlateauScheduleLR: `schedule` must be `schedule * lrcore.Plateau(...)` (or a list of "
+                            "them, one per param group, sharing one Plateau); use ScheduleLR for plain schedules")
+        self.plateau = plateau
+        self.plateau_state: PlateauState | None = None if plateau is None else plateau.init()
+        self.extra = {}
+        self._extra_targets: dict[str, list[tuple[str, int | None]]] = {}
+        for key, sch in dict(extra or {}).items():
+            if not isinstance(key, str):
+                raise TypeError(f"ScheduleLR: `extra` keys must be param group keys (str), got {key!r}")
+            self.extra[key] = _check_schedules(f"extra[{key!r}]", sch, len(groups), plateau_ok=False)
+            self._extra_targets[key] = [self._extra_target(key, i, g) for i, g in enumerate(groups)]
+        self.mode = mode
+        self.step_source = step_source
+        self.compute_on_device = compute_on_device
+        self.allow_schedule_change = allow_schedule_change
+        self.optimizer_steps = last_epoch + 1  # updates counted by the hook (step_source="optimizer")
+        self._device_steps: dict[Any, torch.Tensor] = {}
+        self._hook = None
+        LRScheduler.__init__(self, optimizer, last_epoch)  # sets initial_lr, base_lrs; writes s(0)
+        if step_source == "optimizer":
+            self._hook = optimizer.register_step_post_hook(self._on_optimizer_step)
+
+    # -- construction helpers
+    @staticmethod
+    def _find_plateau(schedule: Any) -> Any:
+        items = schedule if isinstance(schedule, tuple) else (schedule,)
+        plateaus = [s.plateau for s in items if _is_plateau(s)]
+        if not plateaus:
+            return None
+        if len(plateaus) != len(items) or any(p != plateaus[0] for p in plateaus):
+            raise TypeError("ScheduleLR: with one schedule per param group, either none or all of them are "
+                            "scaled by a Plateau, and by the same Plateau (one metric drives all groups)")
+        return plateaus[0]
+
+    @staticmethod
+    def _extra_target(key: str, i: int, group: dict) -> tuple[str, int | None]:
+        if key == "lr":
+            raise ValueError("ScheduleLR: `extra` must not hold 'lr'; the lr is `schedule`")
+        if key == "momentum" and "momentum" not in group and "betas" in group:
+            return ("betas", 0)  # the Adam family, as torch's OneCycleLR and CyclicLR do
+        if key not in group:
+            hint = " ('momentum' also sets betas[0] where the optimizer has betas)" if key == "momentum" else ""
+            raise ValueError(f"ScheduleLR: `extra` key {key!r}: param group {i} has no {key!r}{hint}; it has "
+                             f"{', '.join(sorted(k for k in group if k != 'params'))}")
+        v = group[key]
+        if not (isinstance(v, torch.Tensor) or (isinstance(v, (int, float)) and not isinstance(v, bool))):
+            raise ValueError(f"ScheduleLR: `extra` key {key!r}: param group {i} holds {v!r}, not a number or "
+                             "tensor (for betas[0] use the key 'momentum')")
+        return (key, None)
+
+    # -- values
+    def _schedule_for(self, i: int) -> Any:
+        return self.schedule[i] if isinstance(self.schedule, tuple) else self.schedule
+
+    def _bases(self) -> list[float]:
+        groups = self.optimizer.param_groups
+        if any(isinstance(b, torch.Tensor) for b in self.base_lrs):  # once: tensor initial lrs
+            self.base_lrs = [float(b) for b in self.base_lrs]
+        if len(self.base_lrs) < len(groups):  # groups added by add_param_group
+            for g in groups[len(self.base_lrs):]:
+                self.base_lrs.append(float(g.setdefault("initial_lr", _plain(g["lr"]))))
+        return self.base_lrs
+
+    def _device_step(self, device: torch.device) -> torch.Tensor:
+        t = self._device_steps.get(device)
+        if t is None:
+            dtype = torch.float32 if device.type == "mps" else torch.float64
+            t = self._device_steps[device] = torch.zeros((), dtype=dtype, device=device)
+        t.fill_(self.last_epoch)  # a kernel argument: no host synchronisation
+        return t
+
+    def _lr_at(self, i: int, group: dict) -> Any:
+        s, t = self._schedule_for(i), self.last_epoch
+        cur = group["lr"]
+        on_device = self.compute_on_device and isinstance(cur, torch.Tensor)
+        if _is_plateau(s):
+            value = (s.schedule.evaluate(self._device_step(cur.device)) if on_device else s.schedule(t)) * self.plateau_state.scale
+        else:
+            value = s.evaluate(self._device_step(cur.device)) if on_device else s(t)
+        if self.mode == "factor":
+            value = self._bases()[i] * value
+        return value
+
+    def _check_groups(self) -> None:
+        n = len(self.optimizer.param_groups)
+        for what, sch in [("schedule", self.schedule)] + [(f"extra[{k!r}]", v) for k, v in self.extra.items()]:
+            if isinstance(sch, tuple) and len(sch) != n:
+                raise ValueError(f"ScheduleLR: the optimizer has {n} param groups but `{what}` holds {len(sch)} "
+                                 "schedules (one per group); was a group added after the scheduler was built?")
+        for k, targets in self._extra_targets.items():
+            for i in range(len(targets), n):
+                targets.append(self._extra_target(k, i, self.optimizer.param_groups[i]))
+
+    def _get_closed_form_lr(self) -> list[Any]:
+        """The closed form at ``last_epoch``: one rate per param group."""
+        self._check_groups()
+        return [self._lr_at(i, g) for i, g in enumerate(self.optimizer.param_groups)]
+
+    def get_lr(self) -> list[Any]:
+        """The rates for step ``last_epoch`` (closed form; use ``get_last_lr()`` to read them)."""
+        if not self._get_lr_called_within_step:
+            warnings.warn(_MSG_GET_LR, UserWarning, stacklevel=2)
+        return self._get_closed_form_lr()
+
+    def _apply(self) -> None:
+        """Write the rates (and extra hyperparameters) for step ``last_epoch`` into the groups."""
+        self._get_lr_called_within_step = True
+        try:
+            values = self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
+        groups = self.optimizer.param_groups
+        for g, v in zip(groups, values, strict=True):
+            _write(g, "lr", None, v)
+        t = self.last_epoch
+        for key, sch in self.extra.items():
+            for i, (g, (k, idx)) in enumerate(zip(groups, self._extra_targets[key])):
+                _write(g, k, idx, (sch[i] if isinstance(sch, tuple) else sch)(t))
+        self._last_lr = [g["lr"].clone() if isinstance(g["lr"], torch.Tensor) else g["lr"] for g in groups]
+
+    # -- stepping
+    def step(self, epoch: int | None = None) -> None:  # type: ignore[override]
+        """Advance one step (call it after ``optimizer.step()``) and write the new rates.
+
+        ``step(epoch)`` sets the step to ``epoch``. With ``step_source="optimizer"`` the step is
+        the optimizer's update count and this only re-applies the rates.
+        """
+        if self.step_source == "scheduler" and self._step_count == 1:
+            if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
+                warnings.warn(_MSG_OVERRIDDEN, UserWarning, stacklevel=2)
+            elif not getattr(self.optimizer, "_opt_called", False):
+                warnings.warn(_MSG_ORDER, UserWarning, stacklevel=2)
+        self._step_count += 1
+        if self.step_source == "optimizer":
+            if epoch is not None:
+                raise ValueError("ScheduleLR.step: `epoch` cannot be given with step_source='optimizer' (the step "
+                                 "is the optimizer's update count)")
+            self.last_epoch = self.optimizer_steps
+        elif epoch is None:
+            self.last_epoch += 1
+        else:
+            if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
+                raise ValueError(f"ScheduleLR.step: `epoch` must be an int >= 0, got epoch={epoch!r}")
+            self.last_epoch = epoch
+        self._apply()
+
+    def _on_optimizer_step(self, optimizer: Optimizer, args: Any, kwargs: Any) -> None:
+        """Optimizer step post-hook (step_source="optimizer"): one more update ran."""
+        self.optimizer_steps += 1
+        self.last_epoch = self.optimizer_steps
+        self._apply()
+
+    # -- state
+    def state_dict(self) -> dict[str, Any]:
+        """Plain data only (``torch.load(weights_only=True)`` reads it): the step counts, the
+        schedule's config and fingerprint (and those of ``extra``), the mode, the step source,
+        the base rates and the plateau state."""
+        sd: dict[str, Any] = {
+            "format": STATE_FORMAT,
+            "last_epoch": int(self.last_epoch),
+            "_step_count": int(self._step_count),
+            "optimizer_steps": int(self.optimizer_steps),
+            "mode": self.mode,
+            "step_source": self.step_source,
+            "schedule": _config_of(self.schedule),
+            "fingerprint": _fingerprint_of(self.schedule),
+            "extra": {k: {"schedule": _config_of(v), "fingerprint": _fingerprint_of(v)} for k, v in self.extra.items()},
+            "base_lrs": [float(b) for b in self._bases()],
+            "_last_lr": [float(v) for v in self._last_lr],
+        }
+        if self.plateau_state is not None:
+            sd["plateau_state"] = {k: float(v) for k, v in self.plateau_state._asdict().items()}
+        return sd
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], *, allow_schedule_change: bool | None = None) -> None:  # type: ignore[override]
+        """Restore the step counts (and plateau state), then write the rates of the restored step.
+
+        Raises `ScheduleChangedError` naming every changed field (``schedule.parts[1].steps: 900
+        -> 1000``) if the checkpoint was saved under another schedule, mode or step source, unless
+        ``allow_schedule_change`` (here, or given to the constructor) is True.
+        """
+        allow = self.allow_schedule_change if allow_schedule_change is None else allow_schedule_change
+        if not isinstance(state_dict, Mapping) or state_dict.get("format") != STATE_FORMAT:
+            keys = sorted(state_dict) if isinstance(state_dict, Mapping) else type(state_dict).__name__
+            raise ValueError(f"ScheduleLR.load_state_dict: not a ScheduleLR state_dict (format {STATE_FORMAT!r}), "
+                             f"got {keys}")
+        changes: list[str] = []
+        for key in ("mode", "step_source"):
+            if state_dict[key] != getattr(self, key):
+                changes.append(f"{key}: {state_dict[key]!r} -> {getattr(self, key)!r}")
+        changes += _schedule_changes("schedule", state_dict["schedule"], state_dict["fingerprint"],
+                                     _config_of(self.schedule), _fingerprint_of(self.schedule))
+        saved_extra = state_dict.get("extra", {})
+        for k in list(saved_extra) + [k for k in self.extra if k not in saved_extra]:
+            path = f"extra[{k!r}]"
+            if k not in self.extra:
+                changes.append(f"{path}: {_short(saved_extra[k]['schedule'])} -> (absent)")
+            elif k not in saved_extra:
+                changes.append(f"{path}: (absent) -> {_short(_config_of(self.extra[k]))}")
+            else:
+                changes += _schedule_changes(path, saved_extra[k]["schedule"], saved_extra[k]["fingerprint"],
+                                             _config_of(self.extra[k]), _fingerprint_of(self.extra[k]))
+        if changes and not allow:
+            raise ScheduleChangedError(changes)
+        n_saved, n = len(state_dict["base_lrs"]), len(self.optimizer.param_groups)
+        if n_saved != n:
+            raise ValueError(f"ScheduleLR.load_state_dict: the checkpoint has {n_saved} param groups, the optimizer {n}")
+        self.last_epoch = int(state_dict["last_epoch"])
+        self._step_count = int(state_dict["_step_count"])
+        self.optimizer_steps = int(state_dict["optimizer_steps"])
+        if self.mode == state_dict["mode"]:
+            self.base_lrs = [float(b) for b in state_dict["base_lrs"]]
+        if self.plateau is not None:
+            saved = state_dict.get("plateau_state")
+            self.plateau_state = self.plateau.init() if saved is None else PlateauState(**{k: float(v) for k, v in saved.items()})
+        self._apply()
+
+    # -- pickling: the optimizer drops its hooks and torch's step marker; put them back
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_hook"] = None
+        state["_device_steps"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        _patch_optimizer_step(self.optimizer)
+        if self.step_source == "optimizer":
+            self._hook = self.optimizer.register_step_post_hook(self._on_optimizer_step)
+
+    def __repr__(self) -> str:
+        extra = f", extra={self.extra!r}" if self.extra else ""
+        return (f"{type(self).__name__}(schedule={self.schedule!r}, mode={self.mode!r}, "
+                f"step_source={self.step_source!r}{extra}, last_epoch={self.last_epoch})")
+
+
+class PlateauScheduleLR(ScheduleLR, ReduceLROnPlateau):
+    """``schedule * lrcore.Plateau(...)`` driving a torch optimizer; ``step(metric)``.
+
+    ``ScheduleLR(optimizer, s * plateau)`` returns this class (one obvious way: pass the
+    scaled schedule to ``ScheduleLR``). It subclasses ``ReduceLROnPlateau``, so Lightning
+    (``monitor=...``) and the HF Trainer (``metric_for_best_model``) hand it the metric. Rate
+    at step t: ``s(t) * scale``, where the scale follows torch's ReduceLROnPlateau decisions.
+
+    ``step(metrics)`` first feeds the metric to the plateau, then advances one step like
+    ``ScheduleLR.step()``; ``step()`` without a metric only advances. When the metric comes at
+    another rate than the updates (the HF Trainer steps a ReduceLROnPlateau only at
+    evaluations; per-epoch validation with per-batch updates), use
+    ``step_source="optimizer"``: the step then follows the optimizer's updates by itself and
+    ``step(metric)`` only feeds the metric.
+
+    ``best``, ``num_bad_epochs``, ``cooldown_counter`` and ``in_cooldown`` read the plateau
+    state as torch's attributes of the same names do. (``mode`` is ScheduleLR's "absolute" /
+    "factor"; the plateau's "min" / "max" is ``plateau.mode``.)
+
+    >>> import torch, lrcore
+    >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.0)
+    >>> sched = ScheduleLR(opt, lrcore.Constant(value=0.1) * lrcore.Plateau(factor=0.5, patience=0))
+    >>> isinstance(sched, torch.optim.lr_scheduler.ReduceLROnPlateau), type(sched).__name__
+    (True, 'PlateauScheduleLR')
+    >>> for metric in (1.0, 2.0, 3.0, 0.5):
+    ...     opt.step(); sched.step(metric)
+    ...     print(opt.param_groups[0]["lr"])
+    0.1
+    0.05
+    0.025
+    0.025
+    """
+
+    def step(self, metrics: Any = None, epoch: int | None = None) -> None:  # type: ignore[override]
+        """Feed ``metrics`` (if given) to the plateau, then advance one step (see ScheduleLR.step)."""
+        if metrics is not None:
+            self.plateau_state = self.plateau.update(self.plateau_state, float(metrics))
+        ScheduleLR.step(self, epoch)
+
+    @property
+    def best(self) -> float:
+        return float(self.plateau_state.best)
+
+    @property
+    def num_bad_epochs(self) -> int:
+        return int(self.plateau_state.num_bad)
+
+    @property
+    def cooldown_counter(self) -> int:
+        return int(self.plateau_state.cooldown)
