@@ -368,8 +368,11 @@ def prepare_steps(steps: Any, dtype: Any = None) -> tuple[Any, Any]:
                 raise ValueError(f"steps must be a rectangular list, range or array of numbers, got {steps!r}") from None
             if raw.dtype.kind not in "iuf":
                 raise TypeError(f"steps must be numbers, got an array of dtype {raw.dtype}")
+            if raw.dtype.kind == "f":
+                _check_numpy_steps(np, raw)  # before the cast, which may overflow a narrower dtype
             t = raw.astype(dt)
-            _check_numpy_steps(np, raw if raw.dtype.kind == "f" else t)
+            if raw.dtype.kind != "f":
+                _check_numpy_steps(np, t)
         return NumpyOps(dt), t
     if kind == "jax":
         import jax.numpy as jnp
