@@ -29,17 +29,16 @@ _LN2 = math.log(2.0)
 def interval(step: Any, start: Any, length: Any, xp: Any) -> tuple[Any, Any]:
     """``(p, r)``: the fractions of ``[start, start + length]`` behind and ahead of t, each in [0, 1].
 
-    With ``m = clamp(t - start, 0, length)``: ``p = m / length``, ``r = (length - m) / length``
-    in the first half, and the other way round (``1 - ...``) in the second, so 0 and 1 are
-    exact at both ends and nothing cancels.
+    With ``m = clamp(t - start, 0, length)``: ``p = m / length`` and ``r = (length - m) / length``,
+    each computed directly: 0 and 1 are exact at both ends and nothing cancels.
     """
     if isinstance(start, float) and start == 0.0:  # steps reaching a formula are >= 0
         m = xp.minimum(step, length)
     else:
         m = xp.minimum(xp.maximum(step - start, 0.0), length)
-    first = m + m <= length
-    a, b = m / length, (length - m) / length
-    return xp.where(first, a, 1.0 - b), xp.where(first, 1.0 - a, b)
+    # xp.div is a true division everywhere (jax keeps XLA from using a reciprocal), so
+    # length / length is exactly 1 and both ends are exact.
+    return xp.div(m, length), xp.div(length - m, length)
 
 
 def weights(shape: str, p: Any, r: Any, xp: Any) -> tuple[Any, Any]:
@@ -52,8 +51,13 @@ def weights(shape: str, p: Any, r: Any, xp: Any) -> tuple[Any, Any]:
     if shape == "linear":
         return r, p
     if shape == "cosine":
-        sa, sb = xp.sin((0.5 * math.pi) * r), xp.sin((0.5 * math.pi) * p)
-        return sa * sa, sb * sb
+        # One sine, of the half-angle from the nearer end: its square (<= 1/2) is the far
+        # end's weight, and 1 minus it (>= 1/2, no cancellation) the near end's.
+        near_start = p <= r
+        sn = xp.sin((0.5 * math.pi) * xp.minimum(p, r))
+        small = sn * sn
+        big = 1.0 - small
+        return xp.where(near_start, big, small), xp.where(near_start, small, big)
     if shape == "1-sqrt":
         sr = xp.sqrt(r)
         return sr, p / (1.0 + sr)
@@ -80,7 +84,13 @@ def blend(a: Any, b: Any, wa_wb: tuple[Any, Any], xp: Any = None) -> Any:
     where a == b (the weights sum to 1 only to an ulp). Pass `xp` when a or b is an array."""
     wa, wb = wa_wb
     if xp is None:
-        return a if a == b else a * wa + b * wb
+        if a == b:
+            return a
+        if a == 0.0:
+            return b * wb
+        if b == 0.0:
+            return a * wa
+        return a * wa + b * wb
     return xp.where(a == b, a, a * wa + b * wb)
 
 
