@@ -54,7 +54,7 @@ def weights(shape: str, p: Any, r: Any, xp: Any) -> tuple[Any, Any]:
         # One sine, of the half-angle from the nearer end: its square (<= 1/2) is the far
         # end's weight, and 1 minus it (>= 1/2, no cancellation) the near end's.
         near_start = p <= r
-        sn = xp.sin((0.5 * math.pi) * xp.minimum(p, r))
+        sn = xp.sin((0.5 * math.pi) * xp.where(near_start, p, r))  # where, not minimum: keeps d/dt at p == r
         small = sn * sn
         big = 1.0 - small
         return xp.where(near_start, big, small), xp.where(near_start, small, big)
