@@ -36,7 +36,8 @@ from typing import Any
 import paddle  # noqa: F401 - the framework this adapter drives (imported first, as documented)
 from paddle.optimizer.lr import LRScheduler, ReduceOnPlateau
 
-from .. import PlateauSchedule, PlateauState, Schedule, fingerprint, to_config
+from .. import PlateauSchedule, PlateauState, Schedule, fingerprint
+from .._resume import config_of, schedule_changes
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
 
@@ -68,58 +69,6 @@ class ScheduleChangedError(ValueError):
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-def _config_of(schedule: Any) -> Any:
-    """The config (plain data), or None where it holds a Function not storable by reference."""
-    try:
-        return to_config(schedule)
-    except ValueError:
-        return None
-
-
-def _short(v: Any) -> str:
-    text = f"<{v.get('type', 'dict')}: {v!r}>" if isinstance(v, dict) else repr(v)
-    return text if len(text) <= 100 else text[:97] + "..."
-
-
-def _diff(old: Any, new: Any, path: str, out: list[str]) -> None:
-    """Append ``"path: old -> new"`` for every field where two configs differ."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        if old.get("type") != new.get("type"):
-            out.append(f"{path}: {_short(old)} -> {_short(new)}")
-            return
-        for k in list(old) + [k for k in new if k not in old]:
-            if k == "type":
-                continue
-            sub = f"{path}.{k}"
-            if k not in new:
-                out.append(f"{sub}: {_short(old[k])} -> (absent)")
-            elif k not in old:
-                out.append(f"{sub}: (absent) -> {_short(new[k])}")
-            else:
-                _diff(old[k], new[k], sub, out)
-    elif isinstance(old, list) and isinstance(new, list):
-        if len(old) != len(new):
-            out.append(f"{path}: {len(old)} entries -> {len(new)} entries")
-        for i, (a, b) in enumerate(zip(old, new)):
-            _diff(a, b, f"{path}[{i}]", out)
-    elif type(old) is not type(new) or old != new:
-        if isinstance(old, float) and isinstance(new, float) and math.isnan(old) and math.isnan(new):
-            return
-        out.append(f"{path}: {_short(old)} -> {_short(new)}")
-
-
-def _schedule_changes(saved_cfg: Any, saved_fp: Any, cfg: Any, fp: Any) -> list[str]:
-    if saved_fp == fp:
-        return []
-    out: list[str] = []
-    if saved_cfg is not None and cfg is not None:
-        _diff(saved_cfg, cfg, "schedule", out)
-    if not out:  # a Function stored without a config, or one whose code changed
-        out.append(f"schedule: fingerprint {saved_fp} -> {fp} (the fields cannot be compared: the schedule "
-                   "holds a Function that is not importable as 'module:qualname')")
-    return out
-
 
 def _metric(metrics: Any) -> float:
     """paddle's accepted metrics (a number, or a numpy array / paddle Tensor of one element) as a float."""
@@ -202,7 +151,7 @@ class ScheduleLR(LRScheduler):
         self.plateau_state: PlateauState | None = schedule.init() if plateau_cls else None
         # The plain-data state (state_keys): fixed parts now, the plateau state at state_dict().
         self.lrcore_format = STATE_FORMAT
-        self.lrcore_schedule = _config_of(schedule)
+        self.lrcore_schedule = config_of(schedule)
         self.lrcore_fingerprint = fingerprint(schedule)
         self.lrcore_mode = mode
         self.lrcore_learning_rate = float(learning_rate)
@@ -267,7 +216,7 @@ class ScheduleLR(LRScheduler):
                              f"missing {missing}" if missing else
                              f"ScheduleLR.set_state_dict: unknown state format {state_dict.get('lrcore_format')!r}, "
                              f"expected {STATE_FORMAT!r}")
-        changes = _schedule_changes(state_dict["lrcore_schedule"], state_dict["lrcore_fingerprint"],
+        changes = schedule_changes("schedule", state_dict["lrcore_schedule"], state_dict["lrcore_fingerprint"],
                                     self.lrcore_schedule, self.lrcore_fingerprint)
         if state_dict["lrcore_mode"] != self.mode:
             changes.append(f"mode: {state_dict['lrcore_mode']!r} -> {self.mode!r}")

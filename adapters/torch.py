@@ -51,7 +51,6 @@ True
 from __future__ import annotations
 
 import functools
-import math
 import warnings
 import weakref
 from typing import Any, Mapping, Sequence
@@ -60,7 +59,8 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
-from .. import PlateauSchedule, PlateauState, Schedule, fingerprint, to_config
+from .. import PlateauSchedule, PlateauState, Schedule
+from .._resume import config_of, fingerprint_of, schedule_changes, short
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
 
@@ -139,86 +139,6 @@ def _check_schedules(what: str, schedule: Any, n_groups: int, plateau_ok: bool) 
         raise TypeError(f"ScheduleLR: `{what}` must be {need} or a list with one per param group, "
                         f"got {type(schedule).__name__}")
     return schedule
-
-
-def _config_of(schedule: Any) -> Any:
-    """The config (plain data), or None where it holds a Function not storable by reference."""
-    if isinstance(schedule, tuple):
-        return [_config_of(s) for s in schedule]
-    try:
-        return to_config(schedule)
-    except ValueError:
-        return None
-
-
-def _fingerprint_of(schedule: Any) -> Any:
-    if isinstance(schedule, tuple):
-        return [fingerprint(s) for s in schedule]
-    return fingerprint(schedule)
-
-
-def _render(v: Any) -> str:
-    """A config as the constructor call it stands for: ``Cosine(start_value=0.1, steps=20, ...)``."""
-    if isinstance(v, dict):
-        fields = ", ".join(f"{k}={_render(x)}" for k, x in v.items() if k != "type")
-        return f"{v.get('type', 'dict')}({fields})"
-    if isinstance(v, list):
-        return "[" + ", ".join(_render(x) for x in v) + "]"
-    return repr(v)
-
-
-def _short(v: Any) -> str:
-    text = _render(v)
-    return text if len(text) <= 120 else text[:117] + "..."
-
-
-def _diff(old: Any, new: Any, path: str, out: list[str]) -> None:
-    """Append ``"path: old -> new"`` for every field where two configs differ."""
-    if isinstance(old, dict) and isinstance(new, dict):
-        if old.get("type") != new.get("type"):
-            out.append(f"{path}: {_short(old)} -> {_short(new)}")
-            return
-        for k in list(old) + [k for k in new if k not in old]:
-            if k == "type":
-                continue
-            sub = f"{path}.{k}"
-            if k not in new:
-                out.append(f"{sub}: {_short(old[k])} -> (absent)")
-            elif k not in old:
-                out.append(f"{sub}: (absent) -> {_short(new[k])}")
-            else:
-                _diff(old[k], new[k], sub, out)
-    elif isinstance(old, list) and isinstance(new, list):
-        if len(old) != len(new):
-            out.append(f"{path}: {len(old)} entries -> {len(new)} entries")
-        for i, (a, b) in enumerate(zip(old, new)):
-            _diff(a, b, f"{path}[{i}]", out)
-    elif type(old) is not type(new) or old != new:
-        if isinstance(old, float) and isinstance(new, float) and math.isnan(old) and math.isnan(new):
-            return
-        out.append(f"{path}: {_short(old)} -> {_short(new)}")
-
-
-def _schedule_changes(path: str, saved_cfg: Any, saved_fp: Any, cfg: Any, fp: Any) -> list[str]:
-    if saved_fp == fp:
-        return []
-    out: list[str] = []
-    if isinstance(saved_fp, list) != isinstance(fp, list):
-        one = lambda f: "one per param group" if isinstance(f, list) else "one for all groups"  # noqa: E731
-        return [f"{path}: {one(saved_fp)} -> {one(fp)}"]
-    if isinstance(fp, list):
-        if len(saved_fp) != len(fp):
-            return [f"{path}: {len(saved_fp)} schedules -> {len(fp)}"]
-        saved_cfg = saved_cfg if isinstance(saved_cfg, list) else [None] * len(fp)
-        for i, (sc, sf, c, f) in enumerate(zip(saved_cfg, saved_fp, cfg, fp)):
-            out += _schedule_changes(f"{path}[{i}]", sc, sf, c, f)
-        return out
-    if saved_cfg is not None and cfg is not None:
-        _diff(saved_cfg, cfg, path, out)
-    if not out:  # a Function stored without a config, or one whose code changed
-        out.append(f"{path}: fingerprint {saved_fp} -> {fp} (the fields cannot be compared: the schedule "
-                   "holds a Function that is not importable as 'module:qualname')")
-    return out
 
 
 def _patch_optimizer_step(opt: Optimizer) -> None:
@@ -503,9 +423,9 @@ class ScheduleLR(LRScheduler):
             "optimizer_steps": int(self.optimizer_steps),
             "mode": self.mode,
             "step_source": self.step_source,
-            "schedule": _config_of(self.schedule),
-            "fingerprint": _fingerprint_of(self.schedule),
-            "extra": {k: {"schedule": _config_of(v), "fingerprint": _fingerprint_of(v)} for k, v in self.extra.items()},
+            "schedule": config_of(self.schedule),
+            "fingerprint": fingerprint_of(self.schedule),
+            "extra": {k: {"schedule": config_of(v), "fingerprint": fingerprint_of(v)} for k, v in self.extra.items()},
             "base_lrs": [float(b) for b in self._bases()],
             "_last_lr": [float(v) for v in self._last_lr],
         }
@@ -529,18 +449,18 @@ class ScheduleLR(LRScheduler):
         for key in ("mode", "step_source"):
             if state_dict[key] != getattr(self, key):
                 changes.append(f"{key}: {state_dict[key]!r} -> {getattr(self, key)!r}")
-        changes += _schedule_changes("schedule", state_dict["schedule"], state_dict["fingerprint"],
-                                     _config_of(self.schedule), _fingerprint_of(self.schedule))
+        changes += schedule_changes("schedule", state_dict["schedule"], state_dict["fingerprint"],
+                                     config_of(self.schedule), fingerprint_of(self.schedule))
         saved_extra = state_dict.get("extra", {})
         for k in list(saved_extra) + [k for k in self.extra if k not in saved_extra]:
             path = f"extra[{k!r}]"
             if k not in self.extra:
-                changes.append(f"{path}: {_short(saved_extra[k]['schedule'])} -> (absent)")
+                changes.append(f"{path}: {short(saved_extra[k]['schedule'])} -> (absent)")
             elif k not in saved_extra:
-                changes.append(f"{path}: (absent) -> {_short(_config_of(self.extra[k]))}")
+                changes.append(f"{path}: (absent) -> {short(config_of(self.extra[k]))}")
             else:
-                changes += _schedule_changes(path, saved_extra[k]["schedule"], saved_extra[k]["fingerprint"],
-                                             _config_of(self.extra[k]), _fingerprint_of(self.extra[k]))
+                changes += schedule_changes(path, saved_extra[k]["schedule"], saved_extra[k]["fingerprint"],
+                                             config_of(self.extra[k]), fingerprint_of(self.extra[k]))
         if changes and not allow:
             raise ScheduleChangedError(changes)
         n_saved, n = len(state_dict["base_lrs"]), len(self.optimizer.param_groups)

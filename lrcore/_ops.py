@@ -205,7 +205,34 @@ class JaxOps(_ArrayOps):
         return self.jnp.full_like(t, v, dtype=self.dtype)
 
 
-class TorchOps(_ArrayOps):
+class _TensorOps(_ArrayOps):
+    """Shared by torch and paddle, whose elementwise functions want tensors on both sides."""
+
+    sin, cos, exp, expm1 = _unary("sin"), _unary("cos"), _unary("exp"), _unary("expm1")
+    log, log1p, sqrt = _unary("log"), _unary("log1p"), _unary("sqrt")
+    tanh, floor = _unary("tanh"), _unary("floor")
+
+    def pow(self, a: Any, b: Any) -> Any:
+        # Both as tensors of our dtype: paddle rounds a Python float exponent to float32.
+        return self.lib.pow(*self._lift_all(a, b))
+
+    def fmod(self, a: Any, b: Any) -> Any:
+        return (self.lib.fmod if hasattr(self.lib, "fmod") else self.lib.mod)(*self._lift_all(a, b))
+
+    def where(self, c: Any, a: Any, b: Any) -> Any:
+        return self.lib.where(c, *self._lift_all(a, b))
+
+    def minimum(self, a: Any, b: Any) -> Any:
+        return self.lib.minimum(*self._lift_all(a, b))
+
+    def maximum(self, a: Any, b: Any) -> Any:
+        return self.lib.maximum(*self._lift_all(a, b))
+
+    def full_like(self, t: Any, v: Any) -> Any:
+        return self.lib.full_like(t, v, dtype=self.dtype)
+
+
+class TorchOps(_TensorOps):
     """torch tensors, on their own device: no host synchronisation."""
 
     name = "torch"
@@ -219,27 +246,6 @@ class TorchOps(_ArrayOps):
     def _lift(self, x: Any) -> Any:
         return self.torch.tensor(x, dtype=self.dtype, device=self.device)
 
-    sin, cos, exp, expm1 = _unary("sin"), _unary("cos"), _unary("exp"), _unary("expm1")
-    log, log1p, sqrt = _unary("log"), _unary("log1p"), _unary("sqrt")
-
-    def pow(self, a: Any, b: Any) -> Any:
-        # Both as tensors of our dtype: paddle rounds a Python float exponent to float32.
-        return self.lib.pow(*self._lift_all(a, b))
-
-    def fmod(self, a: Any, b: Any) -> Any:
-        return getattr(self.lib, "fmod", None)(*self._lift_all(a, b)) if hasattr(self.lib, "fmod") \
-            else self.lib.mod(*self._lift_all(a, b))
-    tanh, floor = _unary("tanh"), _unary("floor")
-
-    def where(self, c: Any, a: Any, b: Any) -> Any:
-        return self.torch.where(c, *self._lift_all(a, b))
-
-    def minimum(self, a: Any, b: Any) -> Any:
-        return self.torch.minimum(*self._lift_all(a, b))
-
-    def maximum(self, a: Any, b: Any) -> Any:
-        return self.torch.maximum(*self._lift_all(a, b))
-
     def searchsorted(self, table: tuple, x: Any) -> Any:
         t = self.torch.tensor(table, dtype=self.dtype, device=self.device)
         return self.torch.searchsorted(t, x.contiguous(), right=True).to(self.dtype)
@@ -247,11 +253,8 @@ class TorchOps(_ArrayOps):
     def take(self, table: tuple, i: Any) -> Any:
         return self.torch.tensor(table, dtype=self.dtype, device=self.device)[i.long()]
 
-    def full_like(self, t: Any, v: Any) -> Any:
-        return self.torch.full_like(t, v, dtype=self.dtype)
 
-
-class PaddleOps(_ArrayOps):
+class PaddleOps(_TensorOps):
     name = "paddle"
 
     def __init__(self, dtype: Any, device: Any = None) -> None:
@@ -263,28 +266,6 @@ class PaddleOps(_ArrayOps):
     def _lift(self, x: Any) -> Any:
         return self.paddle.full([], x, dtype=self.dtype)
 
-    sin, cos, exp, expm1 = _unary("sin"), _unary("cos"), _unary("exp"), _unary("expm1")
-    log, log1p, sqrt = _unary("log"), _unary("log1p"), _unary("sqrt")
-
-    def pow(self, a: Any, b: Any) -> Any:
-        # Both as tensors of our dtype: paddle rounds a Python float exponent to float32.
-        return self.lib.pow(*self._lift_all(a, b))
-
-    def fmod(self, a: Any, b: Any) -> Any:
-        return getattr(self.lib, "fmod", None)(*self._lift_all(a, b)) if hasattr(self.lib, "fmod") \
-            else self.lib.mod(*self._lift_all(a, b))
-    tanh, floor = _unary("tanh"), _unary("floor")
-
-    def where(self, c: Any, a: Any, b: Any) -> Any:
-        a, b = self._lift_all(a, b)
-        return self.paddle.where(c, a, b)
-
-    def minimum(self, a: Any, b: Any) -> Any:
-        return self.paddle.minimum(*self._lift_all(a, b))
-
-    def maximum(self, a: Any, b: Any) -> Any:
-        return self.paddle.maximum(*self._lift_all(a, b))
-
     def searchsorted(self, table: tuple, x: Any) -> Any:
         t = self.paddle.to_tensor(list(table), dtype=self.dtype)
         return self.paddle.searchsorted(t, x, right=True).astype(self.dtype)
@@ -292,9 +273,6 @@ class PaddleOps(_ArrayOps):
     def take(self, table: tuple, i: Any) -> Any:
         t = self.paddle.to_tensor(list(table), dtype=self.dtype)
         return self.paddle.take(t, i.astype("int64"))
-
-    def full_like(self, t: Any, v: Any) -> Any:
-        return self.paddle.full_like(t, v, dtype=self.dtype)
 
 
 # ----------------------------------------------------------------------------------------

@@ -324,7 +324,7 @@ def test_changed_schedule_raises_naming_what_changed():
 
 @pytest.mark.parametrize("saved_kw, now, now_kw, match", [
     (dict(), C.CosineAnnealingDecay(learning_rate=0.1, T_max=10), dict(),
-     "schedule: <Warmup: {'type': 'Warmup'"),
+     "schedule: Warmup(schedule=Cosine(start_value=0.1"),
     (dict(), warmup_cosine(peak=0.2), dict(), "schedule.schedule.start_value: 0.1 -> 0.2"),
     (dict(), warmup_cosine(), dict(learning_rate=0.5, mode="factor"), "mode: 'absolute' -> 'factor'"),
     (dict(learning_rate=0.5, mode="factor"), warmup_cosine(), dict(learning_rate=0.25, mode="factor"),
