@@ -45,10 +45,11 @@ class Plateau:
     Each update compares the metric with the best so far: better means ``a < best * (1 - threshold)``
     ("min", "rel"), ``a < best - threshold`` ("min", "abs"), ``a > best * (1 + threshold)`` or
     ``a > best + threshold`` ("max"). On the ``patience + 1``-th evaluation in a row without
-    improvement, the scale becomes ``max(scale * factor, min_value)`` (applied only if it drops
-    by more than ``eps``), then ``cooldown`` evaluations pass with the bad count held at 0.
-    ``min_value`` and ``eps`` are in units of the scale (the multiplier of the schedule the
-    plateau scales; the torch catalog divides torch's absolute ``min_lr`` and ``eps`` by the lr).
+    improvement, the value ``v = unit * scale`` becomes ``max(v * factor, min_value)`` (applied
+    only if it drops by more than ``eps``), then ``cooldown`` evaluations pass with the bad count
+    held at 0. With ``unit=1`` (default) ``min_value`` and ``eps`` are in units of the scale; the
+    catalogs pass the base lr as ``unit`` so torch's and paddle's absolute ``min_lr`` and ``eps``
+    are compared exactly as those libraries compare them.
 
     ``rule="torch"`` compares (and updates best) during cooldown, as torch does;
     ``rule="paddle"`` skips the comparison during cooldown, as paddle's ReduceOnPlateau does.
@@ -75,6 +76,7 @@ class Plateau:
     min_value: float = 0.0
     eps: float = 1e-8
     rule: str = "torch"
+    unit: float = 1.0
 
     def __post_init__(self) -> None:
         n, s = "Plateau", object.__setattr__
@@ -86,6 +88,7 @@ class Plateau:
         s(self, "cooldown", check_int(n, "cooldown", self.cooldown, low=0, high=2**53))
         s(self, "min_value", check_real(n, "min_value", self.min_value, low=0.0))
         s(self, "eps", check_real(n, "eps", self.eps, low=0.0))
+        s(self, "unit", check_real(n, "unit", self.unit, low=0.0, low_open=True))
         s(self, "rule", check_choice(n, "rule", self.rule, ("torch", "paddle")))
 
     def init(self) -> PlateauState:
@@ -126,8 +129,9 @@ class Plateau:
             bad = xp.where(in_cd, 0.0, xp.where(better, 0.0, bad + 1.0))
         cd = xp.where(in_cd, cd - 1.0, cd)
         reduce = bad > self.patience
-        new = xp.maximum(scale * self.factor, self.min_value)
-        scale = xp.where(reduce & (scale - new > self.eps), new, scale)
+        value = scale * self.unit
+        new = xp.maximum(value * self.factor, self.min_value)
+        scale = xp.where(reduce & (value - new > self.eps), new / self.unit if self.unit != 1.0 else new, scale)
         cd = xp.where(reduce, float(self.cooldown), cd)
         bad = xp.where(reduce, 0.0, bad)
         return PlateauState(best, bad, cd, scale)

@@ -467,3 +467,18 @@ def test_plateau_config_errors_name_the_field():
     cfg["plateau"]["factor"] = 1.5
     with pytest.raises(ValueError, match=r"^plateau\.factor"):
         lrcore.from_config(cfg)
+
+
+def test_unit_compares_min_value_and_eps_absolutely_as_paddle_does():
+    # Regression (found by hypothesis): lr 1e-6, factor 0.99, epsilon 1e-8. paddle computes
+    # 1e-6 - 9.9e-7 = 9.999999999999904e-09, not > 1e-8, so it keeps the lr; scaled to units of
+    # the scale (eps / lr) the same test rounded the other way and reduced.
+    paddle = pytest.importorskip("paddle")
+    ref = paddle.optimizer.lr.ReduceOnPlateau(learning_rate=1e-6, factor=0.99, patience=0, threshold=0.0,
+                                              epsilon=1e-8)
+    p = lrcore.Plateau(factor=0.99, patience=0, threshold=0.0, eps=1e-8, rule="paddle", unit=1e-6)
+    st = p.init()
+    for m in (0.0, 0.0):
+        ref.step(m)
+        st = p.update(st, m)
+        assert 1e-6 * p.scale(st) == ref.last_lr == 1e-6

@@ -605,6 +605,9 @@ def ReduceOnPlateau(learning_rate: float, mode: str = "min", factor: float = 0.1
     if not (math.isfinite(scale_low) and math.isfinite(scale_eps)):
         raise ScheduleError(fn, "learning_rate", "a number large enough that min_lr / learning_rate and "
                             "epsilon / learning_rate are finite", learning_rate)
+    # with the lr as the unit, min_lr and epsilon are compared as paddle compares them (absolute)
+    unit = lr if lr > 0.0 else 1.0
     plateau = Plateau(mode=mode, factor=f, patience=pat, threshold=thr, threshold_mode=threshold_mode,
-                      cooldown=cd, min_value=scale_low, eps=scale_eps, rule="paddle")
+                      cooldown=cd, min_value=low if lr > 0.0 else scale_low,
+                      eps=eps if lr > 0.0 else scale_eps, rule="paddle", unit=unit)
     return Constant(value=lr) * plateau

@@ -826,5 +826,6 @@ def ReduceLROnPlateau(*, lr: float, mode: str = "min", factor: float = 0.1, pati
     with _as(n, min_value="min_lr"):
         plateau = Plateau(mode=mode, factor=factor, patience=patience, threshold=threshold,
                           threshold_mode=threshold_mode, cooldown=cooldown,
-                          min_value=min_lr / lr if lr > 0.0 else 0.0, eps=eps / lr if lr > 0.0 else 0.0)
+                          min_value=min_lr if lr > 0.0 else 0.0, eps=eps if lr > 0.0 else 0.0,
+                          unit=lr if lr > 0.0 else 1.0)  # absolute min_lr and eps, as torch compares them
     return Constant(value=lr) * plateau
