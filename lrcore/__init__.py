@@ -27,6 +27,7 @@ from ._combinators import (
 )
 from ._config import FORMAT_VERSION, dumps, fingerprint, from_config, loads, to_config
 from ._errors import ScheduleError, ScheduleTypeError
+from ._extend import extend_stable
 from ._plateau import Plateau, PlateauSchedule, PlateauState
 from ._primitives import (
     WSD,
@@ -59,4 +60,5 @@ __all__ = [
     "Plateau", "PlateauState", "PlateauSchedule",
     "to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION",
     "ScheduleError", "ScheduleTypeError",
+    "extend_stable",
 ]
