@@ -1,6 +1,7 @@
 """Quickstart: a warmup + cosine schedule, its phases, its values at the key steps, and a chart.
 
-Run it with ``make demo`` or ``python examples/quickstart.py [--steps N]``.
+Run it with ``python examples/quickstart.py [--steps N]``; ``lrcore show SPEC`` prints the same for
+any schedule.
 """
 
 from __future__ import annotations
@@ -8,8 +9,7 @@ from __future__ import annotations
 import argparse
 
 import lrcore
-
-BLOCKS = " ▁▂▃▄▅▆▇█"  # 0/8 .. 8/8 of a cell
+from lrcore._chart import chart  # the chart `lrcore show` draws
 
 
 def make_schedule(steps: int) -> lrcore.Warmup:
@@ -17,30 +17,6 @@ def make_schedule(steps: int) -> lrcore.Warmup:
     warmup = max(1, steps // 10)
     decay = lrcore.Cosine(start_value=3e-4, steps=max(1, steps - warmup), end_value=3e-5)
     return lrcore.Warmup(decay, warmup_steps=warmup)
-
-
-def chart(schedule: lrcore.Schedule, last_step: int, width: int = 60, height: int = 12) -> list[str]:
-    """The schedule over steps 0..last_step as `height` rows of block characters, plus an x axis.
-
-    Column c shows the value at step ``round(c * last_step / (width - 1))``; each cell holds
-    eight levels, so the curve has ``8 * height`` levels between the smallest and largest value.
-    """
-    steps = [round(c * last_step / (width - 1)) for c in range(width)]
-    values = [schedule(t) for t in steps]
-    lo, hi = min(values), max(values)
-    span = (hi - lo) or 1.0
-    levels = [round((v - lo) / span * 8 * height) for v in values]
-    labels = [f"{hi:.2e}"] + [""] * (height - 2) + [f"{lo:.2e}"]
-    pad = max(len(s) for s in labels)
-    rows = []
-    for r in range(height):
-        floor = (height - 1 - r) * 8  # levels below this row
-        cells = "".join(BLOCKS[min(8, max(0, n - floor))] for n in levels)
-        rows.append(f"{labels[r]:>{pad}} ┤{cells}")
-    rows.append(" " * pad + " └" + "─" * width)
-    left, right = "0", str(last_step)
-    rows.append(" " * (pad + 2) + left + right.rjust(width - len(left)))
-    return rows
 
 
 def main(argv: list[str] | None = None) -> None:

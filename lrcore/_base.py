@@ -210,6 +210,17 @@ class Schedule:
                 return self._phase(p)
         raise AssertionError("pieces must cover every step")  # pragma: no cover
 
+    def plot(self, ax: Any = None, steps: Any = None, **kwargs: Any) -> Any:
+        """Draw the schedule with matplotlib (the ``plot`` extra) and return the Axes.
+
+        ``ax``: where to draw (default: pyplot's current Axes); ``steps``: the last step (an
+        int; default the duration plus 10%) or the steps themselves; ``log=True`` for a log
+        axis; other keywords (``label``, ``color``, ...) go to ``ax.plot``. See `lrcore._plot`.
+        """
+        from ._plot import plot
+
+        return plot(self, ax=ax, steps=steps, **kwargs)
+
     # -- configuration
     def to_config(self) -> dict:
         """Plain JSON data that `lrcore.from_config` turns back into an equal schedule."""
