@@ -258,12 +258,11 @@ class Restart(Schedule):
                 u = xp.where(k > last, length, u)  # held at the end of the last cycle
                 k = xp.minimum(k, last)
         else:
-            starts, lengths = self._table
+            starts, lengths = self._table  # cycles 0..K-1, then the end of the last one
+            inner = starts[1:-1]
+            k = xp.lookup(inner, tuple(float(i) for i in range(len(inner) + 1)), step)
+            start, length = xp.lookup(inner, starts[:-1], step), xp.lookup(inner, lengths[:-1], step)
             # >= 0 even where a fused multiply-add made a stretched step an ulp negative
-            k = xp.maximum(xp.searchsorted(starts, step) - 1.0, 0.0)
-            if self.limit is not None:
-                k = xp.minimum(k, self.limit - 1.0)
-            start, length = xp.take(starts, k), xp.take(lengths, k)
             u = xp.minimum(xp.maximum(step - start, 0.0), length)
         # Inside a cycle the child runs strictly before its end (float32, which cannot resolve the
         # cycles of a huge step, could otherwise round onto it); only the hold after `limit` is at it.

@@ -169,6 +169,14 @@ class _Tracer:
             return ScalarOps.take(table, i)
         return self.emit(f"{self.lit(table)}[int({i.name})]")
 
+    def lookup(self, keys: tuple, values: tuple, x: Any) -> Any:
+        if not isinstance(x, _Sym):
+            return ScalarOps.lookup(keys, values, x)
+        return self.emit(f"{self.lit(values)}[_bisect({self.lit(keys)}, {x.name})]")
+
+    def divisor(self, c: Any, m: Any) -> Any:
+        return c
+
     def apply(self, fn: Callable, x: Any) -> Any:
         if not isinstance(x, _Sym):
             return float(fn(x))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["DECAY_SHAPES", "RAMP_SHAPES", "interval", "blend", "weights", "decay_weights", "power_weights", "power", "ramp",
+__all__ = ["DECAY_SHAPES", "RAMP_SHAPES", "Interval", "interval", "blend", "weights", "decay_weights", "power_weights", "power", "ramp",
            "floor_div", "cycle_of", "exact_div"]
 
 DECAY_SHAPES = ("linear", "cosine", "exponential", "1-sqrt")
@@ -26,45 +26,77 @@ RAMP_SHAPES = ("linear", "cosine", "1-sqrt")
 _LN2 = math.log(2.0)
 
 
-def interval(step: Any, start: Any, length: Any, xp: Any) -> tuple[Any, Any]:
-    """``(p, r)``: the fractions of ``[start, start + length]`` behind and ahead of t, each in [0, 1].
-
-    With ``m = clamp(t - start, 0, length)``: ``p = m / length`` and ``r = (length - m) / length``,
-    each computed directly: 0 and 1 are exact at both ends and nothing cancels.
+class Interval:
+    """Where a step is in ``[start, start + length]``: ``m = clamp(t - start, 0, length)`` behind
+    it and ``rest = length - m`` ahead (both exact for integer steps), and from them on demand
+    the progress ``p = m / length``, the remainder ``r = rest / length`` and ``nearer = min(p, r)``,
+    each one correctly rounded division (so 0 and 1 are exact at both ends, and nothing cancels).
     """
-    if isinstance(start, float) and start == 0.0:  # steps reaching a formula are >= 0
-        m = xp.minimum(step, length)
-    else:
-        m = xp.minimum(xp.maximum(step - start, 0.0), length)
-    # xp.div is a true division everywhere (jax keeps XLA from using a reciprocal), so
-    # length / length is exactly 1 and both ends are exact.
-    return xp.div(m, length), xp.div(length - m, length)
+
+    __slots__ = ("m", "rest", "_den", "_p", "_r")
+
+    def __init__(self, step: Any, start: Any, length: Any, xp: Any) -> None:
+        if isinstance(start, float) and start == 0.0:  # steps reaching a formula are >= 0
+            m = xp.minimum(step, length)
+        else:
+            m = xp.minimum(xp.maximum(step - start, 0.0), length)
+        self.m, self.rest = m, length - m
+        # A true division everywhere (xp.divisor keeps XLA from using a reciprocal).
+        self._den = xp.divisor(length, m)
+        self._p = self._r = None
+
+    @property
+    def p(self) -> Any:
+        if self._p is None:
+            self._p = self.m / self._den
+        return self._p
+
+    @property
+    def r(self) -> Any:
+        if self._r is None:
+            self._r = self.rest / self._den
+        return self._r
+
+    @property
+    def near_start(self) -> Any:
+        """p <= r, compared on the exact m and rest."""
+        return self.m <= self.rest
+
+    def nearer(self, xp: Any) -> Any:
+        """min(p, r), as one division."""
+        return xp.minimum(self.m, self.rest) / self._den
 
 
-def weights(shape: str, p: Any, r: Any, xp: Any) -> tuple[Any, Any]:
-    """``(w_a, w_b)``, the weights of the start and end value at progress p (r = 1 - p), summing to 1.
+def interval(step: Any, start: Any, length: Any, xp: Any) -> Interval:
+    """The `Interval` ``[start, start + length]`` seen from `step`."""
+    return Interval(step, start, length, xp)
+
+
+def weights(shape: str, iv: Interval, xp: Any) -> tuple[Any, Any]:
+    """``(w_a, w_b)``, the weights of the start and end value at the progress of `iv`, summing to 1.
 
     The end's weight grows by ``shape``: "linear" ``p``; "cosine" ``(1 - cos(pi p)) / 2``
     (computed as ``sin(pi p / 2)**2``, the start's as ``sin(pi r / 2)**2``); "1-sqrt"
     ``1 - sqrt(1 - p)`` (HF's warmups; ``p / (1 + sqrt(r))``). Decays use `decay_weights`.
     """
     if shape == "linear":
-        return r, p
+        return iv.r, iv.p
     if shape == "cosine":
         # One sine, of the half-angle from the nearer end: its square (<= 1/2) is the far
         # end's weight, and 1 minus it (>= 1/2, no cancellation) the near end's.
-        near_start = p <= r
-        sn = xp.sin((0.5 * math.pi) * xp.where(near_start, p, r))  # where, not minimum: keeps d/dt at p == r
+        # The choice is a `where` on exact values: d/dt stays right at p == r.
+        near_start = iv.near_start
+        sn = xp.sin((0.5 * math.pi) * iv.nearer(xp))
         small = sn * sn
         big = 1.0 - small
         return xp.where(near_start, big, small), xp.where(near_start, small, big)
     if shape == "1-sqrt":
-        sr = xp.sqrt(r)
-        return sr, p / (1.0 + sr)
+        sr = xp.sqrt(iv.r)
+        return sr, iv.p / (1.0 + sr)
     raise AssertionError(shape)  # validated at construction
 
 
-def decay_weights(shape: str, p: Any, r: Any, xp: Any) -> tuple[Any, Any]:
+def decay_weights(shape: str, iv: Interval, xp: Any) -> tuple[Any, Any]:
     """``(w_start, w_end)`` of Megatron's decay shapes: the start keeps d(p) and the end gets 1 - d(p).
 
     linear ``d = 1 - p``; cosine ``d = (1 + cos(pi p)) / 2``; exponential ``d = 2 * 0.5**p - 1``
@@ -72,11 +104,11 @@ def decay_weights(shape: str, p: Any, r: Any, xp: Any) -> tuple[Any, Any]:
     (``r / (1 + sqrt(p))``, and ``1 - d = sqrt(p)``).
     """
     if shape == "exponential":
-        return xp.expm1(_LN2 * r), -2.0 * xp.expm1(-_LN2 * p)
+        return xp.expm1(_LN2 * iv.r), -2.0 * xp.expm1(-_LN2 * iv.p)
     if shape == "1-sqrt":
-        sp = xp.sqrt(p)
-        return r / (1.0 + sp), sp
-    return weights(shape, p, r, xp)
+        sp = xp.sqrt(iv.p)
+        return iv.r / (1.0 + sp), sp
+    return weights(shape, iv, xp)
 
 
 def blend(a: Any, b: Any, wa_wb: tuple[Any, Any], xp: Any = None) -> Any:
@@ -97,12 +129,19 @@ def blend(a: Any, b: Any, wa_wb: tuple[Any, Any], xp: Any = None) -> Any:
 def power_weights(wa: Any, wb: Any, power: float, xp: Any) -> tuple[Any, Any]:
     """The weights ``(wa**power, 1 - wa**power)`` of a blend raised to a power, both without cancellation.
 
-    ``1 - wa**power`` is ``-expm1(power * log1p(-wb))`` while wb <= 1/2 (log1p is exact there)
-    and the plain difference beyond, where wa**power is at most 2**-power.
+    For a whole power n up to 4, ``1 - wa**n = wb * (1 + wa + ... + wa**(n-1))``, a product of
+    two accurate terms. Otherwise ``1 - wa**power`` is ``-expm1(power * log1p(-wb))`` while
+    wb <= 1/2 (log1p is exact there) and the plain difference beyond, where wa**power is at
+    most 2**-power.
     """
     if power == 1.0:
         return wa, wb
     wa_p = xp.pow(wa, power)
+    if power in (2.0, 3.0, 4.0):
+        s = 1.0 + wa
+        for _ in range(int(power) - 2):
+            s = 1.0 + wa * s
+        return wa_p, wb * s
     small = wb <= 0.5
     near = -xp.expm1(power * xp.log1p(-xp.minimum(wb, 0.5)))
     return wa_p, xp.where(small, near, 1.0 - wa_p)
@@ -110,8 +149,7 @@ def power_weights(wa: Any, wb: Any, power: float, xp: Any) -> tuple[Any, Any]:
 
 def ramp(step: Any, start_value: Any, end_value: Any, steps: int, shape: str, xp: Any) -> Any:
     """From ``start_value`` at t = 0 to ``end_value`` at t = steps by ``shape``: the warmups of Warmup and WSD."""
-    p, r = interval(step, 0.0, steps, xp)
-    return blend(start_value, end_value, weights(shape, p, r, xp))
+    return blend(start_value, end_value, weights(shape, interval(step, 0.0, steps, xp), xp))
 
 
 def power(base: float, e: Any, xp: Any) -> Any:
@@ -126,16 +164,17 @@ def power(base: float, e: Any, xp: Any) -> Any:
 def floor_div(t: Any, d: float, xp: Any) -> Any:
     """floor(t / d); for an integer d, exact for every integer t below 2**53.
 
-    ``t / d`` is rounded (and XLA computes it as ``t * (1/d)``), so its floor can be one off
-    for large t; with an integer d the products ``q * d`` are exact in that range and fix it.
+    ``t / d`` is rounded, so its floor can be one too large for large t; with an integer d the
+    product ``q * d`` is exact in that range and fixes it.
     A fractional d (``every=1.1``) keeps the plain ``floor(t / d)`` of the peers, which is what
     a user who wrote 1.1 means (the exact quotient by the binary 1.1 would floor 187 / 1.1 to 169).
     """
-    q = xp.floor(t / d)
     if float(d) != int(d):
-        return q
-    q = q - xp.where(q * d > t, 1.0, 0.0)
-    return q + xp.where((q + 1.0) * d <= t, 1.0, 0.0)
+        return xp.floor(t / d)
+    # A correctly rounded quotient is never below floor(t / d) (that integer is representable,
+    # and rounding is monotone), only, next to an integer, rounded up onto it: one correction.
+    q = xp.floor(xp.div(t, d))
+    return q - xp.where(q * d > t, 1.0, 0.0)
 
 
 def cycle_of(t: Any, period: float, xp: Any) -> tuple[Any, Any]:

@@ -7,6 +7,8 @@ comparisons) and these ops only::
     minimum(a, b)  maximum(a, b)
     searchsorted(table, x)   number of entries of the sorted tuple `table` that are <= x
     take(table, i)           table[i] for an integer-valued float index i
+    lookup(keys, values, x)  values[searchsorted(keys, x)]: a step function of x
+    divisor(c, m)            the constant c as the divisor of m <= c (see JaxOps.divisor)
 
 Arguments may mix arrays and Python numbers. The namespace is picked from the type of the
 input (the einops / array-api-compat way): a library's namespace is considered only when the
@@ -26,6 +28,7 @@ from typing import Any, Callable
 __all__ = ["scalar", "namespace_for", "prepare_steps"]
 
 _Number = (int, float)
+_UNROLL = 32  # tables up to this many keys are looked up with unrolled selects under jax
 
 
 class ScalarOps:
@@ -66,6 +69,14 @@ class ScalarOps:
     @staticmethod
     def take(table: tuple, i: float) -> Any:
         return table[int(i)]
+
+    @staticmethod
+    def lookup(keys: tuple, values: tuple, x: float) -> Any:
+        return values[bisect_right(keys, x)]
+
+    @staticmethod
+    def divisor(c: Any, m: Any) -> Any:
+        return c
 
     @staticmethod
     def apply(fn: Callable, x: float) -> float:
@@ -110,6 +121,12 @@ class _ArrayOps:
 
     def div(self, a: Any, b: Any) -> Any:
         return a / b
+
+    def divisor(self, c: Any, m: Any) -> Any:
+        return c
+
+    def lookup(self, keys: tuple, values: tuple, x: Any) -> Any:
+        return self.take(values, self.searchsorted(keys, x))
 
     def apply(self, fn: Callable, x: Any) -> Any:
         raise TypeError(
@@ -192,7 +209,22 @@ class JaxOps(_ArrayOps):
     def div(self, a: Any, b: Any) -> Any:
         # XLA turns a division by a constant into a multiplication by its reciprocal, which is
         # an ulp off; a divisor that depends on the input stays a true division.
-        return a / (a * 0.0 + b)
+        return a / (a * 0.0 + b) if isinstance(b, _Number) else a / b
+
+    def divisor(self, c: Any, m: Any) -> Any:
+        # max(m, c) is c wherever m <= c, yet XLA cannot fold it to the constant, so m / it
+        # stays a true division (one instruction, shared by every quotient of an interval).
+        return self.jnp.maximum(m, c) if isinstance(c, _Number) else c
+
+    def lookup(self, keys: tuple, values: tuple, x: Any) -> Any:
+        if len(keys) > _UNROLL:
+            return super().lookup(keys, values, x)
+        # A chain of selects, as optax writes its piecewise schedules: jnp.searchsorted is a
+        # while loop in XLA (about 80 instructions), two per key here, compares shared by CSE.
+        out = self._lift(values[0])
+        for k, v in zip(keys, values[1:]):
+            out = self.jnp.where(x >= k, self._lift(v), out)
+        return out
 
     def searchsorted(self, table: tuple, x: Any) -> Any:
         t = self.jnp.asarray(table, dtype=self.dtype)

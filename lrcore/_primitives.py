@@ -88,8 +88,8 @@ class Constant(Schedule):
 def _polynomial(step: Any, start: float, end: float, steps: int, power: float, xp: Any) -> Any:
     # (start - end) * (1 - min(t, steps) / steps) ** power + end, as the blend
     # start * r**power + end * (1 - r**power): exactly `end` from t = steps on.
-    p, r = interval(step, 0.0, steps, xp)
-    return blend(start, end, power_weights(r, p, power, xp))
+    iv = interval(step, 0.0, steps, xp)
+    return blend(start, end, power_weights(iv.r, iv.p, power, xp))
 
 
 @dataclass(frozen=True)
@@ -177,8 +177,7 @@ class Cosine(Schedule):
         _set(self, "power", check_real("Cosine", "power", self.power, low=0.0, low_open=True))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        p, r = interval(step, 0.0, self.steps, xp)
-        wa, wb = weights("cosine", p, r, xp)
+        wa, wb = weights("cosine", interval(step, 0.0, self.steps, xp), xp)
         return blend(self.start_value, self.end_value, power_weights(wa, wb, self.power, xp))
 
     @property
@@ -249,7 +248,7 @@ class MultiStep(Schedule):
 
     def _formula(self, step: Any, xp: Any) -> Any:
         # start * factor**i, each value computed once in Python (exactly torch's base * gamma**i)
-        return xp.take(self._values, xp.searchsorted(self.milestones, step))
+        return xp.lookup(self.milestones, self._values, step)
 
     @property
     def duration(self) -> int:
@@ -284,7 +283,7 @@ class Piecewise(Schedule):
         _set(self, "values", values)
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        return xp.take(self.values, xp.searchsorted(self.boundaries, step))
+        return xp.lookup(self.boundaries, self.values, step)
 
     @property
     def duration(self) -> int:
@@ -324,13 +323,14 @@ class Interpolate(Schedule):
         _set(self, "shape", check_choice("Interpolate", "shape", self.shape, ("linear", "cosine")))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        b, v, n = self.boundaries, self.values, len(self.boundaries)
-        j = xp.minimum(xp.maximum(xp.searchsorted(b, step), 1.0), n - 1.0)  # right knot
-        x0, x1 = xp.take(b, j - 1.0), xp.take(b, j)
-        y0, y1 = xp.take(v, j - 1.0), xp.take(v, j)
-        p, r = interval(step, x0, x1 - x0, xp)
-        inner = blend(y0, y1, weights(self.shape, p, r, xp), xp)
-        return xp.where(step >= b[-1], v[-1], inner)
+        # Segment i = number of inner knots <= t, so t before the first knot is in segment 0
+        # at p = 0 and t past the last in the last segment at p = 1: both ends held exactly.
+        b, v = self.boundaries, self.values
+        inner = b[1:-1]
+        x0 = xp.lookup(inner, b[:-1], step)
+        length = xp.lookup(inner, tuple(float(hi - lo) for lo, hi in zip(b, b[1:])), step)
+        y0, y1 = xp.lookup(inner, v[:-1], step), xp.lookup(inner, v[1:], step)
+        return blend(y0, y1, weights(self.shape, interval(step, x0, length, xp), xp), xp)
 
     @property
     def duration(self) -> int:
@@ -460,8 +460,8 @@ class Tanh(Schedule):
         _set(self, "upper", check_real("Tanh", "upper", self.upper, low=self.lower, low_open=True))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        p, r = interval(step, 0.0, self.steps, xp)
-        x = self.lower * r + self.upper * p
+        iv = interval(step, 0.0, self.steps, xp)
+        x = self.lower * iv.r + self.upper * iv.p
         # The start's weight (1 - tanh x) / 2 = 1 / (1 + exp(2x)) and the end's 1 / (1 + exp(-2x)),
         # written with e = exp(-2|x|) <= 1: no overflow, and no cancellation where tanh(x) -> 1.
         e = xp.exp(-2.0 * xp.maximum(x, -x))
@@ -537,8 +537,7 @@ class Cyclic(Schedule):
 
 def _anneal(start: float, end: float, t: Any, t0: float, t1: float, kind: str, xp: Any) -> Any:
     # torch OneCycleLR's two strategies, from `start` at step t0 to `end` at step t1.
-    p, r = interval(t, t0, t1 - t0, xp)
-    return blend(start, end, weights("cosine" if kind == "cos" else "linear", p, r, xp))
+    return blend(start, end, weights("cosine" if kind == "cos" else "linear", interval(t, t0, t1 - t0, xp), xp))
 
 
 @dataclass(frozen=True)
@@ -650,8 +649,8 @@ class WSD(Schedule):
 
     def _formula(self, step: Any, xp: Any) -> Any:
         w, hold = self.warmup_steps, self.warmup_steps + self.stable_steps
-        p, r = interval(step, float(hold), self.decay_steps, xp)
-        out = blend(self.peak_value, self.end_value, decay_weights(self.decay_shape, p, r, xp))
+        iv = interval(step, float(hold), self.decay_steps, xp)
+        out = blend(self.peak_value, self.end_value, decay_weights(self.decay_shape, iv, xp))
         out = xp.where(step <= hold, self.peak_value, out)
         if w:
             out = xp.where(step < w, ramp(step, self.start_value, self.peak_value, w, "linear", xp), out)
