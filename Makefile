@@ -20,7 +20,7 @@ test: venv
 	$(VPY) -m pytest
 
 demo: venv
-	$(VPY) examples/quickstart.py
+	$(VPY) examples/same_schedule_everywhere.py
 
 bench: venv
 	$(VPY) benchmarks/run.py

@@ -1,0 +1,182 @@
+"""The other examples run as scripts and print what they claim (expectations from the formulas)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def run(script: str, *args: str, cwd: Path = ROOT) -> list[str]:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    proc = subprocess.run([sys.executable, str(EXAMPLES / script), *args], capture_output=True, text=True,
+                          encoding="utf-8", cwd=cwd, env=env, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout.splitlines()
+
+
+def rel(a: float, b: float) -> float:
+    return abs(a - b) / max(abs(a), abs(b)) if a != b else 0.0
+
+
+# -- same_schedule_everywhere.py (make demo) ---------------------------------------------------
+
+def wsd(t: int) -> float:
+    """examples/schedule.json: 0 -> 0.01 over 20 steps, 0.01 for 100, then 1-sqrt down to 1e-4 over 80."""
+    if t < 20:
+        return 0.01 * t / 20
+    if t < 120:
+        return 0.01
+    p = min(t - 120, 80) / 80
+    return 1e-4 + (1 - math.sqrt(p)) * (0.01 - 1e-4)
+
+
+def test_same_schedule_everywhere():
+    for mod in ("torch", "paddle", "jax", "optax"):
+        pytest.importorskip(mod)
+    lines = run("same_schedule_everywhere.py")
+    assert lines[0] == "config: schedule.json"
+
+    # the key steps, side by side: schedule, torch, paddle, jax
+    pattern = re.compile(r"^(.+?)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$")
+    header = next(i for i, ln in enumerate(lines) if ln.split()[:2] == ["step", "schedule"])
+    rows = [pattern.match(ln).groups() for ln in lines[header + 1: header + 7]]
+    assert [(name, int(t)) for name, t, *_ in rows] == [
+        ("warmup linear start", 0), ("warmup linear end", 19), ("stable start", 20), ("stable end", 119),
+        ("decay 1-sqrt start", 120), ("decay 1-sqrt end", 199)]
+    for name, t, *values in rows:
+        for v in values:
+            assert float(v) == pytest.approx(wsd(int(t)), rel=1e-6, abs=1e-15), (name, values)
+
+    # every step, every framework: the claims, and training happened
+    for k in ("torch", "paddle", "jax"):
+        m = re.search(rf"^{k}: the 200 rates equal the schedule: True \(largest relative difference (\S+?)(, bitwise)?\); "
+                      r"loss (\S+) -> (\S+)$", "\n".join(lines), re.M)
+        assert m, (k, lines)
+        assert float(m.group(1)) <= 1e-12
+        assert float(m.group(4)) < float(m.group(3))
+    assert re.search(r"^torch: .*bitwise", "\n".join(lines), re.M)  # s(t) itself: Python floats
+    assert re.search(r"^paddle: .*bitwise", "\n".join(lines), re.M)
+
+    # the chart (220 steps: the duration plus 10%)
+    cells = [ln.split("┤", 1)[1] for ln in lines if "┤" in ln]
+    assert len(cells) == 12 and all(len(c) == 60 for c in cells)
+    assert lines[-1].split() == ["0", "220"]
+    assert lines[-14].split("┤")[0].strip() == "1.00e-02"
+
+
+# -- resume_from_checkpoint.py ------------------------------------------------------------------
+
+def warmup_cosine(t: int, steps: int, peak: float = 1e-2, end: float = 1e-4) -> float:
+    w = max(1, steps // 10)
+    if t < w:
+        return peak * t / w
+    u = min(t - w, steps - w)
+    return end + (peak - end) * 0.5 * (1 + math.cos(math.pi * u / (steps - w)))
+
+
+def test_resume_from_checkpoint():
+    pytest.importorskip("torch")
+    steps, half = 80, 40
+    lines = run("resume_from_checkpoint.py", "--steps", str(steps))
+    text = "\n".join(lines)
+    assert re.search(rf"^checkpoint at step {half}: scheduler last_epoch {half}, fingerprint [0-9a-f]{{16}}$", text, re.M)
+    m = re.search(r"^resumed in a fresh process \(pid (\d+)\) at step (\d+) with lr (\S+)$", text, re.M)
+    assert m and int(m.group(1)) != os.getpid() and int(m.group(2)) == half
+    assert float(m.group(3)) == pytest.approx(warmup_cosine(half, steps), rel=1e-9)
+    for claim in ["resumed lrs equal uninterrupted", "resumed losses equal uninterrupted",
+                  "resumed parameters equal uninterrupted (bitwise)", "lrs equal the schedule at every step"]:
+        assert f"{claim}: True" in lines
+    first, last = map(float, re.search(r"^loss: (\S+) at step 0 -> (\S+) at step 79$", text, re.M).groups())
+    assert last < first
+
+    # a longer schedule (160 steps: warmup 16, decay 144) is refused, naming each changed field
+    assert "ScheduleChangedError: ScheduleLR.load_state_dict: the checkpoint was saved with a different schedule" in text
+    assert "  schedule.schedule.steps: 72 -> 144" in lines and "  schedule.warmup_steps: 8 -> 16" in lines
+    m = re.search(r"^allow_schedule_change=True: continues at step (\d+) with lr (\S+) "
+                  r"\(the new schedule's value there: (\S+)\)$", text, re.M)
+    assert m and int(m.group(1)) == half
+    assert float(m.group(2)) == float(m.group(3)) == pytest.approx(warmup_cosine(half, 2 * steps), rel=1e-9)
+
+
+# -- epoch_vs_iteration.py ----------------------------------------------------------------------
+
+def test_epoch_vs_iteration():
+    pytest.importorskip("torch")
+    epochs, k = 6, 25
+    lines = run("epoch_vs_iteration.py", "--epochs", str(epochs), "--steps-per-epoch", str(k))
+
+    def cosine(e: float) -> float:  # the schedule in epochs: 0.1 -> 0.001 over 6 epochs
+        return 0.001 + (0.1 - 0.001) * 0.5 * (1 + math.cos(math.pi * min(e, epochs) / epochs))
+
+    header = next(i for i, ln in enumerate(lines) if ln.split()[:2] == ["epoch", "step"])
+    rows = []
+    for ln in lines[header + 1:]:
+        if not ln.strip():
+            break
+        rows.append(ln.split())
+    total = epochs * k
+    assert [int(r[1]) for r in rows] == sorted({0, k - 1, k, 2 * k - 1, 2 * k, total // 2, total - 1, total})
+    for e, t, per_epoch, per_iter in rows:
+        t = int(t)
+        assert int(e) == t // k
+        assert float(per_epoch) == pytest.approx(cosine(t // k), rel=1e-6)
+        assert float(per_iter) == pytest.approx(cosine(t / k), rel=1e-6)
+    text = "\n".join(lines)
+    assert f"per epoch: each epoch's {k} batches hold the value at its epoch: True" in lines
+    for pat in [rf"per epoch: equals torch CosineAnnealingLR\(T_max={epochs}\) stepped once per epoch: True",
+                rf"per iteration: equals torch CosineAnnealingLR\(T_max={total}\) stepped every batch: True"]:
+        m = re.search(pat + r" \(largest relative difference (\S+)\)", text)
+        assert m and float(m.group(1)) <= 1e-12
+    assert f"distinct rates over {total} batches: per epoch {epochs}, per iteration {total}" in lines
+
+
+# -- migrate_from_peer.py -----------------------------------------------------------------------
+
+def test_migrate_from_peer():
+    pytest.importorskip("torch")
+    import lrcore
+
+    lines = run("migrate_from_peer.py")
+    names = [ln.split(".")[-1] for ln in lines if ln.startswith("torch.optim.lr_scheduler.")]
+    assert names == ["OneCycleLR", "CosineAnnealingWarmRestarts", "MultiStepLR", "SequentialLR"]
+    results = [re.match(r"^  equal over 300 steps: (True|False) \(largest relative difference (\S+)\); "
+                        r"at step 299: torch (\S+), lrcore (\S+)$", ln) for ln in lines if ln.startswith("  equal")]
+    assert len(results) == 4 and all(m.group(1) == "True" and float(m.group(2)) <= 1e-12 for m in results)
+    last = {n: (float(m.group(3)), float(m.group(4))) for n, m in zip(names, results)}
+    # independent end values: OneCycleLR ends at max_lr / div_factor / final_div_factor;
+    # MultiStepLR after three milestones at 0.1 * 0.2**3
+    assert last["OneCycleLR"][1] == pytest.approx(0.1 / 25 / 1e4, rel=1e-12)
+    assert last["MultiStepLR"] == pytest.approx((0.1 * 0.2 ** 3,) * 2, rel=1e-12)
+    # the printed configs load back to schedules with those values
+    configs = [ln.split("lrcore:", 1)[1].strip() for ln in lines if ln.startswith("  lrcore:")]
+    for name, text in zip(names, configs):
+        s = lrcore.loads(text)
+        assert s(299) == pytest.approx(last[name][1], rel=1e-12), name
+
+
+# -- plotting.py --------------------------------------------------------------------------------
+
+def test_plotting_writes_a_png(tmp_path):
+    image = pytest.importorskip("matplotlib.image")
+    np = pytest.importorskip("numpy")
+    out = tmp_path / "s.png"
+    lines = run("plotting.py", "--fast", "--out", str(out), cwd=tmp_path)
+    assert lines == [f"wrote {out} (600x250 pixels, 3 curves per axes, steps 0..1000)"]
+    img = image.imread(str(out))[..., :3]
+    assert img.shape[:2] == (250, 600)
+    for colour in ("#1f77b4", "#ff7f0e", "#2ca02c"):  # the three curves
+        c = np.array([int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+        hits = np.all(np.abs(img - c) < 0.08, axis=-1)
+        assert hits.sum() > 150, colour
+        assert hits[:, 300:].sum() > 20, colour  # drawn on the log axes (right half) too
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.png"]
