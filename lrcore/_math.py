@@ -63,8 +63,8 @@ class Interval:
         return self.m <= self.rest
 
     def nearer(self, xp: Any) -> Any:
-        """min(p, r), as one division."""
-        return xp.minimum(self.m, self.rest) / self._den
+        """min(p, r), as one division (a `where`, not a minimum: d/dt stays right at p == r)."""
+        return xp.where(self.near_start, self.m, self.rest) / self._den
 
 
 def interval(step: Any, start: Any, length: Any, xp: Any) -> Interval:
@@ -84,7 +84,6 @@ def weights(shape: str, iv: Interval, xp: Any) -> tuple[Any, Any]:
     if shape == "cosine":
         # One sine, of the half-angle from the nearer end: its square (<= 1/2) is the far
         # end's weight, and 1 minus it (>= 1/2, no cancellation) the near end's.
-        # The choice is a `where` on exact values: d/dt stays right at p == r.
         near_start = iv.near_start
         sn = xp.sin((0.5 * math.pi) * iv.nearer(xp))
         small = sn * sn
