@@ -1,0 +1,162 @@
+"""lrcore schedules as optax schedules: ``as_schedule(schedule)`` (DESIGN.md section 8).
+
+``as_schedule(s)`` is an ``optax.Schedule``, ``count -> s.evaluate(count)``: the count (int32
+in optax's states) is cast once to a float, then the schedule's formula runs in jax ops, so
+it traces under ``jax.jit``, ``vmap`` and ``grad``, and counts near the int32 limit do not
+overflow (no integer arithmetic is done on them). The value is float32 by default and
+float64 under ``jax_enable_x64`` (or the ``dtype`` asked for).
+
+A schedule scaled by a plateau (``s * lrcore.Plateau(...)``, or ``as_schedule(s,
+plateau=...)`` with ``lrcore.catalog.optax.contrib.reduce_on_plateau(...)``) becomes an
+optax stateful schedule (``init()``, ``update(state, **extra)``, ``__call__(state, **extra)``)
+that ``optax.inject_hyperparams`` accepts; it takes the loss as the extra argument
+``value=`` (optax.contrib.reduce_on_plateau's name; ``metric=`` picks another):
+
+>>> import jax.numpy as jnp, optax, lrcore
+>>> from lrcore.adapters.optax import as_schedule
+>>> s = lrcore.Warmup(lrcore.Cosine(start_value=1e-3, steps=90), warmup_steps=10)
+>>> f"{float(as_schedule(s)(jnp.int32(10))):.2e}"
+'1.00e-03'
+>>> opt = optax.inject_hyperparams(optax.sgd)(learning_rate=as_schedule(lrcore.Constant(value=0.1) * lrcore.Plateau(patience=0, factor=0.5)))
+>>> params = jnp.zeros(2)
+>>> state = opt.init(params)
+>>> for loss in (1.0, 2.0, 2.0):
+...     _, state = opt.update(jnp.ones(2), state, params, value=loss)
+...     print(f"{float(state.hyperparams['learning_rate']):.3f}")
+0.100
+0.050
+0.025
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from .._base import Schedule
+from .._ops import JaxOps
+from .._plateau import Plateau, PlateauSchedule
+from ..catalog.optax import OptaxPlateau
+
+__all__ = ["as_schedule", "ScheduleFn", "PlateauStatefulSchedule", "PlateauStatefulScheduleState"]
+
+_INT32_MAX = jnp.iinfo(jnp.int32).max
+
+
+class ScheduleFn:
+    """An ``optax.Schedule`` evaluating an lrcore schedule: ``fn(count) = schedule.evaluate(count)``.
+
+    ``count`` may be a jax array or tracer (int or float, any shape) or a Python number, >= 0
+    as optax's update counts are (negative counts are not checked under jit); the
+    result is a jax array of ``dtype`` (default: jax's default float; a float count keeps its
+    dtype). Unlike optax's own schedules the result is not weakly typed: under
+    ``jax_enable_x64`` with float32 parameters, pass ``dtype=jnp.float32`` to keep the
+    updates in float32.
+    """
+
+    def __init__(self, schedule: Schedule, dtype: Any = None) -> None:
+        self.schedule, self.dtype = schedule, dtype
+
+    def __call__(self, count: Any) -> jax.Array:
+        count = jnp.asarray(count)
+        dt = self.dtype if self.dtype is not None else (
+            count.dtype if jnp.issubdtype(count.dtype, jnp.floating) else jnp.result_type(float))
+        # optax's counts are >= 0, so unlike `Schedule.evaluate` there is no clamp at 0 here
+        # (two instructions in every compiled step); a negative count is outside the schedule.
+        return self.schedule._evaluate(count.astype(dt), JaxOps(dt))
+
+    def __repr__(self) -> str:
+        return f"as_schedule({self.schedule!r})"
+
+
+class PlateauStatefulScheduleState(NamedTuple):
+    """State of `PlateauStatefulSchedule`: the update count (int32, saturating as optax's) and the plateau's state."""
+
+    count: Any
+    plateau: Any
+
+
+class PlateauStatefulSchedule:
+    """``schedule(count) * plateau scale`` as an optax stateful schedule, driven by the loss.
+
+    ``init()`` -> state; ``update(state, value=loss)`` -> state after this update;
+    ``__call__(state, value=loss)`` -> the value for this update. The loss passed with update
+    k is folded into the plateau *before* the value of update k is computed, so a reduction
+    applies to the update whose loss triggered it (as ``optax.contrib.reduce_on_plateau``
+    scales the same update); ``__call__`` without the loss (optax's init) reads the state
+    as it is. ``update`` requires the loss. The plateau's numbers are kept in ``dtype``
+    (default: jax's default float), and the loss is cast to it.
+    """
+
+    def __init__(self, schedule: Schedule, plateau: Any, metric: str = "value", dtype: Any = None) -> None:
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"as_schedule: `schedule` must be an lrcore Schedule, got {schedule!r}")
+        if not isinstance(plateau, (Plateau, OptaxPlateau)):
+            raise TypeError("as_schedule: `plateau` must be an lrcore.Plateau or "
+                            f"lrcore.catalog.optax.contrib.reduce_on_plateau(...), got {plateau!r}")
+        if not isinstance(metric, str) or not metric.isidentifier():
+            raise TypeError(f"as_schedule: `metric` must be the name of a keyword argument, got {metric!r}")
+        self.schedule, self.plateau, self.metric, self.dtype = schedule, plateau, metric, dtype
+        self._fn = ScheduleFn(schedule, dtype)
+
+    def _dtype(self) -> Any:
+        return jnp.dtype(self.dtype) if self.dtype is not None else jnp.result_type(float)
+
+    def init(self) -> PlateauStatefulScheduleState:
+        dt = self._dtype()
+        ps = jax.tree.map(lambda v: jnp.asarray(v, dtype=dt), self.plateau.init())
+        return PlateauStatefulScheduleState(count=jnp.zeros([], jnp.int32), plateau=ps)
+
+    def _step(self, ps: Any, loss: Any) -> Any:
+        return self.plateau.update(ps, jnp.asarray(loss, dtype=self._dtype()))
+
+    def _loss(self, extra: dict, required: bool) -> Any:
+        if self.metric in extra:
+            return extra[self.metric]
+        if required:
+            raise TypeError(f"this schedule reduces on plateau: pass the loss to the optimizer's update as "
+                            f"`{self.metric}=` (opt.update(grads, state, params, {self.metric}=loss))")
+        return None
+
+    def update(self, state: PlateauStatefulScheduleState, **extra: Any) -> PlateauStatefulScheduleState:
+        loss = self._loss(extra, required=True)
+        count = jnp.where(state.count < _INT32_MAX, state.count + 1, state.count)
+        return PlateauStatefulScheduleState(count=count, plateau=self._step(state.plateau, loss))
+
+    def __call__(self, state: PlateauStatefulScheduleState, **extra: Any) -> jax.Array:
+        loss = self._loss(extra, required=False)
+        ps = state.plateau if loss is None else self._step(state.plateau, loss)
+        return self._fn(state.count) * self.plateau.scale(ps)
+
+    def __repr__(self) -> str:
+        return f"as_schedule({self.schedule!r}, plateau={self.plateau!r}, metric={self.metric!r})"
+
+
+def as_schedule(schedule: Any, *, plateau: Any = None, metric: str = "value",
+                dtype: Any = None) -> optax.Schedule | PlateauStatefulSchedule:
+    """An optax schedule for an lrcore schedule.
+
+    * ``schedule`` an lrcore `Schedule`: a `ScheduleFn`, ``count -> schedule.evaluate(count)``
+      (jit/vmap/grad safe; float32 by default, float64 under ``jax_enable_x64``, or ``dtype``).
+    * ``schedule * lrcore.Plateau(...)`` (torch's rule), or a schedule with
+      ``plateau=lrcore.Plateau(...)`` or ``plateau=lrcore.catalog.optax.contrib.reduce_on_plateau(...)``
+      (optax's rule): a `PlateauStatefulSchedule` for ``optax.inject_hyperparams``, which
+      reads the loss from the update's keyword argument ``metric`` (default ``"value"``).
+
+    >>> import jax, jax.numpy as jnp, lrcore
+    >>> f = as_schedule(lrcore.Linear(start_value=1.0, end_value=0.0, steps=4))
+    >>> jax.jit(jax.vmap(f))(jnp.arange(6)).tolist()
+    [1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
+    """
+    if isinstance(schedule, PlateauSchedule):
+        if plateau is not None:
+            raise TypeError("as_schedule: the schedule is already scaled by a Plateau; do not pass `plateau=` too")
+        schedule, plateau = schedule.schedule, schedule.plateau
+    if not isinstance(schedule, Schedule):
+        raise TypeError(f"as_schedule: `schedule` must be an lrcore Schedule, got {schedule!r}")
+    if plateau is None:
+        return ScheduleFn(schedule, dtype)
+    return PlateauStatefulSchedule(schedule, plateau, metric=metric, dtype=dtype)
