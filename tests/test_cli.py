@@ -10,6 +10,7 @@ import json
 import math
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -510,3 +511,16 @@ def test_schedule_plot_returns_the_axes_with_the_curve():
     plt.close("all")
     with pytest.raises(ValueError, match=r"plot: `steps` must be an int >= 1 \(the last step drawn\), got steps=0"):
         s.plot(ax=ax, steps=0)
+
+
+def test_readme_shows_the_real_output():
+    """The README's `lrcore show` and `lrcore compare` transcripts are what the command prints."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```text\n", 1)[1].split("```", 1)[0]
+    sessions = [s for s in block.split("$ lrcore ")[1:]]
+    assert len(sessions) == 2
+    for session in sessions:
+        command, *shown = session.rstrip("\n").split("\n")
+        proc = run(*shlex.split(command))
+        assert proc.returncode in (0, 1), proc.stderr
+        assert [ln.rstrip() for ln in proc.stdout.rstrip("\n").split("\n")] == [ln.rstrip() for ln in shown], command
