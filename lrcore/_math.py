@@ -16,9 +16,10 @@ whichever of the two values is larger:
 from __future__ import annotations
 
 import math
+import struct
 from typing import Any
 
-__all__ = ["DECAY_SHAPES", "RAMP_SHAPES", "Interval", "interval", "blend", "weights", "decay_weights", "power_weights", "power", "ramp",
+__all__ = ["DECAY_SHAPES", "RAMP_SHAPES", "Interval", "interval", "cosine", "blend", "weights", "decay_weights", "power_weights", "power", "ramp",
            "floor_div", "cycle_of", "exact_div"]
 
 DECAY_SHAPES = ("linear", "cosine", "exponential", "1-sqrt")
@@ -31,30 +32,42 @@ class Interval:
     it and ``rest = length - m`` ahead (both exact for integer steps), and from them on demand
     the progress ``p = m / length``, the remainder ``r = rest / length`` and ``nearer = min(p, r)``,
     each one correctly rounded division (so 0 and 1 are exact at both ends, and nothing cancels).
+    Everything but m is computed on first use, so a formula pays only for what it reads.
     """
 
-    __slots__ = ("m", "rest", "_den", "_p", "_r")
+    __slots__ = ("m", "length", "xp", "_rest", "_den", "_p", "_r")
 
     def __init__(self, step: Any, start: Any, length: Any, xp: Any) -> None:
         if isinstance(start, float) and start == 0.0:  # steps reaching a formula are >= 0
-            m = xp.minimum(step, length)
+            self.m = xp.minimum(step, length)
         else:
-            m = xp.minimum(xp.maximum(step - start, 0.0), length)
-        self.m, self.rest = m, length - m
-        # A true division everywhere (xp.divisor keeps XLA from using a reciprocal).
-        self._den = xp.divisor(length, m)
-        self._p = self._r = None
+            self.m = xp.minimum(xp.maximum(step - start, 0.0), length)
+        self.length, self.xp = length, xp
+        self._rest = self._den = self._p = self._r = None
+
+    @property
+    def rest(self) -> Any:
+        if self._rest is None:
+            self._rest = self.length - self.m
+        return self._rest
+
+    @property
+    def den(self) -> Any:
+        """The length as a divisor: a true division everywhere (xp.divisor keeps XLA from using a reciprocal)."""
+        if self._den is None:
+            self._den = self.xp.divisor(self.length, self.m)
+        return self._den
 
     @property
     def p(self) -> Any:
         if self._p is None:
-            self._p = self.m / self._den
+            self._p = self.m / self.den
         return self._p
 
     @property
     def r(self) -> Any:
         if self._r is None:
-            self._r = self.rest / self._den
+            self._r = self.rest / self.den
         return self._r
 
     @property
@@ -64,7 +77,7 @@ class Interval:
 
     def nearer(self, xp: Any) -> Any:
         """min(p, r), as one division (a `where`, not a minimum: d/dt stays right at p == r)."""
-        return xp.where(self.near_start, self.m, self.rest) / self._den
+        return xp.where(self.near_start, self.m, self.rest) / self.den
 
 
 def interval(step: Any, start: Any, length: Any, xp: Any) -> Interval:
@@ -148,7 +161,47 @@ def power_weights(wa: Any, wb: Any, power: float, xp: Any) -> tuple[Any, Any]:
 
 def ramp(step: Any, start_value: Any, end_value: Any, steps: int, shape: str, xp: Any) -> Any:
     """From ``start_value`` at t = 0 to ``end_value`` at t = steps by ``shape``: the warmups of Warmup and WSD."""
+    if shape == "cosine":
+        return cosine(step, start_value, end_value, 0.0, steps, xp)
     return blend(start_value, end_value, weights(shape, interval(step, 0.0, steps, xp), xp))
+
+
+def _f32(x: float) -> float:
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
+def _sums_to(base: float, target: float) -> bool:
+    """Whether ``base + (target - base)``, the constants rounded as a float32 or float64
+    evaluation rounds them, gives target exactly in both."""
+    if base + (target - base) != target:
+        return False
+    try:
+        return _f32(_f32(base) + _f32(target - base)) == _f32(target)
+    except OverflowError:  # beyond float32 anyway
+        return True
+
+
+def cosine(step: Any, a: Any, b: Any, start: Any, length: Any, xp: Any) -> Any:
+    """Half a cosine from `a` at `start` to `b` at ``start + length``, held at both ends:
+    ``a * cos(pi p / 2)**2 + b * sin(pi p / 2)**2`` with ``p = clamp((t - start) / length, 0, 1)``.
+
+    For constant ends it is written from the end nearer 0, say b: ``b + (a - b) * sin(c * rest)**2``
+    with ``rest`` the steps left and ``c = pi / (2 * length)`` one constant, so there is no
+    division and one sine; where a and b share a sign both terms do too, so nothing cancels.
+    The sine is exactly 1 at ``rest = length`` (it is flat there) and exactly 0 at 0, so both
+    ends are exact wherever ``b + (a - b) == a`` in float32 and float64, which is checked here;
+    other ends, and ends that are arrays, take the two-weight `blend`.
+    """
+    iv = interval(step, start, length, xp)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a != b:
+        c = 0.5 * math.pi / length
+        if abs(b) <= abs(a) and _sums_to(b, a):
+            sn = xp.sin(iv.rest * c)
+            return b + (a - b) * (sn * sn)
+        if abs(a) <= abs(b) and _sums_to(a, b):
+            sn = xp.sin(iv.m * c)
+            return a + (b - a) * (sn * sn)
+    return blend(a, b, weights("cosine", iv, xp), None if isinstance(a, (int, float)) and isinstance(b, (int, float)) else xp)
 
 
 def power(base: float, e: Any, xp: Any) -> Any:

@@ -20,7 +20,7 @@ from ._errors import (
     check_int,
     check_real,
 )
-from ._math import DECAY_SHAPES, blend, cycle_of, decay_weights, floor_div, interval, power, power_weights, ramp, weights
+from ._math import DECAY_SHAPES, _sums_to, blend, cosine, cycle_of, decay_weights, floor_div, interval, power, power_weights, ramp, weights
 
 __all__ = [
     "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
@@ -86,9 +86,14 @@ class Constant(Schedule):
 
 
 def _polynomial(step: Any, start: float, end: float, steps: int, power: float, xp: Any) -> Any:
-    # (start - end) * (1 - min(t, steps) / steps) ** power + end, as the blend
-    # start * r**power + end * (1 - r**power): exactly `end` from t = steps on.
+    # (start - end) * r**power + end with r = 1 - min(t, steps) / steps, computed directly.
+    # A decay (|end| <= |start|) is written so, from the end nearer 0: where they share a sign
+    # both terms do too, and it is exactly `start` at r = 1 wherever end + (start - end) is
+    # (checked); otherwise the blend start * r**power + end * (1 - r**power), whose second
+    # weight is computed without cancellation.
     iv = interval(step, 0.0, steps, xp)
+    if abs(end) <= abs(start) and _sums_to(end, start):
+        return end + (start - end) * xp.pow(iv.r, power) if power != 1.0 else end + (start - end) * iv.r
     return blend(start, end, power_weights(iv.r, iv.p, power, xp))
 
 
@@ -177,6 +182,8 @@ class Cosine(Schedule):
         _set(self, "power", check_real("Cosine", "power", self.power, low=0.0, low_open=True))
 
     def _formula(self, step: Any, xp: Any) -> Any:
+        if self.power == 1.0:
+            return cosine(step, self.start_value, self.end_value, 0.0, self.steps, xp)
         wa, wb = weights("cosine", interval(step, 0.0, self.steps, xp), xp)
         return blend(self.start_value, self.end_value, power_weights(wa, wb, self.power, xp))
 
@@ -537,7 +544,9 @@ class Cyclic(Schedule):
 
 def _anneal(start: float, end: float, t: Any, t0: float, t1: float, kind: str, xp: Any) -> Any:
     # torch OneCycleLR's two strategies, from `start` at step t0 to `end` at step t1.
-    return blend(start, end, weights("cosine" if kind == "cos" else "linear", interval(t, t0, t1 - t0, xp), xp))
+    if kind == "cos":
+        return cosine(t, start, end, t0, t1 - t0, xp)
+    return blend(start, end, weights("linear", interval(t, t0, t1 - t0, xp), xp))
 
 
 @dataclass(frozen=True)
@@ -649,8 +658,11 @@ class WSD(Schedule):
 
     def _formula(self, step: Any, xp: Any) -> Any:
         w, hold = self.warmup_steps, self.warmup_steps + self.stable_steps
-        iv = interval(step, float(hold), self.decay_steps, xp)
-        out = blend(self.peak_value, self.end_value, decay_weights(self.decay_shape, iv, xp))
+        if self.decay_shape == "cosine":
+            out = cosine(step, self.peak_value, self.end_value, float(hold), self.decay_steps, xp)
+        else:
+            iv = interval(step, float(hold), self.decay_steps, xp)
+            out = blend(self.peak_value, self.end_value, decay_weights(self.decay_shape, iv, xp))
         out = xp.where(step <= hold, self.peak_value, out)
         if w:
             out = xp.where(step < w, ramp(step, self.start_value, self.peak_value, w, "linear", xp), out)

@@ -405,6 +405,14 @@ def _marks(s, offset: float, scale: float, out: set) -> None:
             sub(c)
 
 
+def exact_marks_of(schedule) -> list:
+    """The candidate boundaries of `boundaries_of` as the exact (float) global steps, unrounded:
+    a stretched cycle starts at 176 * 40.369318612481486 = 7105.0000758, not at an int."""
+    raw: set = set()
+    _marks(schedule, 0.0, 1.0, raw)
+    return sorted(x for x in raw if math.isfinite(x) and 0 <= x <= 2**53)
+
+
 def boundaries_of(schedule) -> list:
     """Candidate boundary steps of `schedule`, as sorted ints in [0, 2**53] (over-approximated).
 

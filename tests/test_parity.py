@@ -36,7 +36,7 @@ from lrcore import (
     Clamp, Constant, Cosine, Cyclic, Exponential, Interpolate, Linear, MultiStep, OneCycle, Polynomial,
     Restart, Sequential, Shift, Stretch, Tanh, Warmup, WSD,
 )
-from strategies import boundaries_of, schedules, schedules_and_steps
+from strategies import boundaries_of, exact_marks_of, schedules, schedules_and_steps
 
 # -- example counts ----------------------------------------------------------------------
 
@@ -230,7 +230,8 @@ def float32_window(s, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     d = STEP_ULPS * EPS32 * np.maximum(t, 1.0)
     pts = [np.maximum(t[:, None] + d[:, None] * _GRID[None, :], 0.0)]
     idx = [np.repeat(np.arange(t.size), _GRID.size)]
-    marks = np.asarray(boundaries_of(s), dtype=np.float64)
+    # exact marks too: a float32 step can round onto a stretched boundary that lies between ints
+    marks = np.unique(np.asarray(boundaries_of(s) + exact_marks_of(s), dtype=np.float64))
     if marks.size:
         lo_i = np.searchsorted(marks, t - d, side="left")
         hi_i = np.searchsorted(marks, t + d, side="right")
@@ -677,6 +678,10 @@ FOUND64 = [
     ("restart-peak-increasing",
      Restart(Sequential(parts=[Constant(value=0.125), Constant(value=1.0)], boundaries=[1]), period_steps=1, decay=0.5,
              decay_mode="peak"), list(range(14))),
+    # paddle: its vectorised float64 exp (2 to 16 elements) underflows to 5.6e-309, not 0,
+    # so 5 * exp(-2.5e11) came out as 2.8e-308, a normal number
+    ("paddle-exp-underflow", Exponential(start_value=5.0, factor=0.5, every=3),
+     list(range(11)) + [1_099_511_627_676]),
 ]
 
 
@@ -726,6 +731,12 @@ FOUND32 = [
      Stretch(Restart(Restart(Linear(start_value=1.0, end_value=2.0, steps=100), period_steps=9134, period_mult=1.5,
                              limit=2), period_steps=22835, period_mult=1.5), factor=42),
      [12647735]),
+    # the test's own window: a stretched cycle starts at 176 * 40.3693... = 7105.0000758; float32
+    # snaps t / factor onto 176 (k * factor rounds to t), the cycle start's value, which the
+    # window must hold (it sampled the marks rounded to ints, both before the start)
+    ("stretch-cyclic-float32-mark",
+     Stretch(Cyclic(low_value=0.03125, high_value=1.0, up_steps=13, down_steps=3), factor=40.369318612481486),
+     [7104, 7105, 7106]),
 ]
 
 
