@@ -82,6 +82,20 @@ def _metric(metrics: Any) -> float:
     raise TypeError(f"metrics must be a number or a one-element array or Tensor, got {type(metrics).__name__}")
 
 
+def _scalar_fn(s: Any) -> Any:
+    """The function ``s(step)`` runs for a Python step, to call without ``Schedule.__call__``'s frame.
+
+    The engine compiles it on the first call and keeps it in the schedule's ``_c_scalar``
+    cache; where it is not there (a schedule class with its own ``__call__``, or an engine
+    that keeps it elsewhere) this is ``s`` itself: the same values either way.
+    """
+    if type(s).__call__ is not Schedule.__call__:
+        return s
+    s(0)
+    fn = s.__dict__.get("_c_scalar")
+    return fn if callable(fn) else s
+
+
 # -- the scheduler -------------------------------------------------------------------------
 
 class ScheduleLR(LRScheduler):
@@ -168,6 +182,15 @@ class ScheduleLR(LRScheduler):
     def _get_closed_form_lr(self) -> float:
         return self.get_lr()
 
+    # `step` computes the rate itself (the same number as get_lr(), one call instead of three)
+    # unless a subclass overrides get_lr (set per class below).
+    _own_rates = True
+    _fn: tuple = (None, None)  # (schedule, its scalar function)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._own_rates = cls.get_lr is ScheduleLR.get_lr
+
     def step(self, epoch: int | None = None) -> None:  # type: ignore[override]
         """Advance one step (call it after ``optimizer.step()``), or go to step ``epoch``."""
         if epoch is None:
@@ -177,7 +200,13 @@ class ScheduleLR(LRScheduler):
                 hint = "; a metric? only a schedule scaled by lrcore.Plateau takes one" if isinstance(epoch, float) else ""
                 raise ValueError(f"ScheduleLR.step: `epoch` must be an int >= 0, got epoch={epoch!r}{hint}")
             self.last_epoch = int(epoch)
-        self.last_lr = self.get_lr()
+        if self._own_rates and self.plateau_state is None and self.mode == "absolute":
+            fn = self._fn
+            if fn[0] is not self.schedule:
+                fn = self._fn = (self.schedule, _scalar_fn(self.schedule))
+            self.last_lr = fn[1](self.last_epoch)  # a float, as get_lr() returns
+        else:
+            self.last_lr = self.get_lr()
         if self.verbose:
             print(f"Epoch {self.last_epoch}: {type(self).__name__} set learning rate to {self.last_lr}.")
 
@@ -240,6 +269,11 @@ class ScheduleLR(LRScheduler):
         self.last_lr = self.get_lr()
 
     set_dict = set_state_dict  # paddle's alias (the base class binds its own)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_fn", None)  # compiled code: rebuilt on the next step
+        return state
 
     def __repr__(self) -> str:
         base = f", learning_rate={self.base_lr!r}" if self.mode == "factor" else ""

@@ -176,6 +176,20 @@ def _write(group: dict, key: str, index: int | None, value: Any) -> None:
         group[key] = tuple(seq)
 
 
+def _scalar_fn(s: Any) -> Any:
+    """The function ``s(step)`` runs for a Python step, to call without ``Schedule.__call__``'s frame.
+
+    The engine compiles it on the first call and keeps it in the schedule's ``_c_scalar``
+    cache; where it is not there (a schedule class with its own ``__call__``, or an engine
+    that keeps it elsewhere) this is ``s`` itself: the same values either way.
+    """
+    if type(s).__call__ is not Schedule.__call__:
+        return s
+    s(0)
+    fn = s.__dict__.get("_c_scalar")
+    return fn if callable(fn) else s
+
+
 def _plain(v: Any) -> Any:
     return float(v) if isinstance(v, torch.Tensor) else v
 
@@ -365,6 +379,8 @@ class ScheduleLR(LRScheduler):
 
     def _apply(self) -> None:
         """Write the rates (and extra hyperparameters) for step ``last_epoch`` into the groups."""
+        if self._own_rates and not self.compute_on_device:
+            return self._apply_fast()
         self._get_lr_called_within_step = True
         try:
             values = self.get_lr()
@@ -378,6 +394,61 @@ class ScheduleLR(LRScheduler):
             for i, (g, (k, idx)) in enumerate(zip(groups, self._extra_targets[key])):
                 _write(g, k, idx, (sch[i] if isinstance(sch, tuple) else sch)(t))
         self._last_lr = [g["lr"].clone() if isinstance(g["lr"], torch.Tensor) else g["lr"] for g in groups]
+
+    # Whether `_apply` may compute the rates itself instead of through ``get_lr()`` (the same
+    # numbers): not in a subclass that overrides how they are computed (set per class below).
+    _own_rates = True
+    _n_checked = -1  # param groups last checked against the schedules (`_check_groups`)
+    _fns: tuple = (None, None)  # (schedule, its scalar function(s)) for `_apply_fast`
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._own_rates = all(getattr(cls, name) is getattr(ScheduleLR, name)
+                             for name in ("get_lr", "_get_closed_form_lr", "_lr_at"))
+
+    def _apply_fast(self) -> None:
+        """`_apply` without the per-group machinery: each distinct schedule is evaluated once
+        per step (one call for every group when a single schedule serves them all), and float
+        rates are stored directly; tensor rates are still filled in place."""
+        groups = self.optimizer.param_groups
+        n = len(groups)
+        if n != self._n_checked:
+            self._check_groups()
+            self._n_checked = n
+        t = self.last_epoch
+        sch = self.schedule
+        fns = self._fns
+        if fns[0] is not sch:  # first step, or the schedule was replaced
+            plain = self.plateau_state is None
+            fns = self._fns = (sch, tuple(_scalar_fn(s if plain else s.schedule) for s in sch)
+                               if sch.__class__ is tuple else _scalar_fn(sch if plain else sch.schedule))
+        fn = fns[1]
+        if self.plateau_state is None:
+            values = [f(t) for f in fn] if fn.__class__ is tuple else [fn(t)] * n
+        else:
+            scale = self.plateau_state.scale
+            values = [f(t) * scale for f in fn] if fn.__class__ is tuple else [fn(t) * scale] * n
+        if self.mode == "factor":
+            values = [b * v for b, v in zip(self._bases(), values)]
+        tensors = False
+        for g, v in zip(groups, values):
+            cur = g["lr"]
+            if cur.__class__ is float or not isinstance(cur, torch.Tensor):
+                g["lr"] = v
+            else:
+                tensors = True
+                with torch.no_grad():
+                    cur.fill_(v)
+        for key, sch in self.extra.items():
+            extra = [s(t) for s in sch] if sch.__class__ is tuple else [sch(t)] * n
+            for g, (k, idx), v in zip(groups, self._extra_targets[key], extra):
+                if idx is None and g[k].__class__ is float:
+                    g[k] = v
+                else:
+                    _write(g, k, idx, v)
+        # torch's get_last_lr(): the groups' rates, tensors cloned; `values` is a fresh list
+        self._last_lr = [g["lr"].clone() if isinstance(g["lr"], torch.Tensor) else g["lr"] for g in groups] \
+            if tensors else values
 
     # -- stepping
     def step(self, epoch: int | None = None) -> None:  # type: ignore[override]
@@ -481,6 +552,7 @@ class ScheduleLR(LRScheduler):
         state = dict(self.__dict__)
         state["_hook"] = None
         state["_device_steps"] = {}
+        state.pop("_fns", None)  # compiled code: rebuilt on the first step
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
