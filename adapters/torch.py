@@ -439,7 +439,7 @@ class ScheduleLR(LRScheduler):
                 tensors = True
                 with torch.no_grad():
                     cur.fill_(v)
-        for key, sch in self.extra.items():
+        for key, sch in self.extra.items() if self.extra else ():
             extra = [s(t) for s in sch] if sch.__class__ is tuple else [sch(t)] * n
             for g, (k, idx), v in zip(groups, self._extra_targets[key], extra):
                 if idx is None and g[k].__class__ is float:
@@ -457,24 +457,28 @@ class ScheduleLR(LRScheduler):
         ``step(epoch)`` sets the step to ``epoch``. With ``step_source="optimizer"`` the step is
         the optimizer's update count and this only re-applies the rates.
         """
-        if self.step_source == "scheduler" and self._step_count == 1:
+        if self._step_count == 1 and self.step_source == "scheduler":
             if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
                 warnings.warn(_MSG_OVERRIDDEN, UserWarning, stacklevel=2)
             elif not getattr(self.optimizer, "_opt_called", False):
                 warnings.warn(_MSG_ORDER, UserWarning, stacklevel=2)
         self._step_count += 1
-        if self.step_source == "optimizer":
+        scheduler = self.step_source == "scheduler"
+        if epoch is None and scheduler:  # the common case first
+            self.last_epoch += 1
+        elif not scheduler:
             if epoch is not None:
                 raise ValueError("ScheduleLR.step: `epoch` cannot be given with step_source='optimizer' (the step "
                                  "is the optimizer's update count)")
             self.last_epoch = self.optimizer_steps
-        elif epoch is None:
-            self.last_epoch += 1
         else:
             if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
                 raise ValueError(f"ScheduleLR.step: `epoch` must be an int >= 0, got epoch={epoch!r}")
             self.last_epoch = epoch
-        self._apply()
+        if self._own_rates and not self.compute_on_device:
+            self._apply_fast()
+        else:
+            self._apply()
 
     def _on_optimizer_step(self, optimizer: Optimizer, args: Any, kwargs: Any) -> None:
         """Optimizer step post-hook (step_source="optimizer"): one more update ran."""
