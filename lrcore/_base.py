@@ -256,7 +256,10 @@ def as_schedule_arg(x: Any, node: str, field: str) -> Schedule:
     if isinstance(x, Schedule):
         return x
     if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return Constant(value=x)
+        try:
+            return Constant(value=x)
+        except ValueError:  # named as the field it was given for, not the hidden Constant's
+            raise ScheduleError(node, field, "a Schedule or a finite number", x) from None
     raise ScheduleTypeError(node, field, "a Schedule or a number", x)
 
 

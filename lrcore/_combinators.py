@@ -31,7 +31,10 @@ def _shift_pieces(pieces: list, offset: int, end: int | None) -> list:
 def _schedule_tuple(node: str, field: str, xs: Any, min_len: int) -> tuple:
     if isinstance(xs, Schedule) or isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
         raise ScheduleTypeError(node, field, f"a list of at least {min_len} Schedules", xs)
-    xs = tuple(xs)
+    try:
+        xs = tuple(xs)
+    except TypeError:  # iterable in name only: a 0-d numpy array
+        raise ScheduleTypeError(node, field, f"a list of at least {min_len} Schedules", xs) from None
     if len(xs) < min_len:
         raise ScheduleError(node, field, f"a list of at least {min_len} Schedules", list(xs))
     for i, x in enumerate(xs):
@@ -83,6 +86,7 @@ class Sequential(Schedule):
     def _formula(self, step: Any, xp: Any) -> Any:
         out = self.parts[0]._formula(step, xp)
         for b, part in zip(self._bounds, self.parts[1:]):
+            b = float(b)  # constants as floats: jax without x64 cannot take an int >= 2**31
             out = xp.where(step < b, out, part._formula(xp.maximum(step - b, 0.0), xp))
         return out
 
@@ -146,7 +150,7 @@ class Warmup(Schedule):
         return ramp(step, self.start_value, self._target, self.warmup_steps, self.shape, xp)
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        w = self.warmup_steps
+        w = float(self.warmup_steps)
         inner = self.schedule._formula(xp.maximum(step - w, 0.0) if self.prefix else step, xp)
         return xp.where(step < w, self._ramp(step, xp), inner)
 
@@ -285,9 +289,13 @@ class Restart(Schedule):
         lost = -xp.expm1(k * math.log(self.decay))  # 1 - decay**k
         if self.decay_mode == "above_end" or peak == end:
             return v * f + end * lost
-        # end + (v - end) * (peak * f - end) / (peak - end), written as the blend of the scaled
-        # peak and the end by the child's own shape w = (v - end) / (peak - end), 1 - w = (peak - v) / (peak - end)
-        return (peak * f) * ((v - end) / (peak - end)) + end * ((peak - v) / (peak - end))
+        # end + (v - end) * rho with rho = (peak * f - end) / (peak - end): the peak scaled by f
+        # and the end held. Both rho and 1 - rho = peak * (1 - f) / (peak - end) are computed
+        # directly, and the nearer form is taken: v - (v - end) * (1 - rho) while rho >= 1/2
+        # (exactly v in the first cycle), end + (v - end) * rho below.
+        rho = (peak * f - end) / (peak - end)
+        d = v - end
+        return xp.where(rho >= 0.5, v - d * (peak * lost / (peak - end)), end + d * rho)
 
     @property
     def _ends(self) -> tuple[float, float]:
@@ -559,7 +567,7 @@ class Shift(Schedule):
         _set(self, "steps", _steps("Shift", "steps", self.steps, low=0))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        return self.schedule._formula(xp.maximum(step - self.steps, 0.0), xp)
+        return self.schedule._formula(xp.maximum(step - float(self.steps), 0.0), xp)
 
     @property
     def duration(self) -> int | None:
@@ -599,6 +607,8 @@ class Stretch(Schedule):
         if f > MAX_STEPS or (d is not None and d * f > MAX_STEPS):
             raise ScheduleError("Stretch", "factor", "small enough that the stretched schedule changes only "
                                 "before step 2**53", self.factor)
+        if f < 2.0**-64:  # t / f must stay finite for every step below 2**53 (and far from overflow)
+            raise ScheduleError("Stretch", "factor", "a number >= 2**-64", self.factor)
         _set(self, "factor", f)
 
     def _formula(self, step: Any, xp: Any) -> Any:
@@ -640,7 +650,7 @@ class Quantize(Schedule):
         _set(self, "every", _steps("Quantize", "every", self.every))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        return self.schedule._formula(floor_div(step, self.every, xp) * self.every, xp)
+        return self.schedule._formula(floor_div(step, self.every, xp) * float(self.every), xp)
 
     @property
     def duration(self) -> int | None:

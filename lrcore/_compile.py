@@ -66,6 +66,7 @@ class _Tracer:
     """A namespace with the op set of ``_ops`` that records code instead of computing."""
 
     name = "trace"
+    double = True  # the generated code runs on Python floats
 
     def __init__(self) -> None:
         self.lines: list[str] = []

@@ -15,7 +15,7 @@ import importlib
 import json
 from typing import Any, Callable
 
-from ._errors import ScheduleError, ScheduleTypeError
+from ._errors import ScheduleError, ScheduleTypeError, safe_repr
 
 __all__ = ["to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION", "MAX_DEPTH"]
 
@@ -112,7 +112,7 @@ def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict) 
         raise ValueError(f"{path or '<root>'}: must be nested at most {MAX_DEPTH} levels deep")
     kind = data.get("type")
     if not isinstance(kind, str) or kind not in reg:
-        raise ValueError(f"{_where(path, 'type')}: must be one of {', '.join(sorted(reg))}, got {kind!r}")
+        raise ValueError(f"{_where(path, 'type')}: must be one of {', '.join(sorted(reg))}, got {safe_repr(kind)}")
     cls = reg[kind]
     names = [f.name for f in dataclasses.fields(cls)]
     required = [f.name for f in dataclasses.fields(cls)
@@ -142,10 +142,10 @@ def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict) 
 
 def _load_function(ref: Any, where: str, allow: bool) -> Callable:
     if not isinstance(ref, str) or ":" not in ref:
-        raise ValueError(f"{where}: must be a 'module:qualname' string, got {ref!r}")
+        raise ValueError(f"{where}: must be a 'module:qualname' string, got {safe_repr(ref)}")
     if not allow:
         raise ValueError(f"{where}: must not be loaded without allow_functions=True (it would import "
-                         f"and run code), got {ref!r}")
+                         f"and run code), got {safe_repr(ref)}")
     mod, qual = ref.split(":", 1)
     try:
         obj: Any = importlib.import_module(mod)
@@ -201,5 +201,5 @@ def loads(text: str | bytes, *, allow_functions: bool = False) -> Any:
         raise ValueError("config: must be an object {\"lrcore\": <version>, \"schedule\": {...}} as written by lrcore.dumps")
     version = data["lrcore"]
     if type(version) is not int or version != FORMAT_VERSION:
-        raise ValueError(f"lrcore: must be format version {FORMAT_VERSION}, got {version!r}")
+        raise ValueError(f"lrcore: must be format version {FORMAT_VERSION}, got {safe_repr(version)}")
     return from_config(data["schedule"], allow_functions=allow_functions)

@@ -8,10 +8,23 @@ loader re-renders the same error with the path of the field
 from __future__ import annotations
 
 import math
+import reprlib
 from numbers import Integral, Real
 from typing import Any
 
 __all__ = ["ScheduleError", "ScheduleTypeError", "invalid"]
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 4, 80, 80
+
+
+def safe_repr(x: Any) -> str:
+    """repr(x), shortened where it cannot be written whole (a list nested 10,000 deep)."""
+    try:
+        return repr(x)
+    except (RecursionError, ValueError):  # ValueError: int too large to print
+        return _SHORT.repr(x)
 
 
 class _FieldError:
@@ -28,7 +41,7 @@ class _FieldError:
     def with_path(self, path: str) -> str:
         """The message as the config loader writes it: ``path.field: must be ..., got v``."""
         where = f"{path}.{self.field}" if path else self.field
-        return f"{where}: must be {self.requirement}, got {self.value!r}"
+        return f"{where}: must be {self.requirement}, got {safe_repr(self.value)}"
 
 
 class ScheduleError(_FieldError, ValueError):
@@ -36,7 +49,7 @@ class ScheduleError(_FieldError, ValueError):
 
     def __init__(self, node: str, field: str, requirement: str, value: Any) -> None:
         self._init(node, field, requirement, value)
-        super().__init__(f"{node}: `{field}` must be {requirement}, got {field}={value!r}")
+        super().__init__(f"{node}: `{field}` must be {requirement}, got {field}={safe_repr(value)}")
 
 
 class ScheduleTypeError(_FieldError, TypeError):
@@ -44,7 +57,7 @@ class ScheduleTypeError(_FieldError, TypeError):
 
     def __init__(self, node: str, field: str, requirement: str, value: Any) -> None:
         self._init(node, field, requirement, value)
-        super().__init__(f"{node}: `{field}` must be {requirement}, got {field}={value!r}")
+        super().__init__(f"{node}: `{field}` must be {requirement}, got {field}={safe_repr(value)}")
 
 
 def invalid(node: str, field: str, requirement: str, value: Any) -> ScheduleError:

@@ -20,7 +20,7 @@ import struct
 from typing import Any
 
 __all__ = ["DECAY_SHAPES", "RAMP_SHAPES", "Interval", "interval", "cosine", "blend", "weights", "decay_weights", "power_weights", "power", "ramp",
-           "floor_div", "cycle_of", "exact_div"]
+           "power_of_ratio", "floor_div", "cycle_of", "exact_div"]
 
 DECAY_SHAPES = ("linear", "cosine", "exponential", "1-sqrt")
 RAMP_SHAPES = ("linear", "cosine", "1-sqrt")
@@ -38,6 +38,8 @@ class Interval:
     __slots__ = ("m", "length", "xp", "_rest", "_den", "_p", "_r")
 
     def __init__(self, step: Any, start: Any, length: Any, xp: Any) -> None:
+        if isinstance(length, int):  # jax without x64 cannot take an int >= 2**31
+            length = float(length)
         if isinstance(start, float) and start == 0.0:  # steps reaching a formula are >= 0
             self.m = xp.minimum(step, length)
         else:
@@ -205,12 +207,32 @@ def cosine(step: Any, a: Any, b: Any, start: Any, length: Any, xp: Any) -> Any:
 
 
 def power(base: float, e: Any, xp: Any) -> Any:
-    """``base ** e`` for a constant base > 0, as ``exp(e * log(base))`` with log(base) taken in
-    float64 once: a float32 evaluation then rounds e, not base (0.99999 rounded to float32 would be
-    off by 1.4e-8 per unit of e)."""
+    """``base ** e`` for a constant base > 0.
+
+    In float64, the library's pow, within an ulp or so for every e (``exp(e * log(base))``
+    would multiply the rounding of ``log(base)`` by ``|e log(base)|``: 400 ulp at 0.5**31). In
+    float32 and narrower, ``exp(e * log(base))`` with log(base) taken in float64 once, so the
+    evaluation rounds e, not base (0.99999 rounded to float32 is off by 1.4e-8 per unit of e).
+    """
     if base == 1.0:
         return 1.0
+    if xp.double:
+        return xp.pow(base, e)
     return xp.exp(e * math.log(base))
+
+
+def power_of_ratio(base: float, t: Any, d: float, xp: Any) -> Any:
+    """``base ** (t / d)`` for a constant base > 0 and d > 0.
+
+    In float64 the quotient's rounding would be multiplied by ``|(t / d) log(base)|`` (5 ulp at
+    0.5**(49 / 3)), so it is split as ``base**q * base**f`` with ``q = floor(t / d)`` exact and
+    ``f = (t - q d) / d`` in [0, 1): each power within an ulp. Float32 takes `power` of t / d.
+    """
+    d = float(d)
+    if d == 1.0 or not xp.double or base == 1.0:
+        return power(base, t / d, xp)
+    q = floor_div(t, d, xp)
+    return xp.pow(base, q) * xp.pow(base, (t - q * d) / d)
 
 
 def floor_div(t: Any, d: float, xp: Any) -> Any:
@@ -221,7 +243,8 @@ def floor_div(t: Any, d: float, xp: Any) -> Any:
     A fractional d (``every=1.1``) keeps the plain ``floor(t / d)`` of the peers, which is what
     a user who wrote 1.1 means (the exact quotient by the binary 1.1 would floor 187 / 1.1 to 169).
     """
-    if float(d) != int(d):
+    d = float(d)  # jax without x64 cannot take an int >= 2**31
+    if d != int(d):
         return xp.floor(t / d)
     # A correctly rounded quotient is never below floor(t / d) (that integer is representable,
     # and rounding is monotone), only, next to an integer, rounded up onto it: one correction.
@@ -235,13 +258,15 @@ def cycle_of(t: Any, period: float, xp: Any) -> tuple[Any, Any]:
     u comes from fmod, which is exact in every float type, so it is right even where
     ``k * period`` is not representable (float32 past 2**24); k is exact for integers below 2**53.
     """
-    u = xp.fmod(t, float(period))
+    period = float(period)
+    u = xp.fmod(t, period)
     return floor_div(t - u + 0.5 * period, period, xp), u
 
 
 def exact_div(t: Any, d: Any, xp: Any) -> Any:
     """``t / d``, and exactly the integer k wherever ``t == k * d`` (XLA's ``t * (1/d)`` can land an
     ulp below k, which moves a boundary of whatever runs on the quotient)."""
+    d = float(d) if isinstance(d, int) else d
     q = xp.div(t, d)
     k = xp.floor(q + 0.5)
     return xp.where(k * d == t, k, q)

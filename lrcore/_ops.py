@@ -36,6 +36,7 @@ class ScalarOps:
     """Python floats and the ``math`` module: the eager path of ``s(step)``."""
 
     name = "python"
+    double = True  # evaluates in float64
     sin = staticmethod(math.sin)
     cos = staticmethod(math.cos)
     exp = staticmethod(math.exp)
@@ -102,6 +103,7 @@ class _ArrayOps:
 
     def __init__(self, dtype: Any, device: Any = None) -> None:
         self.dtype, self.device = dtype, device
+        self.double = "64" in str(dtype)  # evaluates in float64
 
     def _lift(self, x: Any) -> Any:  # Python number -> 0-d array of our dtype/device
         raise NotImplementedError
@@ -224,7 +226,7 @@ class JaxOps(_ArrayOps):
         # while loop in XLA (about 80 instructions), two per key here, compares shared by CSE.
         out = self._lift(values[0])
         for k, v in zip(keys, values[1:]):
-            out = self.jnp.where(x >= k, self._lift(v), out)
+            out = self.jnp.where(x >= float(k), self._lift(v), out)
         return out
 
     def searchsorted(self, table: tuple, x: Any) -> Any:

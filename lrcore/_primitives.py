@@ -20,7 +20,7 @@ from ._errors import (
     check_int,
     check_real,
 )
-from ._math import DECAY_SHAPES, _sums_to, blend, cosine, cycle_of, decay_weights, floor_div, interval, power, power_weights, ramp, weights
+from ._math import DECAY_SHAPES, _sums_to, blend, cosine, cycle_of, decay_weights, floor_div, interval, power, power_of_ratio, power_weights, ramp, weights
 
 __all__ = [
     "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
@@ -52,7 +52,10 @@ def _real_tuple(node: str, field: str, xs: Any, *, integer: bool = False, low: f
     what = f"a non-empty list of {kind}" if nonempty else f"a list of {kind}"
     if isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
         raise ScheduleTypeError(node, field, what, xs)
-    xs = tuple(xs)
+    try:
+        xs = tuple(xs)
+    except TypeError:  # iterable in name only: a 0-d numpy array
+        raise ScheduleTypeError(node, field, what, xs) from None
     if nonempty and not xs:
         raise ScheduleError(node, field, what, list(xs))
     out = []
@@ -220,8 +223,9 @@ class Exponential(Schedule):
         _set(self, "staircase", check_bool("Exponential", "staircase", self.staircase))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        e = floor_div(step, self.every, xp) if self.staircase else step / self.every
-        return self.start_value * power(self.factor, e, xp)
+        if self.staircase:
+            return self.start_value * power(self.factor, floor_div(step, self.every, xp), xp)
+        return self.start_value * power_of_ratio(self.factor, step, self.every, xp)
 
     @property
     def duration(self) -> int | None:
@@ -370,7 +374,8 @@ class InverseSqrt(Schedule):
         _set(self, "timescale_steps", check_real("InverseSqrt", "timescale_steps", self.timescale_steps, low=0.0, low_open=True))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        return self.start_value / xp.sqrt((step + self.timescale_steps) / self.timescale_steps)
+        ts = float(self.timescale_steps)
+        return self.start_value / xp.sqrt((step + ts) / ts)
 
     @property
     def duration(self) -> None:
@@ -402,7 +407,7 @@ class InverseTime(Schedule):
         _set(self, "staircase", check_bool("InverseTime", "staircase", self.staircase))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        e = floor_div(step, self.every, xp) if self.staircase else step / self.every
+        e = floor_div(step, self.every, xp) if self.staircase else step / float(self.every)
         return self.start_value / (1.0 + self.rate * e)
 
     @property
@@ -515,7 +520,7 @@ class Cyclic(Schedule):
         return self.up_steps if self.down_steps is None else self.down_steps
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        up, down = self.up_steps, self._down
+        up, down = float(self.up_steps), float(self._down)
         period = up + down
         k, u = cycle_of(step, period, xp)
         f = xp.where(u <= up, u / up, (period - u) / down)
@@ -657,11 +662,11 @@ class WSD(Schedule):
         _set(self, "decay_shape", check_choice(n, "decay_shape", self.decay_shape, DECAY_SHAPES))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        w, hold = self.warmup_steps, self.warmup_steps + self.stable_steps
+        w, hold = float(self.warmup_steps), float(self.warmup_steps + self.stable_steps)
         if self.decay_shape == "cosine":
-            out = cosine(step, self.peak_value, self.end_value, float(hold), self.decay_steps, xp)
+            out = cosine(step, self.peak_value, self.end_value, hold, float(self.decay_steps), xp)
         else:
-            iv = interval(step, float(hold), self.decay_steps, xp)
+            iv = interval(step, hold, float(self.decay_steps), xp)
             out = blend(self.peak_value, self.end_value, decay_weights(self.decay_shape, iv, xp))
         out = xp.where(step <= hold, self.peak_value, out)
         if w:

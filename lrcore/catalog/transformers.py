@@ -58,7 +58,7 @@ from typing import Any
 
 from .._base import Schedule
 from .._combinators import Clamp, Product, Restart, Sequential, Stretch, Warmup
-from .._errors import ScheduleError, ScheduleTypeError, check_choice, check_int, check_real
+from .._errors import ScheduleError, ScheduleTypeError, check_choice, check_int, check_real, safe_repr
 from .._plateau import PlateauSchedule
 from .._primitives import MAX_STEPS, WSD, Constant, Cosine, Function, Interpolate, InverseSqrt, Linear, Piecewise, Polynomial
 
@@ -531,8 +531,10 @@ def get_scheduler(name: Any, *, lr: float, num_warmup_steps: int | None = None, 
     [0.0, 1.0, 0.5, 0.0]
     """
     key = getattr(name, "value", name)
-    if key not in _BY_NAME:
-        raise ValueError(f"{name!r} is not a valid SchedulerType, please select one of {list(SCHEDULER_NAMES)}")
+    if not isinstance(key, str) or key not in _BY_NAME:
+        err = ValueError if isinstance(key, str) else TypeError
+        raise err(f"get_scheduler: `name` must be one of {list(SCHEDULER_NAMES)} (a valid SchedulerType), "
+                  f"got name={safe_repr(name)}")
     fn = _BY_NAME[key]
     if key == "constant":
         return fn(lr=lr)
