@@ -1,141 +1,141 @@
-"""Speed of lrcore on a warmup + cosine schedule: one step at a time, and 10M steps at once.
+"""lrcore against the native schedulers, side by side: ``make bench`` writes benchmarks/RESULTS.md.
 
-Run with ``make bench`` (or ``python benchmarks/run.py [--n N] [--repeat R]``). Every time is the best
-of R repeats (timeit), so a busy machine inflates the numbers less. Prints a markdown table:
+Every comparison runs lrcore and its native peer alternately in this one process and reports
+the medians of repeated runs and their ratio (lrcore / native, lower is better): on a shared,
+noisy machine absolute times drift, ratios hold. The cases, one module each:
 
-* ``s(t)``: the eager scalar path, in microseconds per call, at a step in each phase (target < 2 us);
-* ``s.evaluate(range(N))`` against the same formula written by hand in numpy;
-* torch (float64 tensor) and jax (``jax.jit``, float64) evaluation of N steps, for reference.
+* ``cases_torch``  ``ScheduleLR.step()`` against every catalog.torch class's scheduler;
+* ``cases_paddle`` ``ScheduleLR.step()`` + the optimizer's read, against paddle's schedulers;
+* ``cases_optax``  ``jit(as_schedule(catalog X))`` against ``jit(optax X)``; HLO sizes;
+* ``cases_numpy``  ``s.evaluate`` over 10M steps against hand-written numpy;
+* ``cases_scalar`` ``s(t)`` in microseconds;
+* ``cases_import`` ``import lrcore`` above a bare interpreter start.
+
+``python benchmarks/run.py [--only torch,paddle,...] [--repeat R] [--smoke] [--out PATH]``;
+``--smoke`` runs every case once at tiny sizes (the test suite does, so the suite cannot rot)
+and asserts nothing about time. A group whose framework is not installed is skipped.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
+import dataclasses
+import importlib
 import platform
-import timeit
+import sys
+import time
+from pathlib import Path
+from typing import Iterable
 
-import lrcore
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-PEAK, END, WARMUP, DECAY = 3e-4, 3e-5, 1_000, 9_000
+from _timing import FULL, SMOKE, Config, Row, fmt_time, load  # noqa: E402
 
-
-def schedule() -> lrcore.Schedule:
-    return lrcore.Warmup(lrcore.Cosine(start_value=PEAK, steps=DECAY, end_value=END), warmup_steps=WARMUP)
-
-
-def best(fn, number: int, repeat: int) -> float:
-    """Seconds per call of fn: the best of `repeat` timings of `number` calls."""
-    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+GROUPS = ("torch", "paddle", "optax", "numpy", "scalar", "import")
+NEEDS = {"torch": "torch", "paddle": "paddle", "optax": "optax", "numpy": "numpy"}
 
 
-def scalar_rows(s: lrcore.Schedule, repeat: int) -> list[tuple[str, str, str]]:
-    rows = []
-    for label, t in [("warmup", 500), ("cosine", 5_000), ("past the end", 50_000), ("float step", 5_000.0)]:
-        timer = timeit.Timer("s(t)", globals={"s": s, "t": t})
-        n, _ = timer.autorange()
-        per_call = min(timer.repeat(number=n, repeat=repeat)) / n
-        rows.append((f"`s(t)`, {label} (t={t!r})", f"{per_call * 1e6:.3f} us/call", "target < 2 us"))
-    return rows
+def run_group(name: str, cfg: Config) -> list[Row]:
+    module = importlib.import_module(f"cases_{name}")
+    return list(module.rows(cfg))
 
 
-def numpy_rows(s: lrcore.Schedule, n: int, repeat: int) -> tuple[list[tuple[str, str, str]], float]:
-    import numpy as np
+def _value(v: float | None, unit: str) -> str:
+    if v is None:
+        return "-"
+    if unit == "count":
+        return str(int(v))
+    return f"{fmt_time(v, unit)} {unit.replace('us', 'µs')}"
 
-    def by_hand() -> "np.ndarray":
-        t = np.arange(n, dtype=float)
-        u = np.minimum(t - WARMUP, DECAY)
-        return np.where(t < WARMUP, PEAK * t / WARMUP, END + (PEAK - END) * 0.5 * (1 + np.cos(np.pi * u / DECAY)))
 
-    def lrcore_range() -> "np.ndarray":
-        return s.evaluate(range(n))
+def _target(row: Row) -> str:
+    if row.kind == "ratio":
+        return f"ratio ≤ {row.limit:g}"
+    if row.kind == "info":
+        return "-"
+    return f"≤ {_value(row.limit, row.unit)}"
 
-    diff = float(np.max(np.abs(lrcore_range() - by_hand())))
-    t_hand = best(by_hand, 1, repeat)
-    t_lr = best(lrcore_range, 1, repeat)
-    rows = [
-        (f"numpy by hand, {n:,} steps (incl. arange)", f"{t_hand * 1e3:.1f} ms", f"{t_hand / n * 1e9:.2f} ns/step"),
-        (f"`s.evaluate(range({n:,}))`", f"{t_lr * 1e3:.1f} ms",
-         f"{t_lr / t_hand:.2f}x numpy by hand; max abs diff {diff:.1e}"),
+
+def _met(row: Row) -> str:
+    if row.kind == "info":
+        return "-"
+    if row.met:
+        return "yes"
+    return "no (by design¹)" if row.note else "**no**"
+
+
+def table(rows: Iterable[Row]) -> str:
+    lines = ["| case | lrcore | native | ratio | target | met |", "|---|---:|---:|---:|---|---|"]
+    for r in rows:
+        ratio = "-" if r.ratio is None else f"{r.ratio:.2f}"
+        lines.append(f"| {r.group}: {r.case} | {_value(r.lrcore, r.unit)} | {_value(r.native, r.unit)} | {ratio} | "
+                     f"{_target(r)} | {_met(r)} |")
+    return "\n".join(lines)
+
+
+def report(rows: list[Row], cfg: Config, seconds: float, skipped: list[str]) -> str:
+    import lrcore
+
+    versions = [f"lrcore {lrcore.__version__}", f"Python {platform.python_version()}"]
+    for mod in ("numpy", "torch", "paddle", "jax", "optax"):
+        m = sys.modules.get(mod)
+        if m is not None:
+            versions.append(f"{mod} {getattr(m, '__version__', '?')}")
+    notes = sorted({r.note for r in rows if r.note and not r.met})
+    met = sum(r.met for r in rows if r.kind != "info")
+    total = sum(r.kind != "info" for r in rows)
+    out = [
+        "# lrcore benchmarks",
+        "",
+        "Written by `make bench` (`benchmarks/run.py`). lrcore and the native peer run alternately in one "
+        f"process; each number is the median of {cfg.repeat} runs, ratio = lrcore / native (lower is better).",
+        "",
+        f"{', '.join(versions)}; {platform.machine()}, {load()} at the end; {seconds:.0f} s in all.",
+        f"Targets met: {met} of {total}." + (f" Skipped (not installed): {', '.join(skipped)}." if skipped else ""),
+        "",
+        table(rows),
     ]
-    return rows, t_hand
+    for i, n in enumerate(notes, 1):
+        out += ["", f"¹ {n}" if i == 1 else f"{i}. {n}"]
+    return "\n".join(out) + "\n"
 
 
-def torch_rows(s: lrcore.Schedule, n: int, repeat: int, t_hand: float) -> list[tuple[str, str, str]]:
-    try:
-        import torch
-    except ImportError:
-        return [("torch", "not installed", "")]
-    steps = torch.arange(n, dtype=torch.float64)
-
-    def by_hand() -> "torch.Tensor":
-        u = torch.clamp(steps - WARMUP, max=DECAY)
-        return torch.where(steps < WARMUP, PEAK * steps / WARMUP,
-                           END + (PEAK - END) * 0.5 * (1 + torch.cos(math.pi * u / DECAY)))
-
-    rows, threads = [], torch.get_num_threads()
-    for k in sorted({1, threads}):  # numpy runs on one thread; torch's default is one per core
-        torch.set_num_threads(k)
-        t_ref = best(by_hand, 1, repeat)
-        t = best(lambda: s.evaluate(steps), 1, repeat)
-        on = f"CPU, {k} thread{'s' * (k > 1)}"
-        rows.append((f"torch by hand, {n:,} float64 steps ({on})", f"{t_ref * 1e3:.1f} ms",
-                     f"{t_ref / t_hand:.2f}x numpy by hand"))
-        rows.append((f"`s.evaluate(torch.arange({n:,}, dtype=float64))` ({on})", f"{t * 1e3:.1f} ms",
-                     f"{t / t_ref:.2f}x torch by hand, {t / t_hand:.2f}x numpy by hand"))
-    torch.set_num_threads(threads)
-    return rows
-
-
-def jax_rows(s: lrcore.Schedule, n: int, repeat: int, t_hand: float) -> list[tuple[str, str, str]]:
-    try:
-        import jax
-    except ImportError:
-        return [("jax", "not installed", "")]
-    jax.config.update("jax_enable_x64", True)
-    import jax.numpy as jnp
-
-    steps = jnp.arange(n, dtype=jnp.float64)
-
-    @jax.jit
-    def by_hand(t):
-        u = jnp.minimum(t - WARMUP, DECAY)
-        return jnp.where(t < WARMUP, PEAK * t / WARMUP, END + (PEAK - END) * 0.5 * (1 + jnp.cos(jnp.pi * u / DECAY)))
-
-    f = jax.jit(s.evaluate)
-    f(steps).block_until_ready()  # compile outside the timing
-    by_hand(steps).block_until_ready()
-    t_ref = best(lambda: by_hand(steps).block_until_ready(), 1, repeat)
-    t = best(lambda: f(steps).block_until_ready(), 1, repeat)
-    dev = jax.devices()[0].platform
-    return [(f"jax.jit by hand, {n:,} float64 steps ({dev})", f"{t_ref * 1e3:.1f} ms",
-             f"{t_ref / t_hand:.2f}x numpy by hand"),
-            (f"`jax.jit(s.evaluate)` on {n:,} float64 steps ({dev})", f"{t * 1e3:.1f} ms",
-             f"{t / t_ref:.2f}x jax by hand, {t / t_hand:.2f}x numpy by hand")]
-
-
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> list[Row]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=10_000_000, help="steps evaluated at once (default 10M)")
-    parser.add_argument("--repeat", type=int, default=5, help="timing repeats; the best is kept (default 5)")
+    parser.add_argument("--only", default=",".join(GROUPS), help=f"comma-separated groups ({', '.join(GROUPS)})")
+    parser.add_argument("--repeat", type=int, default=None, help="runs per comparison (medians over them)")
+    parser.add_argument("--smoke", action="store_true", help="every case once, tiny sizes; writes nothing by default")
+    parser.add_argument("--out", default=None, help="where to write the report (default benchmarks/RESULTS.md; "
+                                                    "'-' for nowhere)")
     args = parser.parse_args(argv)
-
-    s = schedule()
-    assert math.isclose(s(WARMUP + DECAY // 2), (PEAK + END) / 2, rel_tol=1e-12)
-    rows = scalar_rows(s, args.repeat)
-    more, t_hand = numpy_rows(s, args.n, args.repeat)
-    rows += more
-    rows += torch_rows(s, args.n, args.repeat, t_hand)
-    rows += jax_rows(s, args.n, args.repeat, t_hand)
-
-    print(f"lrcore {lrcore.__version__}, Python {platform.python_version()}, {platform.machine()}; "
-          f"best of {args.repeat}")
-    print(f"schedule: {s!r}")
-    print()
-    print("| what | time | note |")
-    print("|---|---:|---|")
-    for what, time, note in rows:
-        print(f"| {what} | {time} | {note} |")
+    cfg = SMOKE if args.smoke else FULL
+    if args.repeat is not None:
+        cfg = dataclasses.replace(cfg, repeat=args.repeat)
+    groups = [g.strip() for g in args.only.split(",") if g.strip()]
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:
+        parser.error(f"unknown groups {unknown}; known: {', '.join(GROUPS)}")
+    t0 = time.perf_counter()
+    rows: list[Row] = []
+    skipped: list[str] = []
+    for g in groups:
+        need = NEEDS.get(g)
+        if need is not None and importlib.util.find_spec(need) is None:
+            skipped.append(g)
+            continue
+        t = time.perf_counter()
+        got = run_group(g, cfg)
+        rows += got
+        if not args.smoke:
+            print(f"{g}: {len(got)} rows in {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
+    text = report(rows, cfg, time.perf_counter() - t0, skipped)
+    out = args.out if args.out is not None else ("-" if args.smoke else str(HERE / "RESULTS.md"))
+    if out != "-":
+        Path(out).write_text(text, encoding="utf-8")
+    if not args.smoke:
+        print(text)
+    return rows
 
 
 if __name__ == "__main__":
