@@ -10,7 +10,7 @@ build lrcore trees.
 import importlib
 from typing import Any
 
-__all__ = ["torch", "paddle", "optax", "transformers", "timm"]
+__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm"]
 
 
 def __getattr__(name: str) -> Any:
