@@ -221,18 +221,19 @@ def power(base: float, e: Any, xp: Any) -> Any:
     return xp.exp(e * math.log(base))
 
 
-def power_of_ratio(base: float, t: Any, d: float, xp: Any) -> Any:
-    """``base ** (t / d)`` for a constant base > 0 and d > 0.
+def power_of_ratio(base: float, t: Any, d: float, xp: Any, scale: float = 1.0) -> Any:
+    """``scale * base ** (t / d)`` for a constant base > 0 and d > 0.
 
     In float64 the quotient's rounding would be multiplied by ``|(t / d) log(base)|`` (5 ulp at
     0.5**(49 / 3)), so it is split as ``base**q * base**f`` with ``q = floor(t / d)`` exact and
-    ``f = (t - q d) / d`` in [0, 1): each power within an ulp. Float32 takes `power` of t / d.
+    ``f = (t - q d) / d`` in [0, 1): each power within an ulp. ``base**q`` comes last, so where
+    it is subnormal its rounding is not scaled up. Float32 takes `power` of t / d.
     """
     d = float(d)
     if d == 1.0 or not xp.double or base == 1.0:
-        return power(base, t / d, xp)
+        return scale * power(base, t / d, xp)
     q = floor_div(t, d, xp)
-    return xp.pow(base, q) * xp.pow(base, (t - q * d) / d)
+    return (scale * xp.pow(base, (t - q * d) / d)) * xp.pow(base, q)
 
 
 def floor_div(t: Any, d: float, xp: Any) -> Any:

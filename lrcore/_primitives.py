@@ -88,13 +88,17 @@ class Constant(Schedule):
         return 0
 
 
-def _polynomial(step: Any, start: float, end: float, steps: int, power: float, xp: Any) -> Any:
-    # (start - end) * r**power + end with r = 1 - min(t, steps) / steps, computed directly.
+def _polynomial(step: Any, start: float, end: float, steps: int, power: float, xp: Any, cycle: bool = False) -> Any:
+    # (start - end) * r**power + end with r = 1 - min(t, L) / L, computed directly; L = steps,
+    # or with `cycle` steps * ceil(t / steps) (steps at t = 0).
     # A decay (|end| <= |start|) is written so, from the end nearer 0: where they share a sign
     # both terms do too, and it is exactly `start` at r = 1 wherever end + (start - end) is
     # (checked); otherwise the blend start * r**power + end * (1 - r**power), whose second
     # weight is computed without cancellation.
-    iv = interval(step, 0.0, steps, xp)
+    length: Any = float(steps)
+    if cycle:
+        length = length * xp.maximum(-floor_div(-step, length, xp), 1.0)  # exact: a whole multiple
+    iv = interval(step, 0.0, length, xp)
     if abs(end) <= abs(start) and _sums_to(end, start):
         return end + (start - end) * xp.pow(iv.r, power) if power != 1.0 else end + (start - end) * iv.r
     return blend(start, end, power_weights(iv.r, iv.p, power, xp))
@@ -132,28 +136,50 @@ class Linear(Schedule):
 class Polynomial(Schedule):
     """Polynomial decay: ``(start - end) * (1 - min(t, steps) / steps) ** power + end``.
 
+    ``cycle=True`` (TensorFlow, Keras and paddle's PolynomialDecay): the decay length grows to
+    the next multiple of ``steps`` instead of holding, ``L = steps * ceil(t / steps)`` (``steps``
+    at t = 0), and ``value(t) = (start - end) * (1 - t / L) ** power + end``: ``end`` at every
+    multiple of steps, then up again to the value of one long decay over ``[0, L]``.
+
     >>> s = Polynomial(start_value=1.0, end_value=0.0, steps=4, power=2.0)
     >>> [f"{s(t):.4f}" for t in (0, 1, 2, 4, 5)]
     ['1.0000', '0.5625', '0.2500', '0.0000', '0.0000']
+    >>> s = Polynomial(start_value=1.0, end_value=0.1, steps=3, cycle=True)
+    >>> [f"{s(t):.2f}" for t in range(9)]
+    ['1.00', '0.70', '0.40', '0.10', '0.40', '0.25', '0.10', '0.30', '0.20']
     """
 
     start_value: float
     end_value: float
     steps: int
     power: float = 1.0
+    cycle: bool = False
 
     def __post_init__(self) -> None:
         _set(self, "start_value", check_real("Polynomial", "start_value", self.start_value))
         _set(self, "end_value", check_real("Polynomial", "end_value", self.end_value))
         _set(self, "steps", _steps("Polynomial", "steps", self.steps))
         _set(self, "power", check_real("Polynomial", "power", self.power, low=0.0, low_open=True))
+        _set(self, "cycle", check_bool("Polynomial", "cycle", self.cycle))
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        return _polynomial(step, self.start_value, self.end_value, self.steps, self.power, xp)
+        return _polynomial(step, self.start_value, self.end_value, self.steps, self.power, xp, self.cycle)
 
     @property
-    def duration(self) -> int:
-        return self.steps
+    def duration(self) -> int | None:
+        return None if self.cycle else self.steps
+
+    def _pieces(self, lo: int, hi: int) -> list:
+        if not self.cycle:
+            return super()._pieces(lo, hi)
+        # cycle k >= 1 decays on (k * steps, (k + 1) * steps]: its pieces start one step in
+        d, f = self.steps, self._piece_fn()
+        out = [(0, d + 1, "polynomial", f)]
+        k = max(1, lo // d)
+        while k * d + 1 < hi:
+            out.append((k * d + 1, (k + 1) * d + 1, f"cycle {k} polynomial", f))
+            k += 1
+        return out
 
 
 @dataclass(frozen=True)
@@ -225,7 +251,7 @@ class Exponential(Schedule):
     def _formula(self, step: Any, xp: Any) -> Any:
         if self.staircase:
             return self.start_value * power(self.factor, floor_div(step, self.every, xp), xp)
-        return self.start_value * power_of_ratio(self.factor, step, self.every, xp)
+        return power_of_ratio(self.factor, step, self.every, xp, scale=self.start_value)
 
     @property
     def duration(self) -> int | None:

@@ -87,6 +87,9 @@ def ref(s: Any, t: Any, children: str = "exact") -> mpf:  # noqa: C901 - one bra
     if n in ("Linear", "Polynomial"):
         a, b, S = _x(s.start_value), _x(s.end_value), _x(s.steps)
         power = _x(getattr(s, "power", 1.0))
+        if getattr(s, "cycle", False):  # the length grows to the next multiple of S
+            L = S * max(mpmath.ceil(_x(t) / S), 1)
+            return (a - b) * (1 - _x(t) / L) ** power + b
         return (a - b) * (1 - min(t, S) / S) ** power + b
     if n == "Cosine":
         a, b, S = _x(s.start_value), _x(s.end_value), _x(s.steps)

@@ -85,7 +85,7 @@ def _cosine(draw):
 def _polynomial(draw):
     power = draw(st.one_of(st.just(1.0), st.floats(min_value=0.25, max_value=4.0, **_FLOATS)))
     return lrcore.Polynomial(start_value=draw(values), end_value=draw(values_or_zero), steps=draw(step_counts),
-                             power=power)
+                             power=power, cycle=draw(st.integers(0, 3)) == 0)
 
 
 @st.composite
@@ -320,7 +320,9 @@ _MAX_INNER_CYCLES = 3  # cycles of an unlimited Restart whose child's boundaries
 def _local_marks(s) -> set:
     """Candidate boundaries of a primitive, in its own time (floats; may be over-approximate)."""
     out = set()
-    if isinstance(s, (lrcore.Linear, lrcore.Cosine, lrcore.Polynomial, lrcore.Tanh)):
+    if isinstance(s, lrcore.Polynomial) and s.cycle:
+        out.update(s.steps * k for k in range(1, 5))
+    elif isinstance(s, (lrcore.Linear, lrcore.Cosine, lrcore.Polynomial, lrcore.Tanh)):
         out.add(s.steps)
     elif isinstance(s, (lrcore.Exponential, lrcore.InverseTime)):
         out.update(s.every * k for k in range(4))

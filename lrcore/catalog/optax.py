@@ -198,8 +198,9 @@ def linear_onecycle_schedule(transition_steps: int, peak_value: float, pct_start
     fn = "linear_onecycle_schedule"
     n = _onecycle_steps(fn, transition_steps)
     peak = check_real(fn, "peak_value", peak_value)
-    pct_start = check_real(fn, "pct_start", pct_start)
-    pct_final = check_real(fn, "pct_final", pct_final)
+    # fractions of N (beyond [0, 1] optax's knots leave [0, N], where they mean nothing)
+    pct_start = check_real(fn, "pct_start", pct_start, low=0.0, high=1.0)
+    pct_final = check_real(fn, "pct_final", pct_final, low=0.0, high=1.0)
     div = check_real(fn, "div_factor", div_factor, low=0.0, low_open=True)
     final = check_real(fn, "final_div_factor", final_div_factor, low=0.0, low_open=True)
     # The same dict as optax builds (colliding keys collapse the same way).
@@ -222,7 +223,7 @@ def cosine_onecycle_schedule(transition_steps: int, peak_value: float, pct_start
     fn = "cosine_onecycle_schedule"
     n = _onecycle_steps(fn, transition_steps)
     peak = check_real(fn, "peak_value", peak_value)
-    pct_start = check_real(fn, "pct_start", pct_start)
+    pct_start = check_real(fn, "pct_start", pct_start, low=0.0, high=1.0)  # a fraction of N, as above
     div = check_real(fn, "div_factor", div_factor, low=0.0, low_open=True)
     final = check_real(fn, "final_div_factor", final_div_factor, low=0.0, low_open=True)
     return piecewise_interpolate_schedule("cosine", peak / div, {

@@ -171,23 +171,6 @@ def InverseTimeDecay(learning_rate: float, gamma: float) -> Schedule:
                        rate=check_real(fn, "gamma", gamma, low=0.0))
 
 
-@dataclass(frozen=True)
-class _PolynomialCycle:
-    """paddle's cycling PolynomialDecay for any power, written against the op set (so it runs
-    on every array library); used only where the engine's nodes cannot express it (power != 1)."""
-
-    learning_rate: float
-    decay_steps: int
-    end_lr: float
-    power: float
-
-    def __call__(self, step: Any, xp: Any) -> Any:
-        d = float(self.decay_steps)
-        cycles = xp.maximum(-xp.floor(-step / d), 1.0)  # ceil(t / D), and 1 at t = 0
-        frac = 1.0 - step / (d * cycles)
-        return (self.learning_rate - self.end_lr) * frac**self.power + self.end_lr
-
-
 def PolynomialDecay(learning_rate: float, decay_steps: int, end_lr: float = 0.0001, power: float = 1.0,
                     cycle: bool = False) -> Schedule:
     """paddle PolynomialDecay: ``(lr - end_lr) * (1 - t' / D') ** power + end_lr``, D = ``decay_steps``.
@@ -196,14 +179,7 @@ def PolynomialDecay(learning_rate: float, decay_steps: int, end_lr: float = 0.00
     ``cycle=True``: ``t' = t``, ``D' = D * ceil(t / D)`` (``D`` at t = 0): on ``(kD, (k+1)D]``
     the decay of one long polynomial over ``[0, (k+1)D]``, so cycle k starts at
     ``(lr - end_lr) * (1 - k/(k+1)) ** power + end_lr`` and the value is ``end_lr`` at every
-    multiple of D. With ``power == 1`` this is an exact composition of lrcore nodes::
-
-        Piecewise([lr, end_lr], [1]) + (lr - end_lr) * Restart(h, D) * InverseTime(1, 1, every=D, staircase=True)
-
-    where ``h(u)`` is 0 at u = 0 and ``(D - u) / D`` after, and the staircase is ``1 / (k + 1)``.
-    A power other than 1 would need ``(k+1) ** -power``, which no lrcore node gives: the tree
-    is then a `Function` of paddle's formula (exact, on every array library, but its config
-    cannot be stored).
+    multiple of D: lrcore's ``Polynomial(..., cycle=True)``.
 
     >>> s = PolynomialDecay(learning_rate=1.0, decay_steps=3, end_lr=0.1)
     >>> [f"{s(t):.2f}" for t in range(6)]
@@ -217,17 +193,7 @@ def PolynomialDecay(learning_rate: float, decay_steps: int, end_lr: float = 0.00
     d = _int(fn, "decay_steps", decay_steps)
     end = check_real(fn, "end_lr", end_lr)
     p = check_real(fn, "power", power, low=0.0, low_open=True)
-    if not check_bool(fn, "cycle", cycle):
-        return Polynomial(start_value=lr, end_value=end, steps=d, power=p)
-    if p != 1.0:
-        return Function(fn=_PolynomialCycle(learning_rate=lr, decay_steps=d, end_lr=end, power=p))
-    first = Piecewise(values=[lr, end], boundaries=[1])
-    if d == 1:  # every step after the first is a cycle end
-        return first
-    h = Sequential(parts=[Constant(value=0.0), Linear(start_value=(d - 1) / d, end_value=0.0, steps=d - 1)],
-                   boundaries=[1])
-    per_cycle = InverseTime(start_value=1.0, rate=1.0, every=d, staircase=True)
-    return Sum(terms=(first, Product(factors=(Constant(value=lr - end), Restart(h, period_steps=d), per_cycle))))
+    return Polynomial(start_value=lr, end_value=end, steps=d, power=p, cycle=check_bool(fn, "cycle", cycle))
 
 
 def LinearWarmup(learning_rate: float | Schedule, warmup_steps: int, start_lr: float, end_lr: float) -> Schedule:
