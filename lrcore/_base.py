@@ -51,7 +51,7 @@ class Phases(list):
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 
 
-_CHUNK = 1 << 14
+_CHUNK = 1 << 13  # numpy steps per block: 64 KiB float64 temporaries, below glibc's 128 KiB mmap threshold
 
 
 class Schedule:
@@ -121,7 +121,17 @@ class Schedule:
         >>> lrcore.Linear(start_value=0.0, end_value=1.0, steps=4).evaluate([0, 1, 2, 4, 8]).tolist()
         [0.0, 0.25, 0.5, 1.0, 1.0]
         """
+        if isinstance(steps, range) and len(steps) > _CHUNK and steps.step > 0:
+            # a long range is never materialised: its pieces run block by block (_vector)
+            from ._vector import evaluate_sorted
+
+            xp, _ = _ops.prepare_steps(range(steps.start, steps.start + 1), dtype)  # checks start, dtype
+            return evaluate_sorted(self, float(steps.start), len(steps), float(steps.step), xp)
         xp, t = _ops.prepare_steps(steps, dtype)
+        if xp.name == "numpy" and t.ndim == 1 and t.size > _CHUNK and bool((t[1:] >= t[:-1]).all()):
+            from ._vector import evaluate_sorted
+
+            return evaluate_sorted(self, 0.0, t.size, 1.0, xp, t)
         if xp.name == "numpy" and t.size > _CHUNK:
             # Blocks small enough for the formula's temporaries to stay in cache: on long
             # inputs this is several times faster than whole-array passes through memory.

@@ -172,37 +172,60 @@ def _f32(x: float) -> float:
     return struct.unpack("f", struct.pack("f", x))[0]
 
 
-def _sums_to(base: float, target: float) -> bool:
-    """Whether ``base + (target - base)``, the constants rounded as a float32 or float64
-    evaluation rounds them, gives target exactly in both."""
-    if base + (target - base) != target:
-        return False
+def exact_step(base: float, target: float, xp: Any) -> float | None:
+    """A constant D within a few ulp of ``target - base`` with ``base + D == target`` exactly in
+    the namespace's float type (float64, or float32 for narrower namespaces), or None.
+
+    ``base + D * w`` is then exactly `target` at ``w = 1``; the D nearest ``target - base`` that
+    does it is taken, so elsewhere the value moves by at most a few ulp of ``D * w``.
+    """
+    if xp.double:
+        d0 = target - base
+        if base + d0 == target:
+            return d0
+        up = down = d0
+        for _ in range(4):
+            up, down = math.nextafter(up, math.inf), math.nextafter(down, -math.inf)
+            for d in (up, down):
+                if base + d == target:
+                    return d
+        return None
     try:
-        return _f32(_f32(base) + _f32(target - base)) == _f32(target)
-    except OverflowError:  # beyond float32 anyway
-        return True
+        b32, t32 = _f32(base), _f32(target)
+        d = _f32(t32 - b32)
+        if _f32(b32 + d) == t32:
+            return d
+        for k in (1, -1, 2, -2):
+            d2 = struct.unpack("<f", struct.pack("<i", struct.unpack("<i", struct.pack("<f", d))[0] + k))[0]
+            if _f32(b32 + d2) == t32:
+                return d2
+    except (OverflowError, struct.error):  # beyond float32
+        pass
+    return None
 
 
 def cosine(step: Any, a: Any, b: Any, start: Any, length: Any, xp: Any) -> Any:
     """Half a cosine from `a` at `start` to `b` at ``start + length``, held at both ends:
     ``a * cos(pi p / 2)**2 + b * sin(pi p / 2)**2`` with ``p = clamp((t - start) / length, 0, 1)``.
 
-    For constant ends it is written from the end nearer 0, say b: ``b + (a - b) * sin(c * rest)**2``
-    with ``rest`` the steps left and ``c = pi / (2 * length)`` one constant, so there is no
-    division and one sine; where a and b share a sign both terms do too, so nothing cancels.
-    The sine is exactly 1 at ``rest = length`` (it is flat there) and exactly 0 at 0, so both
-    ends are exact wherever ``b + (a - b) == a`` in float32 and float64, which is checked here;
-    other ends, and ends that are arrays, take the two-weight `blend`.
+    For constant ends it is written from the end nearer 0, say b, with the weight of the other
+    ``w = sin(c * rest)**2`` (``rest`` the steps left, ``c = pi / (2 * length)`` one constant: no
+    division, one sine): ``b + D * w`` with ``D = a - b`` (to the ulp that makes ``b + D == a``
+    exact in the evaluation's float type, `exact_step`), where a and b sharing a sign makes both
+    terms share it, so nothing cancels. The sine is exactly 1 at ``rest = length`` (it is flat
+    there) and exactly 0 at 0, so both ends are exact. Without such a D, ``a * w + b * (1 - w)``
+    (exact ends too; ``1 - w`` loses digits only where w is near 1, where it weighs the smaller end).
+    Ends that are arrays take the two-weight `blend`.
     """
     iv = interval(step, start, length, xp)
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a != b:
         c = 0.5 * math.pi / length
-        if abs(b) <= abs(a) and _sums_to(b, a):
-            sn = xp.sin(iv.rest * c)
-            return b + (a - b) * (sn * sn)
-        if abs(a) <= abs(b) and _sums_to(a, b):
-            sn = xp.sin(iv.m * c)
-            return a + (b - a) * (sn * sn)
+        near, far, sn = (b, a, xp.sin(iv.rest * c)) if abs(b) <= abs(a) else (a, b, xp.sin(iv.m * c))
+        w = sn * sn  # the far end's weight
+        step = exact_step(near, far, xp)
+        if step is not None:
+            return near + step * w
+        return far * w + near * (1.0 - w)
     return blend(a, b, weights("cosine", iv, xp), None if isinstance(a, (int, float)) and isinstance(b, (int, float)) else xp)
 
 
@@ -225,15 +248,17 @@ def power_of_ratio(base: float, t: Any, d: float, xp: Any, scale: float = 1.0) -
     """``scale * base ** (t / d)`` for a constant base > 0 and d > 0.
 
     In float64 the quotient's rounding would be multiplied by ``|(t / d) log(base)|`` (5 ulp at
-    0.5**(49 / 3)), so it is split as ``base**q * base**f`` with ``q = floor(t / d)`` exact and
-    ``f = (t - q d) / d`` in [0, 1): each power within an ulp. ``base**q`` comes last, so where
-    it is subnormal its rounding is not scaled up. Float32 takes `power` of t / d.
+    0.5**(49 / 3)), so it is split as ``base**q * base**(r / d)`` with ``r = fmod(t, d)`` (exact,
+    also for a fractional d) and the whole ``q = (t - r) / d`` rounded to the integer it is:
+    each power within an ulp. ``base**q`` comes last, so where it is subnormal its rounding is
+    not scaled up. Float32 takes `power` of t / d.
     """
     d = float(d)
     if d == 1.0 or not xp.double or base == 1.0:
         return scale * power(base, t / d, xp)
-    q = floor_div(t, d, xp)
-    return (scale * xp.pow(base, (t - q * d) / d)) * xp.pow(base, q)
+    r = xp.fmod(t, d)
+    q = xp.floor((t - r) / d + 0.5)
+    return (scale * xp.pow(base, r / d)) * xp.pow(base, q)
 
 
 def floor_div(t: Any, d: float, xp: Any) -> Any:

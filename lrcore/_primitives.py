@@ -20,7 +20,7 @@ from ._errors import (
     check_int,
     check_real,
 )
-from ._math import DECAY_SHAPES, _sums_to, blend, cosine, cycle_of, decay_weights, floor_div, interval, power, power_of_ratio, power_weights, ramp, weights
+from ._math import DECAY_SHAPES, blend, cosine, exact_step, cycle_of, decay_weights, floor_div, interval, power, power_of_ratio, power_weights, ramp, weights
 
 __all__ = [
     "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
@@ -99,8 +99,12 @@ def _polynomial(step: Any, start: float, end: float, steps: int, power: float, x
     if cycle:
         length = length * xp.maximum(-floor_div(-step, length, xp), 1.0)  # exact: a whole multiple
     iv = interval(step, 0.0, length, xp)
-    if abs(end) <= abs(start) and _sums_to(end, start):
-        return end + (start - end) * xp.pow(iv.r, power) if power != 1.0 else end + (start - end) * iv.r
+    if abs(end) <= abs(start):
+        w = xp.pow(iv.r, power) if power != 1.0 else iv.r  # the start's weight
+        step = exact_step(end, start, xp)
+        if step is not None:
+            return end + step * w
+        return start * w + end * (1.0 - w)  # exact ends; 1 - w is inexact only where it weighs the smaller end
     return blend(start, end, power_weights(iv.r, iv.p, power, xp))
 
 
@@ -549,8 +553,18 @@ class Cyclic(Schedule):
         up, down = float(self.up_steps), float(self._down)
         period = up + down
         k, u = cycle_of(step, period, xp)
-        f = xp.where(u <= up, u / up, (period - u) / down)
-        amp = (self.high_value - self.low_value) * f
+        low, high, rising = self.low_value, self.high_value, u <= up
+        if self.mode == "triangular" and abs(high) < abs(low):
+            # from the end nearer 0 (as `cosine`): the top, with g = 1 - f the distance from it,
+            # so a cycle down to a small high does not cancel there
+            g = xp.where(rising, (up - u) / up, (u - up) / down)
+            d = exact_step(high, low, xp)
+            return high + d * g if d is not None else low * g + high * (1.0 - g)
+        f = xp.where(rising, u / up, (period - u) / down)
+        if self.mode == "triangular":
+            d = exact_step(low, high, xp)
+            return low + d * f if d is not None else high * f + low * (1.0 - f)
+        amp = (high - low) * f
         if self.mode == "triangular2":
             amp = amp * power(0.5, k, xp)
         elif self.mode == "exp_range":

@@ -296,9 +296,9 @@ def _numpy64(request):
 
 
 def _numpy64_blocks(request):
-    # More than 2**14 steps: numpy evaluates them block by block.
+    # More than 2**13 steps: numpy evaluates them block by block.
     def run(s, steps):
-        reps = 2**14 // len(steps) + 2
+        reps = 2**13 // len(steps) + 2
         out = s.evaluate(np.tile(np.asarray(steps, dtype=np.float64), reps))
         assert out.shape == (reps * len(steps),)
         first = out[: len(steps)]
