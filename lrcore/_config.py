@@ -10,9 +10,6 @@ path of the field (``parts[1].steps: must be an int >= 1, got 0``). A `Function`
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import importlib
-import json
 from typing import Any, Callable
 
 from ._errors import ScheduleError, ScheduleTypeError, safe_repr
@@ -41,6 +38,7 @@ def _fn_ref(fn: Callable, strict: bool) -> str:
     ok = bool(mod and qual and "<" not in qual)
     if ok:
         try:
+            import importlib  # on use, so `import lrcore` stays light
             obj = importlib.import_module(mod)
             for part in qual.split("."):
                 obj = getattr(obj, part)
@@ -54,6 +52,7 @@ def _fn_ref(fn: Callable, strict: bool) -> str:
                          "(use a module-level function)")
     # Not storable, but still told apart from other functions by its code and constants.
     code = getattr(fn, "__code__", None)
+    import hashlib  # on use, so `import lrcore` stays light
     body = hashlib.sha256(repr((code.co_code, code.co_consts, code.co_names)).encode()).hexdigest()[:12] if code else repr(fn)
     return f"<unserializable {mod}:{qual} {body}>"
 
@@ -92,7 +91,9 @@ def fingerprint(node: Any) -> str:
     >>> a.fingerprint == lrcore.Cosine(start_value=1.0, steps=101).fingerprint
     False
     """
+    import json  # on use, so `import lrcore` stays light
     text = json.dumps(_encode(node, strict=False), sort_keys=True, separators=(",", ":"), allow_nan=False)
+    import hashlib  # on use, so `import lrcore` stays light
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -148,6 +149,7 @@ def _load_function(ref: Any, where: str, allow: bool) -> Callable:
                          f"and run code), got {safe_repr(ref)}")
     mod, qual = ref.split(":", 1)
     try:
+        import importlib  # on use, so `import lrcore` stays light
         obj: Any = importlib.import_module(mod)
         for part in qual.split("."):
             obj = getattr(obj, part)
@@ -185,6 +187,7 @@ def dumps(node: Any, *, indent: int | None = None) -> str:
     >>> lrcore.loads(text)
     Constant(value=0.5)
     """
+    import json  # on use, so `import lrcore` stays light
     return json.dumps({"lrcore": FORMAT_VERSION, "schedule": to_config(node)}, indent=indent,
                       sort_keys=True, allow_nan=False)
 
@@ -192,6 +195,7 @@ def dumps(node: Any, *, indent: int | None = None) -> str:
 def loads(text: str | bytes, *, allow_functions: bool = False) -> Any:
     """The schedule stored by `dumps`; refuses unknown versions and bad data with a ValueError."""
     try:
+        import json  # on use, so `import lrcore` stays light
         data = json.loads(text)
     except RecursionError:
         raise ValueError(f"config: must be nested at most {MAX_DEPTH} levels deep") from None
