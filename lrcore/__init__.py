@@ -22,6 +22,7 @@ from ._combinators import (
     Stretch,
     Sum,
     Warmup,
+    Warp,
     maximum,
     minimum,
 )
@@ -56,7 +57,7 @@ __all__ = [
     "Interpolate", "InverseSqrt", "InverseTime", "Noam", "Tanh", "Cyclic", "OneCycle", "WSD",
     "Function",
     "Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
-    "Shift", "Stretch", "Quantize", "minimum", "maximum",
+    "Shift", "Stretch", "Quantize", "Warp", "minimum", "maximum",
     "Plateau", "PlateauState", "PlateauSchedule",
     "to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION",
     "ScheduleError", "ScheduleTypeError",

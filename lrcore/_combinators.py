@@ -12,14 +12,16 @@ from ._math import RAMP_SHAPES, cycle_of, exact_div, floor_div, power, ramp
 from ._primitives import MAX_STEPS, _finite_product, _real_tuple, _set, _steps
 
 __all__ = ["Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
-           "Shift", "Stretch", "Quantize", "minimum", "maximum"]
+           "Shift", "Stretch", "Quantize", "Warp", "minimum", "maximum"]
 
 
 def _shift_pieces(pieces: list, offset: int, end: int | None) -> list:
-    """Pieces moved right by `offset` and cut at `end` (global time)."""
+    """Pieces moved right by `offset` (left if negative: what falls before 0 is dropped) and cut at `end`."""
     out = []
     for a, b, kind, fn in pieces:
-        a2, b2 = a + offset, (None if b is None else b + offset)
+        a2, b2 = max(a + offset, 0), (None if b is None else b + offset)
+        if b2 is not None and b2 <= 0:
+            continue
         if end is not None:
             if a2 >= end:
                 break
@@ -551,12 +553,20 @@ def maximum(*schedules: Any) -> Maximum:
 
 @dataclass(frozen=True)
 class Shift(Schedule):
-    """Delay by ``steps``: ``s(max(t - steps, 0))``; the first value holds before.
+    """Move in time by ``steps``: ``value(t) = s(max(t - steps, 0))``.
+
+    ``steps > 0`` delays: the first value holds for ``steps`` steps, then the schedule runs
+    (optax's ``transition_begin``). ``steps < 0`` advances: ``s(t + |steps|)``, the schedule
+    entered part-way, its first ``|steps|`` steps never seen (transformers' WSD with a
+    negative stable phase). Duration ``max(0, d + steps)`` for a child of duration d.
 
     >>> from lrcore import Linear
     >>> s = Shift(Linear(start_value=1.0, end_value=0.0, steps=2), steps=3)
     >>> [s(t) for t in range(6)]
     [1.0, 1.0, 1.0, 1.0, 0.5, 0.0]
+    >>> a = Shift(Linear(start_value=1.0, end_value=0.0, steps=4), steps=-1)
+    >>> [a(t) for t in range(5)], a.duration
+    ([0.75, 0.5, 0.25, 0.0, 0.0], 3)
     """
 
     schedule: Schedule
@@ -564,23 +574,27 @@ class Shift(Schedule):
 
     def __post_init__(self) -> None:
         check_child("Shift", "schedule", self.schedule)
-        _set(self, "steps", _steps("Shift", "steps", self.steps, low=0))
+        _set(self, "steps", check_int("Shift", "steps", self.steps, low=-MAX_STEPS, high=MAX_STEPS))
 
     def _formula(self, step: Any, xp: Any) -> Any:
+        if self.steps < 0:  # t + |steps| >= 0: no clamp needed
+            return self.schedule._formula(step + float(-self.steps), xp)
         return self.schedule._formula(xp.maximum(step - float(self.steps), 0.0), xp)
 
     @property
     def duration(self) -> int | None:
         d = self.schedule.duration
-        return None if d is None else self.steps + d
+        return None if d is None else max(0, self.steps + d)
 
     def _pieces(self, lo: int, hi: int) -> list:
-        head = [(0, self.steps, "constant", self._piece_fn())] if self.steps else []
-        inner = self.schedule._pieces(max(lo - self.steps, 0), max(1, hi - self.steps))
-        return head + _shift_pieces(inner, self.steps, None)
+        k = self.steps
+        head = [(0, k, "constant", self._piece_fn())] if k > 0 else []
+        inner = self.schedule._pieces(max(lo - k, 0), max(1, hi - k))
+        return head + _shift_pieces(inner, k, None)
 
     def _period_hint(self) -> int:
-        return self.steps + self.schedule._period_hint()
+        inner = self.schedule._period_hint()
+        return self.steps + inner if self.steps > 0 else inner
 
 
 @dataclass(frozen=True)
@@ -668,3 +682,80 @@ class Quantize(Schedule):
 
     def _period_hint(self) -> int:
         return self.schedule._period_hint()
+
+
+@dataclass(frozen=True)
+class Warp(Schedule):
+    """Warp the first ``steps`` steps by a power; time runs on unchanged after them.
+
+    ``value(t) = s(w(t))`` with ``w(t) = steps * (t / steps) ** exponent`` for ``t <= steps``
+    and ``w(t) = t`` after: w is continuous and increasing, ``w(0) = 0`` and ``w(steps) =
+    steps`` exactly. ``exponent > 1`` holds the start longer and runs the end faster; ``< 1``
+    the reverse. This is timm's ``k_decay`` (``cos(pi * t**k / T**k)`` in a cycle of length
+    T): ``Warp(Cosine(start_value=lr, steps=T), steps=T, exponent=k)``. Past ``steps`` the
+    time is not raised to the power, so it never overflows. ``w`` is the library's ``pow``,
+    which numpy, torch and paddle compute to an ulp (not always correctly rounded): a child
+    that is ill-conditioned in its time (a decay right next to 0) can differ across libraries
+    by that ulp of time, amplified.
+
+    >>> from lrcore import Cosine
+    >>> s = Warp(Cosine(start_value=1.0, steps=4), steps=4, exponent=2.0)
+    >>> [f"{s(t):.4f}" for t in range(6)]
+    ['1.0000', '0.9904', '0.8536', '0.4025', '0.0000', '0.0000']
+    """
+
+    schedule: Schedule
+    steps: int
+    exponent: float
+
+    def __post_init__(self) -> None:
+        check_child("Warp", "schedule", self.schedule)
+        _set(self, "steps", _steps("Warp", "steps", self.steps))
+        _set(self, "exponent", check_real("Warp", "exponent", self.exponent, low=0.0, low_open=True))
+
+    def _time(self, step: Any, xp: Any) -> Any:
+        """w(t): exactly ``steps`` at t = steps (the quotient is exactly 1 there, and 1 ** k is 1)."""
+        if self.exponent == 1.0:
+            return step
+        n = float(self.steps)
+        q = exact_div(xp.minimum(step, n), n, xp)
+        return xp.where(step <= n, n * xp.pow(q, self.exponent), step)
+
+    def _formula(self, step: Any, xp: Any) -> Any:
+        return self.schedule._formula(self._time(step, xp), xp)
+
+    def _first_at(self, x: float) -> int:
+        """The first integer step t whose warped time w(t) is >= x."""
+        from . import _ops
+
+        n = self.steps
+        if x >= n:
+            return math.ceil(x)
+        if x <= 0:
+            return 0
+        t = min(n, math.ceil(n * (x / n) ** (1.0 / self.exponent)))
+        while t > 0 and float(self._time(float(t - 1), _ops.scalar)) >= x:
+            t -= 1
+        while float(self._time(float(t), _ops.scalar)) < x:
+            t += 1
+        return t
+
+    @property
+    def duration(self) -> int | None:
+        d = self.schedule.duration
+        return None if d is None else self._first_at(d)
+
+    def _pieces(self, lo: int, hi: int) -> list:
+        from . import _ops
+
+        def at(t: float) -> float:
+            return float(self._time(float(t), _ops.scalar))
+
+        out = []
+        for a, b, kind, fn in self.schedule._pieces(math.floor(at(lo)), max(1, math.ceil(at(hi)))):
+            out.append((self._first_at(a), None if b is None else self._first_at(b), kind,
+                        (lambda t, fn=fn: fn(at(t)))))
+        return out
+
+    def _period_hint(self) -> int:
+        return max(self.steps, self.schedule._period_hint())

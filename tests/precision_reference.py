@@ -223,6 +223,11 @@ def ref(s: Any, t: Any, children: str = "exact") -> mpf:  # noqa: C901 - one bra
         return sub(s.schedule, max(t - s.steps, mpf(0)))
     if n == "Stretch":
         return sub(s.schedule, _x(float(t) / s.factor))  # the documented time t / factor, a float64
+    if n == "Warp":
+        if t >= s.steps:
+            return sub(s.schedule, t)
+        # the documented time steps * (t / steps) ** exponent, a float64 number (as Stretch's t / factor)
+        return sub(s.schedule, _x(float(s.steps) * (float(t) / s.steps) ** s.exponent))
     if n == "Quantize":
         e = _x(s.every)
         return sub(s.schedule, mpmath.floor(t / e) * e)

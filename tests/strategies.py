@@ -206,7 +206,7 @@ def finite(draw, child):
 
 
 _KINDS = ["Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
-          "Shift", "Stretch", "Quantize"]
+          "Shift", "Stretch", "Quantize", "Warp"]
 
 
 @st.composite
@@ -296,8 +296,16 @@ def schedules(draw, max_depth=4):
             args.append(draw(values))  # a plain number becomes a Constant
         return fn(*args)
 
-    if kind == "Shift":
-        return lrcore.Shift(draw(sub), steps=draw(st.one_of(st.integers(0, 1000), st.integers(0, 10**6))))
+    if kind == "Shift":  # negative steps advance: s(t + |steps|)
+        return lrcore.Shift(draw(sub), steps=draw(st.one_of(st.integers(0, 1000), st.integers(0, 10**6),
+                                                             st.integers(-1000, -1))))
+
+    if kind == "Warp":
+        # Exponents >= 0.5: w = steps * (t / steps) ** k maps a relative error d of t to k d of w, but
+        # float32 rounds w itself by half an ulp whatever k is, so below ~0.5 the rounding of w leaves
+        # the 4-ulp step window of test_parity's float32 model (4 k ulps of w).
+        k = draw(st.one_of(st.sampled_from([0.5, 1.5, 2.0, 3.0]), st.floats(min_value=0.5, max_value=4.0, **_FLOATS)))
+        return lrcore.Warp(draw(sub), steps=draw(step_counts), exponent=k)
 
     if kind == "Stretch":
         factor = draw(st.one_of(st.integers(1, 100), st.floats(min_value=0.1, max_value=100.0, **_FLOATS),
@@ -394,6 +402,14 @@ def _marks(s, offset: float, scale: float, out: set) -> None:
         sub(s.schedule, s.steps)
     elif isinstance(s, lrcore.Stretch):
         sub(s.schedule, 0.0, s.factor)
+    elif isinstance(s, lrcore.Warp):
+        inner = set()
+        _marks(s.schedule, 0.0, 1.0, inner)
+        n = s.steps
+        add(n)
+        for m in inner:  # the step whose warped time is m: w(t) = n (t / n) ** k below n, t after
+            if math.isfinite(m) and m >= 0:
+                add(n * (m / n) ** (1.0 / s.exponent) if m < n else m)
     elif isinstance(s, lrcore.Quantize):
         inner = set()
         _marks(s.schedule, 0.0, 1.0, inner)

@@ -160,6 +160,7 @@ CORE_BASE: dict[str, tuple[Callable, dict]] = {
     "Shift": (lrcore.Shift, dict(schedule=LIN, steps=3)),
     "Stretch": (lrcore.Stretch, dict(schedule=LIN, factor=2.5)),
     "Quantize": (lrcore.Quantize, dict(schedule=LIN, every=2)),
+    "Warp": (lrcore.Warp, dict(schedule=COS, steps=10, exponent=2.0)),
     "Plateau": (lrcore.Plateau, dict(mode="max", factor=0.5, patience=2, threshold=0.01, threshold_mode="abs",
                                      cooldown=1, min_value=0.01, eps=1e-8, rule="paddle", unit=1.0)),
     "PlateauSchedule": (lrcore.PlateauSchedule, dict(schedule=LIN, plateau=lrcore.Plateau())),

@@ -243,20 +243,63 @@ def test_cycle_limit_zero_and_flat_cycles(t_initial, mul, limit):
         check_cycles(kind, 1.0, 80, cos_atol(1.0, 0.99999, 0.5, limit), **kw)
 
 
-def test_k_decay_is_a_function_cycle():
-    s = C.CosineLRScheduler(lr=1.0, t_initial=10, k_decay=2.0)
-    assert any(isinstance(n, Function) for n in _walk(s))
-    assert_matches(fresh(Ref("cosine", 1.0, 10, k_decay=2.0), 15), s, atol=8 * EPS)
-    with pytest.raises(ValueError, match="module-level"):
-        s.to_config()
-    assert not any(isinstance(n, Function) for n in _walk(C.CosineLRScheduler(lr=1.0, t_initial=10)))
-    C.CosineLRScheduler(lr=1.0, t_initial=10).to_config()  # k_decay=1 trees are plain configs
+def test_k_decay_is_a_warp_and_storable():
+    for make, kind in ((C.CosineLRScheduler, "cosine"), (C.PolyLRScheduler, "poly")):
+        s = make(lr=1.0, t_initial=10, k_decay=2.0, cycle_limit=3, cycle_decay=0.5, lr_min=0.01)
+        assert any(isinstance(n, lrcore.Warp) for n in _walk(s))
+        assert not any(isinstance(n, Function) for n in _walk(s))
+        assert_matches(fresh(Ref(kind, 1.0, 10, k_decay=2.0, cycle_limit=3, cycle_decay=0.5, lr_min=0.01), 35), s,
+                       atol=8 * EPS)
+        assert lrcore.loads(lrcore.dumps(s)) == s
+        # the warped time is exactly t_initial at each cycle's end: timm's cos(pi) there, lr_min
+        assert s(10 - 1) > 0.01 and s(30) == 0.01
+    assert not any(isinstance(n, lrcore.Warp) for n in _walk(C.CosineLRScheduler(lr=1.0, t_initial=10)))
 
 
 def _walk(s):
     yield s
     for c in s.children():
         yield from _walk(c)
+
+
+_CYCLE_KW = dict(t_initial=st.integers(1, 40), lr_min=st.sampled_from([0.0, 1e-3, 0.1]), cycle_mul=muls,
+                 cycle_decay=decays, cycle_limit=limits, warmup_t=warmup_ts, warmup_lr_init=st.sampled_from([0.0, 1e-4]),
+                 warmup_prefix=st.booleans(), t_in_epochs=st.just(True),
+                 updates_per_epoch=st.one_of(st.none(), st.integers(1, 5)))
+_WARM_KW = dict(warmup_t=warmup_ts, warmup_lr_init=st.sampled_from([0.0, 1e-4]), warmup_prefix=st.booleans(),
+                updates_per_epoch=st.one_of(st.none(), st.integers(1, 5)))
+CATALOG_DRAWS = {
+    "CosineLRScheduler": st.fixed_dictionaries(dict(_CYCLE_KW, k_decay=k_decays)),
+    "PolyLRScheduler": st.fixed_dictionaries(dict(_CYCLE_KW, k_decay=k_decays,
+                                                  power=st.sampled_from([0.0, 0.5, 1.0, 2.5]))),
+    "TanhLRScheduler": st.fixed_dictionaries(dict(_CYCLE_KW, lb=st.sampled_from([-7.0, -3.0]),
+                                                  ub=st.sampled_from([3.0, 1.0]))),
+    "StepLRScheduler": st.fixed_dictionaries(dict(_WARM_KW, decay_t=st.one_of(st.integers(1, 9), st.just(2.4)),
+                                                  decay_rate=st.sampled_from([1.0, 0.5, 0.1]))),
+    "MultiStepLRScheduler": st.fixed_dictionaries(dict(_WARM_KW, decay_t=st.lists(st.integers(0, 30), max_size=4).map(sorted),
+                                                       decay_rate=st.sampled_from([1.0, 0.5, 0.1]))),
+    "PlateauLRScheduler": st.fixed_dictionaries(dict(warmup_t=warmup_ts, warmup_lr_init=st.sampled_from([0.0, 1e-4]),
+                                                     decay_rate=st.sampled_from([0.1, 0.5]), patience_t=st.integers(0, 5),
+                                                     mode=st.sampled_from(["min", "max"]),
+                                                     updates_per_epoch=st.one_of(st.none(), st.integers(1, 5)))),
+}
+
+
+def test_every_scheduler_has_a_draw():
+    assert set(CATALOG_DRAWS) == set(C.__all__)
+
+
+@given(data=st.data(), name=st.sampled_from(sorted(CATALOG_DRAWS)), lr=lrs)
+def test_every_scheduler_round_trips_through_its_config(data, name, lr):
+    """Every timm tree (k_decay included) is plain lrcore nodes: stored and loaded, equal and with equal values."""
+    s = getattr(C, name)(lr=lr, **data.draw(CATALOG_DRAWS[name]))
+    assert not any(isinstance(n, Function) for n in _walk(s.schedule if isinstance(s, PlateauSchedule) else s))
+    back = lrcore.from_config(s.to_config())
+    assert back == s and back.fingerprint == s.fingerprint
+    assert lrcore.loads(lrcore.dumps(s)) == s
+    if not isinstance(s, PlateauSchedule):
+        steps = list(range(0, 120, 7))
+        assert [back(t) for t in steps] == [s(t) for t in steps]
 
 
 # ---------------------------------------------------------------------- step schedulers

@@ -222,13 +222,12 @@ def test_lr_rate_variant_peaks_one_step_early_peers_1_4():
 
 
 def test_lr_rate_variant_without_warmup_starts_past_the_peak():
-    """W = 0: transformers evaluates the wave at t + 1 (an advance lrcore has no combinator for)."""
+    """W = 0: transformers evaluates the wave at t + 1: a Shift by -1, storable in a config."""
     s = C.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(lr=1.0, num_warmup_steps=0, num_training_steps=4,
                                                               min_lr_rate=0.0)
-    assert isinstance(s.factors[1], Function)
+    assert isinstance(s.factors[1], lrcore.Shift) and s.factors[1].steps == -1
     assert [f"{s(t):.4f}" for t in range(6)] == ['0.8536', '0.5000', '0.1464', '0.0000', '0.1464', '0.5000']
-    with pytest.raises(ValueError, match="module-level"):
-        s.to_config()
+    assert lrcore.from_config(s.to_config()) == s
     assert s.fingerprint == C.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
         lr=1.0, num_warmup_steps=0, num_training_steps=4, min_lr_rate=0.0).fingerprint
 
@@ -259,6 +258,8 @@ def test_wsd_shapes_and_quirks():
     hv = run_hf(lambda o: O.get_wsd_schedule(o, 2, 4, num_training_steps=4, decay_type="linear"), 1.0, 6)
     assert_matches(hv, s)
     assert [s(t) for t in range(6)] == [0.0, 0.5, 0.5, 0.25, 0.0, 0.0]
+    assert any(isinstance(n, lrcore.Shift) and n.steps == -2 for n in _walk(s))  # the decay entered 2 steps in
+    assert lrcore.from_config(s.to_config()) == s
     # num_cycles=1 waves down and up over the decay, then jumps to m
     s = C.get_wsd_schedule(lr=1.0, num_warmup_steps=0, num_decay_steps=4, num_stable_steps=0, num_cycles=1.0,
                            min_lr_ratio=0.1)
@@ -424,3 +425,67 @@ def test_adapter_drives_torch_like_transformers():
         o2.step()
         a.step()
         b.step()
+
+
+# --------------------------------------------------------------------------- config round trips
+
+def _walk(s):
+    yield s
+    for c in s.children():
+        yield from _walk(c)
+
+
+_W_N = dict(num_warmup_steps=warmups, num_training_steps=totals)
+_MIN = dict(num_cycles=cycles, min_lr_rate=min_rates)
+CATALOG_DRAWS = {
+    "get_constant_schedule": st.fixed_dictionaries({}),
+    "get_constant_schedule_with_warmup": st.fixed_dictionaries(dict(num_warmup_steps=warmups)),
+    "get_linear_schedule_with_warmup": st.fixed_dictionaries(_W_N),
+    "get_cosine_schedule_with_warmup": st.fixed_dictionaries(dict(_W_N, num_cycles=cycles)),
+    "get_cosine_with_hard_restarts_schedule_with_warmup": st.fixed_dictionaries(
+        dict(_W_N, num_cycles=st.one_of(st.sampled_from([0, 1, 2, 3]), st.floats(0.01, 6.0)))),
+    "get_polynomial_decay_schedule_with_warmup": st.fixed_dictionaries(
+        dict(_W_N, lr_end=st.sampled_from([0.0, 1e-7, -0.1]), power=st.sampled_from([0.0, 1.0, 2.0, 0.5])),
+    ).filter(lambda kw: kw["num_training_steps"] != kw["num_warmup_steps"]),
+    "get_inverse_sqrt_schedule": st.fixed_dictionaries(
+        dict(num_warmup_steps=warmups, timescale=st.one_of(st.none(), st.integers(1, 200), st.floats(0.5, 300.0)))),
+    "get_cosine_with_min_lr_schedule_with_warmup": st.fixed_dictionaries(dict(_W_N, **_MIN)),
+    "get_cosine_with_min_lr_schedule_with_warmup_lr_rate": st.fixed_dictionaries(
+        dict(_W_N, **_MIN, warmup_lr_rate=st.one_of(st.none(), st.sampled_from([0.0, 0.1, 0.5])))),
+    "get_wsd_schedule": st.fixed_dictionaries(dict(
+        num_warmup_steps=warmups, num_decay_steps=st.integers(0, 60), num_training_steps=st.integers(0, 150),
+        num_stable_steps=st.one_of(st.none(), st.integers(-30, 60)), warmup_type=st.sampled_from(["linear", "cosine", "1-sqrt"]),
+        decay_type=st.sampled_from(["linear", "cosine", "1-sqrt"]), min_lr_ratio=st.sampled_from([0.0, 0.1, -0.2, 1.2]),
+        num_cycles=st.sampled_from([0.5, 1.0, 0.25]))),
+    "get_reduce_on_plateau_schedule": st.fixed_dictionaries(dict(
+        mode=st.sampled_from(["min", "max"]), factor=st.sampled_from([0.1, 0.5]), patience=st.integers(0, 5))),
+}
+NO_FORM = {"get_greedy_schedule", "get_adafactor_schedule", "get_scheduler"}  # no tree / a dispatcher
+
+
+def test_every_schedule_has_a_draw():
+    assert set(CATALOG_DRAWS) == {n for n in C.__all__ if n.startswith("get_")} - NO_FORM
+
+
+@given(data=st.data(), name=st.sampled_from(sorted(CATALOG_DRAWS)), lr=pos_lrs)
+def test_every_schedule_round_trips_through_its_config(data, name, lr):
+    """No Function anywhere: each tree is stored and loaded back equal, with equal values (W = 0 lr-rate and
+    negative-stable WSD included: Shift with negative steps)."""
+    s = getattr(C, name)(lr=lr, **data.draw(CATALOG_DRAWS[name]))
+    plain = s.schedule if isinstance(s, PlateauSchedule) else s
+    assert not any(isinstance(n, Function) for n in _walk(plain))
+    back = lrcore.from_config(s.to_config())
+    assert back == s and back.fingerprint == s.fingerprint
+    assert lrcore.loads(lrcore.dumps(s)) == s
+    steps = list(range(0, 200, 3))
+    assert [back.schedule(t) if plain is not s else back(t) for t in steps] == [plain(t) for t in steps]
+
+
+def test_the_advanced_trees_are_stored_as_negative_shifts():
+    cases = [C.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(lr=0.1, num_warmup_steps=0, num_training_steps=9,
+                                                                   min_lr_rate=0.1),
+             C.get_wsd_schedule(lr=0.1, num_warmup_steps=3, num_decay_steps=8, num_stable_steps=-5)]
+    for s in cases:
+        shifts = [n.steps for n in _walk(s) if isinstance(n, lrcore.Shift)]
+        assert shifts and all(k < 0 for k in shifts)
+        assert lrcore.loads(lrcore.dumps(s)) == s

@@ -85,6 +85,8 @@ VALID_SCHEDULES = [
     Shift(_COS, steps=4),
     Stretch(_LIN, factor=2.5),
     Quantize(Stretch(_COS, factor=3), every=3),
+    Shift(_COS, steps=-3),
+    lrcore.Warp(_COS, steps=10, exponent=1.5),
     Warmup(Sequential(parts=[_COS, Restart(_LIN, period_steps=5)], boundaries=[7]) * 0.5, warmup_steps=2),
 ]
 VALID_OTHERS = [

@@ -34,6 +34,7 @@ from lrcore import (
     Stretch,
     Tanh,
     Warmup,
+    Warp,
 )
 
 INF = None  # an unbounded phase end
@@ -327,6 +328,41 @@ def test_shift():
     ])
 
 
+def test_shift_back_enters_part_way():
+    # steps=-4: C(t + 4); the first 4 steps of C are never seen, the duration is 10 - 4
+    s = Shift(C, steps=-4)
+    assert s.duration == 6
+    assert_phases(s.describe(), [(0, 6, "cosine", cos_decay(4, 1.0, 0.1, 10), 0.1, 0.0), (6, INF, "constant", 0.1, None, None)])
+    # a whole piece before 0 is dropped: the constant head of a delay, advanced past it
+    s = Shift(Shift(C, steps=3), steps=-5)
+    assert_phases(s.describe(), [(0, 8, "cosine", cos_decay(2, 1.0, 0.1, 10), 0.1, 0.0), (8, INF, "constant", 0.1, None, None)])
+    assert Shift(C, steps=-12).duration == 0 and Shift(C, steps=-12)(0) == C(12)
+
+
+def test_warp():
+    # exponent 0.5 over 8 steps: w(t) = sqrt(8 t), so P's boundaries 2 and 4 are first reached at t = 1 and t = 2
+    s = Warp(Piecewise(values=[1.0, 0.5, 0.1], boundaries=[2, 4]), steps=8, exponent=0.5)
+    assert [s(t) for t in range(4)] == [1.0, 0.5, 0.1, 0.1]
+    assert s.duration == 2
+    assert_phases(s.describe(), [
+        (0, 1, "constant", 1.0, 1.0, -0.5),
+        (1, 2, "constant", 0.5, 0.5, -0.4),
+        (2, INF, "constant", 0.1, None, None),
+    ])
+    # timm's k-decay: the warped time is exactly steps at t = steps, the cosine's end
+    s = Warp(C, steps=10, exponent=2.0)
+    assert s.duration == 10 and s(10) == 0.1 and s(9) > 0.1
+    assert_phases(s.describe(), [(0, 10, "cosine", 1.0, 0.1, 0.0), (10, INF, "constant", 0.1, None, None)])
+    # a child longer than the warp: time runs on unchanged after `steps`
+    lin = Linear(start_value=1.0, end_value=0.0, steps=20)
+    s = Warp(lin, steps=5, exponent=3.0)
+    assert s.duration == 20 and [s(t) for t in (5, 6, 20)] == [lin(5), lin(6), 0.0]
+    assert s(2) == lin(5 * (2 / 5) ** 3)
+    # a child shorter than the warp: its end is reached at 10 * (4 / 10) ** (1 / 1.5) = 5.43 -> t = 6
+    s = Warp(Cosine(start_value=1.0, steps=4), steps=10, exponent=1.5)
+    assert s.duration == 6 and s(5) > 0.0 and s(6) == 0.0
+
+
 def test_stretch():
     assert_phases(Stretch(C, factor=2).describe(), [(0, 20, "cosine", 1.0, 0.1, 0.0), (20, INF, "constant", 0.1, None, None)])
     # boundaries 2 and 4 stretched by 1.5 land at 3 and 6
@@ -446,6 +482,12 @@ CATALOG = [
     Shift(C, steps=3),
     Stretch(Piecewise(values=[1.0, 0.5, 0.1], boundaries=[2, 4]), factor=1.5),
     Quantize(C, every=3),
+    Shift(C, steps=-3),
+    Shift(Restart(C, period_steps=4), steps=-6),
+    Warp(C, steps=10, exponent=2.0),
+    Warp(Piecewise(values=[1.0, 0.5, 0.1], boundaries=[2, 4]), steps=6, exponent=0.5),
+    Warp(Linear(start_value=1.0, end_value=0.0, steps=20), steps=5, exponent=3.0),
+    Warp(Restart(C, period_steps=3), steps=12, exponent=1.7),
 ]
 IDS = [type(s).__name__ + str(i) for i, s in enumerate(CATALOG)]
 
@@ -454,7 +496,8 @@ CONTINUOUS = [Linear(start_value=0.0, end_value=1.0, steps=4), C, Interpolate(bo
               Tanh(start_value=1.0, steps=10), OneCycle(peak_value=1.0, total_steps=10),
               WSD(peak_value=1.0, warmup_steps=2, stable_steps=3, decay_steps=4),
               Cyclic(low_value=0.1, high_value=1.0, up_steps=3, down_steps=2),
-              Warmup(C, warmup_steps=4), Shift(C, steps=3), Clamp(C, min_value=0.3),
+              Warmup(C, warmup_steps=4), Shift(C, steps=3), Clamp(C, min_value=0.3), Shift(C, steps=-3),
+              Warp(C, steps=10, exponent=2.0), Warp(C, steps=4, exponent=0.6),
               C * Linear(start_value=1.0, end_value=0.0, steps=5), lrcore.minimum(C, 0.5),
               Sequential(parts=[Linear(start_value=1.0, end_value=0.5, steps=4), Cosine(start_value=0.5, steps=6)])]
 
@@ -594,6 +637,8 @@ PERIODIC = [
     Restart(Linear(start_value=1.0, end_value=0.0, steps=3), period_steps=2, period_mult=1.5, limit=12),
     Warmup(Restart(C, period_steps=5), warmup_steps=3),
     Shift(Cyclic(low_value=0.0, high_value=1.0, up_steps=2, down_steps=5), steps=4),
+    Shift(Cyclic(low_value=0.0, high_value=1.0, up_steps=2, down_steps=5), steps=-3),
+    Warp(Restart(C, period_steps=7), steps=30, exponent=1.5),
     C * Cyclic(low_value=0.5, high_value=1.0, up_steps=3),
 ]
 

@@ -163,7 +163,7 @@ def magnitude(s) -> float:
         return sum(magnitude(f) for f in s.terms)
     if isinstance(s, (lrcore.Minimum, lrcore.Maximum)):
         return max(magnitude(c) for c in s.schedules)
-    if isinstance(s, (lrcore.Shift, lrcore.Stretch, lrcore.Quantize, lrcore.Sequential)):
+    if isinstance(s, (lrcore.Shift, lrcore.Stretch, lrcore.Quantize, lrcore.Warp, lrcore.Sequential)):
         return max(magnitude(c) for c in s.children())
     raise AssertionError(f"no magnitude for {type(s).__name__}")
 

@@ -43,6 +43,7 @@ from lrcore import (
     Sum,
     Tanh,
     Warmup,
+    Warp,
 )
 
 BIG = 2**53 + 1  # one past the largest accepted step count
@@ -83,6 +84,7 @@ BASE: dict[type, dict[str, Any]] = {
     Shift: dict(schedule=LIN, steps=3),
     Stretch: dict(schedule=LIN, factor=2),
     Quantize: dict(schedule=LIN, every=2),
+    Warp: dict(schedule=COS, steps=10, exponent=2.0),
     Plateau: dict(),
     PlateauSchedule: dict(schedule=LIN, plateau=Plateau()),
 }
@@ -383,7 +385,15 @@ children_field(Minimum, "schedules")
 children_field(Maximum, "schedules")
 
 child_field(Shift, "schedule")
-int_field(Shift, "steps", low=0)
+# an int in [-2**53, 2**53]: negative steps advance (s(t + |steps|)), so -1 is valid
+for _v in ("3", None, True, 3.0, -2.5, math.nan, math.inf, [3]):
+    case(Shift, TypeError, "steps", _v)
+for _v in (-BIG, BIG, -HUGE, HUGE):
+    case(Shift, ValueError, "steps", _v)
+
+child_field(Warp, "schedule")
+int_field(Warp, "steps", low=1)
+positive_field(Warp, "exponent")
 
 child_field(Stretch, "schedule")
 step_count_field(Stretch, "factor")

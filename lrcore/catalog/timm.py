@@ -38,9 +38,10 @@ is not a function of the step that every library computes alike. ``noise_range_t
 than None raises; the other ``noise_*`` arguments are accepted and, as in timm without a
 noise range, do nothing. ``initialize`` is accepted and unused (the base rate is ``lr``).
 
-``k_decay != 1`` (cosine and poly: ``t_curr**k / t_i**k``) warps time by a power, which no
-lrcore combinator does: the cycle is then a `lrcore.Function` of timm's formula (on every
-array library, not storable in a config).
+``k_decay != 1`` (cosine and poly: ``t_curr**k / t_i**k``) warps each cycle's time by a
+power: the cycle is ``Warp(Cosine(...), steps=t_initial, exponent=k_decay)`` (a `lrcore.Warp`;
+`lrcore.Polynomial` for poly), stretched to each cycle's length by the `lrcore.Restart`.
+Every tree here is plain lrcore nodes, so ``lrcore.from_config(s.to_config()) == s``.
 
 >>> from lrcore.catalog import timm as T
 >>> s = T.CosineLRScheduler(lr=1.0, t_initial=10, lr_min=0.1, warmup_t=3, warmup_lr_init=0.01)
@@ -52,14 +53,13 @@ from __future__ import annotations
 
 import math
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from .._base import Schedule
-from .._combinators import Quantize, Restart, Sequential, Stretch, Sum, Warmup
+from .._combinators import Quantize, Restart, Sequential, Stretch, Sum, Warmup, Warp
 from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_int, check_real
 from .._plateau import PlateauSchedule
-from .._primitives import MAX_STEPS, Constant, Cosine, Exponential, Function, Linear, MultiStep, Piecewise, Polynomial, Tanh
+from .._primitives import MAX_STEPS, Constant, Cosine, Exponential, Linear, MultiStep, Piecewise, Polynomial, Tanh
 
 __all__ = ["CosineLRScheduler", "TanhLRScheduler", "StepLRScheduler", "MultiStepLRScheduler", "PolyLRScheduler",
            "PlateauLRScheduler"]
@@ -127,27 +127,6 @@ def _fresh(s: Schedule, lr: float, w: int) -> Schedule:
     if w == 0 and s(0) != lr:
         return Warmup(s, warmup_steps=1, start_value=lr, prefix=False)
     return s
-
-
-@dataclass(frozen=True)
-class _KDecay:
-    """One timm cycle with k-decay on local time u in [0, steps]: ``q = (u / steps) ** k``;
-    "cosine" ``end + (start - end) (1 + cos(pi q)) / 2``, "poly" ``end + (start - end) (1 - q) ** power``.
-    Written against the op set, so it runs on every array library."""
-
-    shape: str
-    start_value: float
-    end_value: float
-    steps: int
-    k: float
-    power: float = 1.0
-
-    def __call__(self, step: Any, xp: Any) -> Any:
-        q = xp.pow(xp.div(xp.minimum(step, float(self.steps)), float(self.steps)), self.k)
-        amp = self.start_value - self.end_value
-        if self.shape == "cosine":
-            return self.end_value + 0.5 * amp * (1.0 + xp.cos(math.pi * q))
-        return self.end_value + amp * xp.pow(1.0 - q, self.power)
 
 
 def _cycles(node: str, child: Callable[[float, float], Schedule], lr: float, lr_min: float, t_initial: int,
@@ -220,10 +199,8 @@ def CosineLRScheduler(*, lr: float, t_initial: int, lr_min: float = 0.0, cycle_m
     k = check_real(n, "k_decay", k_decay, low=0.0, low_open=True)
 
     def child(a: float, b: float) -> Schedule:
-        if k == 1.0:
-            return Cosine(start_value=a, steps=t_initial, end_value=b)
-        f = Function(fn=_KDecay(shape="cosine", start_value=a, end_value=b, steps=t_initial, k=k))
-        return Sequential(parts=[f, Constant(value=b)], boundaries=[t_initial])
+        cycle = Cosine(start_value=a, steps=t_initial, end_value=b)
+        return cycle if k == 1.0 else Warp(cycle, steps=t_initial, exponent=k)
 
     body = _cycles(n, child, lr, lr_min, t_initial, cycle_mul, cycle_decay, cycle_limit)
     return _epochs(n, _fresh(_warm(body, w, init, prefix, lr), lr, w), t_in_epochs, updates_per_epoch)
@@ -273,7 +250,8 @@ def PolyLRScheduler(*, lr: float, t_initial: int, power: float = 0.5, lr_min: fl
                     initialize: bool = True, updates_per_epoch: int | None = None) -> Schedule:
     """timm ``PolyLRScheduler``: ``lr_min + (lr * cycle_decay**i - lr_min) * (1 - t_curr**k / t_i**k) ** power``.
 
-    ``lr_min`` after ``cycle_limit`` cycles; ``power`` >= 0. A `lrcore.Polynomial` per cycle.
+    ``lr_min`` after ``cycle_limit`` cycles; ``power`` >= 0. A `lrcore.Polynomial` per cycle
+    (in a `lrcore.Warp` for ``k_decay != 1``).
 
     >>> s = PolyLRScheduler(lr=1.0, t_initial=4, power=2.0)
     >>> [f"{s(t):.4f}" for t in range(6)]
@@ -291,10 +269,8 @@ def PolyLRScheduler(*, lr: float, t_initial: int, power: float = 0.5, lr_min: fl
     def child(a: float, b: float) -> Schedule:
         if power == 0.0:  # (1 - x) ** 0 == 1 inside the cycle
             return Piecewise(values=[a, b], boundaries=[t_initial])
-        if k == 1.0:
-            return Polynomial(start_value=a, end_value=b, steps=t_initial, power=power)
-        f = Function(fn=_KDecay(shape="poly", start_value=a, end_value=b, steps=t_initial, k=k, power=power))
-        return Sequential(parts=[f, Constant(value=b)], boundaries=[t_initial])
+        cycle = Polynomial(start_value=a, end_value=b, steps=t_initial, power=power)
+        return cycle if k == 1.0 else Warp(cycle, steps=t_initial, exponent=k)
 
     body = _cycles(n, child, lr, lr_min, t_initial, cycle_mul, cycle_decay, cycle_limit)
     return _epochs(n, _fresh(_warm(body, w, init, prefix, lr), lr, w), t_in_epochs, updates_per_epoch)

@@ -38,11 +38,10 @@ and in `get_cosine_with_hard_restarts_schedule_with_warmup` its ``(num_cycles * 
 the previous cycle (factor 0): num_cycles=47 with N - W = 47 gives 0.0 at s = 3 where
 this gives 1.0 (a restart exactly at s = 3).
 
-Two shapes need an advance in time that lrcore's combinators lack (`lrcore.Shift` only
-delays): ``get_cosine_with_min_lr_schedule_with_warmup_lr_rate`` with ``num_warmup_steps=0``
-(its wave runs at ``s + 1``) and ``get_wsd_schedule`` with a negative stable phase. Those
-trees hold the wave in a `lrcore.Function` that evaluates the lrcore subtree one or more
-steps ahead; they run on every array library but cannot be stored in a config.
+Two shapes advance time: ``get_cosine_with_min_lr_schedule_with_warmup_lr_rate`` with
+``num_warmup_steps=0`` (its wave runs at ``s + 1``) and ``get_wsd_schedule`` with a negative
+stable phase (the decay entered part-way): a `lrcore.Shift` with negative ``steps``. Every
+tree here is plain lrcore nodes, so ``lrcore.from_config(s.to_config()) == s``.
 
 >>> from lrcore.catalog import transformers as HF
 >>> s = HF.get_cosine_schedule_with_warmup(lr=1.0, num_warmup_steps=3, num_training_steps=10)
@@ -52,15 +51,14 @@ steps ahead; they run on every array library but cannot be stored in a config.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from .._base import Schedule
-from .._combinators import Clamp, Product, Restart, Sequential, Stretch, Warmup
+from .._combinators import Clamp, Product, Restart, Sequential, Shift, Stretch, Warmup
 from .._errors import ScheduleError, ScheduleTypeError, check_choice, check_int, check_real, safe_repr
 from .._plateau import PlateauSchedule
-from .._primitives import MAX_STEPS, WSD, Constant, Cosine, Function, Interpolate, InverseSqrt, Linear, Piecewise, Polynomial
+from .._primitives import MAX_STEPS, WSD, Constant, Cosine, Interpolate, InverseSqrt, Linear, Piecewise, Polynomial
 
 __all__ = [
     "get_constant_schedule", "get_constant_schedule_with_warmup", "get_linear_schedule_with_warmup",
@@ -147,24 +145,9 @@ def _floor0(s: Schedule, low: float) -> Schedule:
     return Clamp(s, min_value=0.0) if low < 0.0 else s
 
 
-@dataclass(frozen=True)
-class _Ahead:
-    """``schedule(t + steps)``: a schedule evaluated ahead of the step.
-
-    The one shape lrcore's time combinators cannot write (`lrcore.Shift` only delays), used
-    inside a `lrcore.Function`; it runs the subtree's own formula, so it works on every array
-    library and under ``jax.jit``. Not storable in a config (to_config raises).
-    """
-
-    schedule: Schedule
-    steps: int
-
-    def __call__(self, step: Any, xp: Any) -> Any:
-        return self.schedule._formula(step + float(self.steps), xp)
-
-
 def _ahead(s: Schedule, steps: int) -> Schedule:
-    return s if steps == 0 else Function(fn=_Ahead(schedule=s, steps=steps))
+    """``s(t + steps)``: a `lrcore.Shift` by ``-steps``."""
+    return s if steps == 0 else Shift(s, steps=-steps)
 
 
 # ---------------------------------------------------------------------- the schedules
@@ -361,7 +344,7 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(*, lr: float, num_warmup
     ``w + (1 - w) t / max(1, W - 1)``. Then with ``p = (t - W + 1) / max(1, N - W)`` the
     min-lr cosine ``max(0, f (1 - r) + r)``. So the peak is at t = W - 1 and the minimum at
     t = N - 1 (for num_cycles=0.5); with W = 0 the first value is already past the peak
-    (``p = 1 / N`` at t = 0: this needs an advance in time, see the module docstring).
+    (``p = 1 / N`` at t = 0: the wave `lrcore.Shift`-ed by -1, see the module docstring).
     With W = 1 and a warmup_lr_rate, t = 0 gives ``w``.
 
     >>> s = get_cosine_with_min_lr_schedule_with_warmup_lr_rate(lr=1.0, num_warmup_steps=2,
