@@ -693,10 +693,11 @@ class Warp(Schedule):
     steps`` exactly. ``exponent > 1`` holds the start longer and runs the end faster; ``< 1``
     the reverse. This is timm's ``k_decay`` (``cos(pi * t**k / T**k)`` in a cycle of length
     T): ``Warp(Cosine(start_value=lr, steps=T), steps=T, exponent=k)``. Past ``steps`` the
-    time is not raised to the power, so it never overflows. ``w`` is the library's ``pow``,
-    which numpy, torch and paddle compute to an ulp (not always correctly rounded): a child
-    that is ill-conditioned in its time (a decay right next to 0) can differ across libraries
-    by that ulp of time, amplified.
+    time is not raised to the power, so it never overflows. Exponents 0.5, 2, 3 and 4 take
+    ``sqrt`` and products, the same bits in every library; other exponents take the library's
+    ``pow``, which numpy, torch and paddle round differently from ``math`` by an ulp at times,
+    so there a child that is ill-conditioned in its time (a decay right next to 0, the low
+    point of a triangle) can differ across libraries by that ulp of time, amplified.
 
     >>> from lrcore import Cosine
     >>> s = Warp(Cosine(start_value=1.0, steps=4), steps=4, exponent=2.0)
@@ -717,9 +718,16 @@ class Warp(Schedule):
         """w(t): exactly ``steps`` at t = steps (the quotient is exactly 1 there, and 1 ** k is 1)."""
         if self.exponent == 1.0:
             return step
-        n = float(self.steps)
+        n, k = float(self.steps), self.exponent
         q = exact_div(xp.minimum(step, n), n, xp)
-        return xp.where(step <= n, n * xp.pow(q, self.exponent), step)
+        if k == 0.5:  # correctly rounded in every library, as are the products below
+            p = xp.sqrt(q)
+        elif k in (2.0, 3.0, 4.0):
+            p = q * q
+            p = p * q if k == 3.0 else p * p if k == 4.0 else p
+        else:
+            p = xp.pow(q, k)
+        return xp.where(step <= n, n * p, step)
 
     def _formula(self, step: Any, xp: Any) -> Any:
         return self.schedule._formula(self._time(step, xp), xp)

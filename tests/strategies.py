@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 MAX_RANDOM_STEP = 2**40
+WARP_EXPONENTS = (0.5, 2.0, 3.0, 4.0)  # see schedules(): exact-everywhere warped times
 
 
 def smooth_fn(step, xp):
@@ -301,10 +302,11 @@ def schedules(draw, max_depth=4):
                                                              st.integers(-1000, -1))))
 
     if kind == "Warp":
-        # Exponents >= 0.5: w = steps * (t / steps) ** k maps a relative error d of t to k d of w, but
-        # float32 rounds w itself by half an ulp whatever k is, so below ~0.5 the rounding of w leaves
-        # the 4-ulp step window of test_parity's float32 model (4 k ulps of w).
-        k = draw(st.one_of(st.sampled_from([0.5, 1.5, 2.0, 3.0]), st.floats(min_value=0.5, max_value=4.0, **_FLOATS)))
+        # The exponents whose warped time is sqrt or products: the same bits in every library. Other
+        # exponents take each library's pow, which differs from math's by an ulp at times; a child
+        # ill-conditioned in its time amplifies that past rtol 1e-12 (~0.7% of such trees, measured), so
+        # they are covered by test_precision's fractional-exponent test with that allowance instead.
+        k = draw(st.sampled_from(WARP_EXPONENTS))
         return lrcore.Warp(draw(sub), steps=draw(step_counts), exponent=k)
 
     if kind == "Stretch":

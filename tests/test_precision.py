@@ -155,6 +155,18 @@ def test_combinators_within_4_ulp_of_the_reference(kind: str) -> None:
     run()
 
 
+def test_warp_with_fractional_exponents_within_the_pow_allowance() -> None:
+    """Exponents other than 0.5, 2, 3, 4 (timm's k_decay: 0.3 to 3), which the shared strategies leave out."""
+    @settings(max_examples=N_COMB, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def run(data: st.DataObject) -> None:
+        s = lrcore.Warp(data.draw(S.leaves.filter(lambda x: not isinstance(x, lrcore.Function))),
+                        steps=data.draw(S.step_counts), exponent=data.draw(st.floats(0.3, 4.0)))
+        check(s, data.draw(S.step_sets(s, max_random=4)), "Warp")
+
+    run()
+
+
 def test_every_node_type_has_a_reference() -> None:
     kinds = {n for n in lrcore.__all__ if isinstance(getattr(lrcore, n), type)
              and issubclass(getattr(lrcore, n), lrcore.Schedule) and n not in ("Schedule", "Function")}
