@@ -82,20 +82,6 @@ def _metric(metrics: Any) -> float:
     raise TypeError(f"metrics must be a number or a one-element array or Tensor, got {type(metrics).__name__}")
 
 
-def _scalar_fn(s: Any) -> Any:
-    """The function ``s(step)`` runs for a Python step, to call without ``Schedule.__call__``'s frame.
-
-    The engine compiles it on the first call and keeps it in the schedule's ``_c_scalar``
-    cache; where it is not there (a schedule class with its own ``__call__``, or an engine
-    that keeps it elsewhere) this is ``s`` itself: the same values either way.
-    """
-    if type(s).__call__ is not Schedule.__call__:
-        return s
-    s(0)
-    fn = s.__dict__.get("_c_scalar")
-    return fn if callable(fn) else s
-
-
 # -- the scheduler -------------------------------------------------------------------------
 
 class ScheduleLR(LRScheduler):
@@ -203,7 +189,7 @@ class ScheduleLR(LRScheduler):
         if self._own_rates and self.plateau_state is None and self.mode == "absolute":
             fn = self._fn
             if fn[0] is not self.schedule:
-                fn = self._fn = (self.schedule, _scalar_fn(self.schedule))
+                fn = self._fn = (self.schedule, self.schedule.scalar_fn)
             self.last_lr = fn[1](self.last_epoch)  # a float, as get_lr() returns
         else:
             self.last_lr = self.get_lr()

@@ -176,20 +176,6 @@ def _write(group: dict, key: str, index: int | None, value: Any) -> None:
         group[key] = tuple(seq)
 
 
-def _scalar_fn(s: Any) -> Any:
-    """The function ``s(step)`` runs for a Python step, to call without ``Schedule.__call__``'s frame.
-
-    The engine compiles it on the first call and keeps it in the schedule's ``_c_scalar``
-    cache; where it is not there (a schedule class with its own ``__call__``, or an engine
-    that keeps it elsewhere) this is ``s`` itself: the same values either way.
-    """
-    if type(s).__call__ is not Schedule.__call__:
-        return s
-    s(0)
-    fn = s.__dict__.get("_c_scalar")
-    return fn if callable(fn) else s
-
-
 def _plain(v: Any) -> Any:
     return float(v) if isinstance(v, torch.Tensor) else v
 
@@ -420,8 +406,8 @@ class ScheduleLR(LRScheduler):
         fns = self._fns
         if fns[0] is not sch:  # first step, or the schedule was replaced
             plain = self.plateau_state is None
-            fns = self._fns = (sch, tuple(_scalar_fn(s if plain else s.schedule) for s in sch)
-                               if sch.__class__ is tuple else _scalar_fn(sch if plain else sch.schedule))
+            fns = self._fns = (sch, tuple((s if plain else s.schedule).scalar_fn for s in sch)
+                               if sch.__class__ is tuple else (sch if plain else sch.schedule).scalar_fn)
         fn = fns[1]
         if self.plateau_state is None:
             values = [f(t) for f in fn] if fn.__class__ is tuple else [fn(t)] * n

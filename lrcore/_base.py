@@ -111,6 +111,23 @@ class Schedule:
             fn = self._cached("_c_scalar", lambda: compile_scalar(self._formula, type(self).__name__.lower()))
         return fn(step)
 
+    @property
+    def scalar_fn(self) -> Callable[[Any], float]:
+        """The function ``s(step)`` runs: ``s.scalar_fn(t) == s(t)`` for every step, one call less.
+
+        The formula compiled once into plain Python (step check included), for hot loops
+        such as an adapter's ``step()``. A subclass with its own ``__call__`` gets that.
+
+        >>> import lrcore
+        >>> s = lrcore.Linear(start_value=1.0, end_value=0.0, steps=4)
+        >>> f = s.scalar_fn
+        >>> f(1), f(2.0) == s(2.0)
+        (0.75, True)
+        """
+        if type(self).__call__ is not Schedule.__call__:
+            return self.__call__
+        return self._cached("_c_scalar", lambda: compile_scalar(self._formula, type(self).__name__.lower()))
+
     def _piece_fn(self) -> Callable[[float], float]:
         return lambda t: float(self._formula(t, _ops.scalar))
 

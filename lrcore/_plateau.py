@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from . import _ops
 from ._base import Schedule, check_child
+from ._compile import compile_function
 from ._errors import ScheduleTypeError, check_choice, check_int, check_real
 
 __all__ = ["Plateau", "PlateauState", "PlateauSchedule"]
@@ -115,10 +116,38 @@ class Plateau:
 
     def update(self, state: PlateauState, metric: Any) -> PlateauState:
         """The state after one evaluation of the metric."""
+        if metric.__class__ is float and state.__class__ is PlateauState:  # the common case
+            return self.scalar_update(state, metric)
         if isinstance(metric, bool) or not (isinstance(metric, (int, float)) or _ops.namespace_for(metric)):
             raise TypeError(f"metric must be a number or a jax array, got {metric!r}")
-        xp = _namespace(metric)
         best, bad, cd, scale = state
+        return PlateauState(*self._step(best, bad, cd, scale, metric, _namespace(metric)))
+
+    @property
+    def scalar_update(self) -> Callable[[PlateauState, float], PlateauState]:
+        """``update`` for a Python float metric, compiled once into straight Python (no checks).
+
+        Same decisions and floats as ``update`` (the same ops in the same order, only the
+        branches not taken skipped); adapters call it per ``step(metric)``.
+
+        >>> p = Plateau(patience=0)
+        >>> p.scalar_update(p.update(p.init(), 1.0), 2.0) == p.update(p.update(p.init(), 1.0), 2.0)
+        True
+        """
+        try:
+            return self.__dict__["_c_update"]
+        except KeyError:
+            pass
+        try:
+            fn = compile_function(self._step, (PlateauState._fields, "metric"), "plateau_update",
+                                  result_type=PlateauState)
+        except Exception:  # noqa: BLE001 - not traceable: the direct path, same values
+            def fn(state: PlateauState, metric: float) -> PlateauState:
+                return PlateauState(*self._step(*state, metric, _ops.scalar))
+        object.__setattr__(self, "_c_update", fn)
+        return fn
+
+    def _step(self, best: Any, bad: Any, cd: Any, scale: Any, metric: Any, xp: Any) -> tuple:
         better = self._better(metric, best)
         in_cd = cd > 0
         if self.rule == "paddle":  # during cooldown paddle only counts down, comparing nothing
@@ -129,12 +158,17 @@ class Plateau:
             bad = xp.where(in_cd, 0.0, xp.where(better, 0.0, bad + 1.0))
         cd = xp.where(in_cd, cd - 1.0, cd)
         reduce = bad > self.patience
-        value = scale * self.unit
+        value = scale * self.unit if self.unit != 1.0 else scale  # (x * 1.0 is x)
         new = xp.maximum(value * self.factor, self.min_value)
-        scale = xp.where(reduce & (value - new > self.eps), new / self.unit if self.unit != 1.0 else new, scale)
+        # where(reduce & drop, new, scale) as two selects: compiled, the new value is computed
+        # only on a reduction
+        scale = xp.where(reduce, xp.where(value - new > self.eps, new / self.unit if self.unit != 1.0 else new, scale), scale)
         cd = xp.where(reduce, float(self.cooldown), cd)
         bad = xp.where(reduce, 0.0, bad)
-        return PlateauState(best, bad, cd, scale)
+        return best, bad, cd, scale
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_c_")}
 
     def to_config(self) -> dict:
         from ._config import to_config
