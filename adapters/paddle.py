@@ -259,6 +259,7 @@ class ScheduleLR(LRScheduler):
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_fn", None)  # compiled code: rebuilt on the next step
+        state.pop("_fns", None)
         return state
 
     def __repr__(self) -> str:
@@ -295,9 +296,21 @@ class PlateauScheduleLR(ScheduleLR, ReduceOnPlateau):
 
     def step(self, metrics: Any = None, epoch: int | None = None) -> None:  # type: ignore[override]
         """Feed ``metrics`` (if given) to the plateau, then advance one step (or go to ``epoch``)."""
-        if metrics is not None:
-            self.plateau_state = self.schedule.update(self.plateau_state, _metric(metrics))
+        fns = self._fns
+        if fns[0] is not self.schedule:  # first step, or the schedule was replaced
+            sch = self.schedule
+            fns = self._fns = (sch, sch.plateau.scalar_update, sch.schedule.scalar_fn)
+        if metrics is not None:  # the compiled update (same floats as schedule.update)
+            self.plateau_state = fns[1](self.plateau_state, metrics if metrics.__class__ is float else _metric(metrics))
+        if epoch is None and self._own_rates and self.mode == "absolute":  # the common case: get_lr() inlined
+            self.last_epoch += 1
+            self.last_lr = float(fns[2](self.last_epoch) * self.plateau_state.scale)
+            if self.verbose:
+                print(f"Epoch {self.last_epoch}: {type(self).__name__} set learning rate to {self.last_lr}.")
+            return
         ScheduleLR.step(self, epoch)
+
+    _fns: tuple = (None, None, None)  # (schedule, its compiled plateau update, its scalar function)
 
     @property
     def best(self) -> float | None:

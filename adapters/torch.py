@@ -592,8 +592,8 @@ class PlateauScheduleLR(ScheduleLR, ReduceLROnPlateau):
 
     def step(self, metrics: Any = None, epoch: int | None = None) -> None:  # type: ignore[override]
         """Feed ``metrics`` (if given) to the plateau, then advance one step (see ScheduleLR.step)."""
-        if metrics is not None:
-            self.plateau_state = self.plateau.update(self.plateau_state, float(metrics))
+        if metrics is not None:  # the compiled update (same floats as plateau.update)
+            self.plateau_state = self.plateau.scalar_update(self.plateau_state, float(metrics))
         ScheduleLR.step(self, epoch)
 
     @property
