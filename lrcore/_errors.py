@@ -60,6 +60,17 @@ class ScheduleTypeError(_FieldError, TypeError):
         super().__init__(f"{node}: `{field}` must be {requirement}, got {field}={safe_repr(value)}")
 
 
+def check_list(node: str, field: str, xs: Any, what: str = "a list") -> list:
+    """`xs` as a list, or a ScheduleTypeError naming the field (a string, a number, a dict or a
+    0-d array is not a list, though some of them iterate or claim to)."""
+    if isinstance(xs, (str, bytes, dict)) or not hasattr(xs, "__iter__"):
+        raise ScheduleTypeError(node, field, what, xs)
+    try:
+        return list(xs)
+    except TypeError:  # iterable in name only: a 0-d numpy array
+        raise ScheduleTypeError(node, field, what, xs) from None
+
+
 def invalid(node: str, field: str, requirement: str, value: Any) -> ScheduleError:
     return ScheduleError(node, field, requirement, value)
 

@@ -37,7 +37,7 @@ class Interval:
 
     __slots__ = ("m", "length", "xp", "_rest", "_den", "_p", "_r")
 
-    def __init__(self, step: Any, start: Any, length: Any, xp: Any) -> None:
+    def __init__(self, step: Any, start: Any, length: Any, xp: Any, end: Any = None) -> None:
         if isinstance(length, int):  # jax without x64 cannot take an int >= 2**31
             length = float(length)
         if isinstance(start, float) and start == 0.0:  # steps reaching a formula are >= 0
@@ -46,6 +46,16 @@ class Interval:
             self.m = xp.minimum(xp.maximum(step - start, 0.0), length)
         self.length, self.xp = length, xp
         self._rest = self._den = self._p = self._r = None
+        if end is not None:  # a fractional start: `end - t` is exact near the end, length - m is not
+            self._rest = xp.minimum(xp.maximum(end - step, 0.0), length)
+
+    @classmethod
+    def of(cls, m: Any, rest: Any, xp: Any) -> "Interval":
+        """The interval ``[0, m + rest]`` seen from m, both parts given (each exact)."""
+        iv = cls.__new__(cls)
+        iv.m, iv._rest, iv.length, iv.xp = m, rest, m + rest, xp
+        iv._den = iv._p = iv._r = None
+        return iv
 
     @property
     def rest(self) -> Any:
@@ -82,9 +92,9 @@ class Interval:
         return xp.where(self.near_start, self.m, self.rest) / self.den
 
 
-def interval(step: Any, start: Any, length: Any, xp: Any) -> Interval:
-    """The `Interval` ``[start, start + length]`` seen from `step`."""
-    return Interval(step, start, length, xp)
+def interval(step: Any, start: Any, length: Any, xp: Any, end: Any = None) -> Interval:
+    """The `Interval` ``[start, start + length]`` seen from `step` (`end`: its end, if given exactly)."""
+    return Interval(step, start, length, xp, end)
 
 
 def weights(shape: str, iv: Interval, xp: Any) -> tuple[Any, Any]:
@@ -204,7 +214,7 @@ def exact_step(base: float, target: float, xp: Any) -> float | None:
     return None
 
 
-def cosine(step: Any, a: Any, b: Any, start: Any, length: Any, xp: Any) -> Any:
+def cosine(step: Any, a: Any, b: Any, start: Any, length: Any, xp: Any, end: Any = None) -> Any:
     """Half a cosine from `a` at `start` to `b` at ``start + length``, held at both ends:
     ``a * cos(pi p / 2)**2 + b * sin(pi p / 2)**2`` with ``p = clamp((t - start) / length, 0, 1)``.
 
@@ -217,7 +227,7 @@ def cosine(step: Any, a: Any, b: Any, start: Any, length: Any, xp: Any) -> Any:
     (exact ends too; ``1 - w`` loses digits only where w is near 1, where it weighs the smaller end).
     Ends that are arrays take the two-weight `blend`.
     """
-    iv = interval(step, start, length, xp)
+    iv = interval(step, start, length, xp, end)
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a != b:
         c = 0.5 * math.pi / length
         near, far, sn = (b, a, xp.sin(iv.rest * c)) if abs(b) <= abs(a) else (a, b, xp.sin(iv.m * c))

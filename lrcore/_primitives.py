@@ -20,7 +20,7 @@ from ._errors import (
     check_int,
     check_real,
 )
-from ._math import DECAY_SHAPES, blend, cosine, exact_step, cycle_of, decay_weights, floor_div, interval, power, power_of_ratio, power_weights, ramp, weights
+from ._math import DECAY_SHAPES, Interval, blend, cosine, exact_step, cycle_of, decay_weights, floor_div, interval, power, power_of_ratio, power_weights, ramp, weights
 
 __all__ = [
     "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
@@ -95,15 +95,19 @@ def _polynomial(step: Any, start: float, end: float, steps: int, power: float, x
     # both terms do too, and it is exactly `start` at r = 1 wherever end + (start - end) is
     # (checked); otherwise the blend start * r**power + end * (1 - r**power), whose second
     # weight is computed without cancellation.
-    length: Any = float(steps)
     if cycle:
-        length = length * xp.maximum(-floor_div(-step, length, xp), 1.0)  # exact: a whole multiple
-    iv = interval(step, 0.0, length, xp)
+        # the steps left to the next multiple of `steps` (all of them at t = 0), exact by fmod:
+        # L = t + rest itself can be beyond 2**53, where it is rounded
+        d = float(steps)
+        u = xp.fmod(step, d)
+        iv = Interval.of(step, xp.where(u == 0.0, xp.where(step > 0.0, 0.0, d), d - u), xp)
+    else:
+        iv = interval(step, 0.0, steps, xp)
     if abs(end) <= abs(start):
         w = xp.pow(iv.r, power) if power != 1.0 else iv.r  # the start's weight
-        step = exact_step(end, start, xp)
-        if step is not None:
-            return end + step * w
+        d_end = exact_step(end, start, xp)
+        if d_end is not None:
+            return end + d_end * w
         return start * w + end * (1.0 - w)  # exact ends; 1 - w is inexact only where it weighs the smaller end
     return blend(start, end, power_weights(iv.r, iv.p, power, xp))
 
@@ -590,8 +594,8 @@ class Cyclic(Schedule):
 def _anneal(start: float, end: float, t: Any, t0: float, t1: float, kind: str, xp: Any) -> Any:
     # torch OneCycleLR's two strategies, from `start` at step t0 to `end` at step t1.
     if kind == "cos":
-        return cosine(t, start, end, t0, t1 - t0, xp)
-    return blend(start, end, weights("linear", interval(t, t0, t1 - t0, xp), xp))
+        return cosine(t, start, end, t0, t1 - t0, xp, end=t1)
+    return blend(start, end, weights("linear", interval(t, t0, t1 - t0, xp, end=t1), xp))
 
 
 @dataclass(frozen=True)

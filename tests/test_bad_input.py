@@ -187,6 +187,7 @@ RELATED: dict[tuple[str, str], set[str]] = {
     ("Restart", "limit"): {"decay", "period_mult"},
     ("Restart", "period_steps"): {"limit", "period_mult"},
     ("Restart", "schedule"): {"decay"},
+    ("Restart", "period_mult"): {"limit"},  # a huge multiplier ends the last cycle past 2**53 (found case)
     ("MultiStep", "start_value"): {"factor"},
     ("MultiStep", "milestones"): {"factor"},
     ("Stretch", "schedule"): {"factor"},

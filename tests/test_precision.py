@@ -119,6 +119,21 @@ def warp_allowance(s: lrcore.Schedule, t: int) -> float:
     return condition(s.schedule, mpf(float(s.steps) * (t / s.steps) ** s.exponent))
 
 
+@settings(max_examples=max(20, N_COMB), deadline=None)
+@given(n=st.integers(1, 10**6), k=st.sampled_from([0.5, 2.0, 3.0, 4.0]) | st.floats(0.1, 8.0), frac=st.floats(0, 1))
+def test_warp_time_within_4_ulp_of_the_exact_time(n: int, k: float, frac: float) -> None:
+    """The float64 time a Warp gives its child (the reference runs the child at it) is itself
+    ``steps * (t / steps) ** exponent`` to ``2 + exponent / 2`` ulp: the quotient's half ulp
+    raised to the exponent, pow's ulp and the product's half."""
+    from lrcore import _ops
+
+    s = lrcore.Warp(lrcore.Linear(start_value=1.0, end_value=0.0, steps=n), steps=n, exponent=k)
+    t = int(frac * n)
+    w = float(s._time(float(t), _ops.scalar))
+    exact = mpf(n) * (mpf(t) / n) ** mpf(k)
+    assert ulp_error(w, exact) <= 2 + max(k, 1.0) / 2, (n, k, t, w, float(exact))
+
+
 def check(s: lrcore.Schedule, steps: list[int], label: str) -> None:
     steps = sorted(set(steps) | {2**52, 2**53})
     vec = s.evaluate(np.asarray(steps, dtype=np.float64))

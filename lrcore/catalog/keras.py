@@ -38,7 +38,7 @@ from typing import Any
 
 from .._base import Schedule
 from .._combinators import Restart, Warmup
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_real
+from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, check_real
 from .._primitives import (
     MAX_STEPS,
     Cosine,
@@ -124,14 +124,14 @@ def PiecewiseConstantDecay(boundaries: list, values: list, name: str = "Piecewis
         raise ScheduleTypeError(fn, "boundaries", "a non-empty list of whole numbers", boundaries)
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
         raise ScheduleTypeError(fn, "values", "a list of numbers", values)
-    b = [_whole(fn, f"boundaries[{i}]", x, low=0) for i, x in enumerate(boundaries)]
+    b = [_whole(fn, f"boundaries[{i}]", x, low=0) for i, x in enumerate(check_list(fn, "boundaries", boundaries))]
     if not b:
         raise ScheduleError(fn, "boundaries", "a non-empty list of whole numbers", list(boundaries))
     if any(y <= x for x, y in zip(b, b[1:])):
         raise ScheduleError(fn, "boundaries", "strictly increasing", list(boundaries))
     if b[-1] >= MAX_STEPS:
         raise ScheduleError(fn, "boundaries", f"a list of whole numbers < {MAX_STEPS}", list(boundaries))
-    v = [check_real(fn, f"values[{i}]", x) for i, x in enumerate(values)]
+    v = [check_real(fn, f"values[{i}]", x) for i, x in enumerate(check_list(fn, "values", values))]
     if len(v) != len(b) + 1:
         raise ScheduleError(fn, "values", f"a list of len(boundaries) + 1 = {len(b) + 1} numbers", list(values))
     return Piecewise(values=v, boundaries=[x + 1 for x in b])

@@ -31,7 +31,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 from .. import _ops
 from .._base import Schedule
 from .._combinators import Clamp, Sequential, Shift
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_int, check_real
+from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, check_int, check_real
 from .._primitives import MAX_STEPS, Constant, Cosine, Exponential, Interpolate, Linear, Piecewise, Polynomial
 
 __all__ = [
@@ -397,7 +397,7 @@ def sgdr_schedule(cosine_kwargs: Iterable[Mapping[str, Any]]) -> Schedule:
     if isinstance(cosine_kwargs, Mapping) or not hasattr(cosine_kwargs, "__iter__"):
         raise ScheduleTypeError(fn, "cosine_kwargs", "a list of dicts of warmup_cosine_decay_schedule arguments", cosine_kwargs)
     parts, bounds, step = [], [], 0
-    for i, kwargs in enumerate(cosine_kwargs):
+    for i, kwargs in enumerate(check_list(fn, "cosine_kwargs", cosine_kwargs, "a list of dicts")):
         if not isinstance(kwargs, Mapping):
             raise ScheduleTypeError(fn, f"cosine_kwargs[{i}]", "a dict of warmup_cosine_decay_schedule arguments", kwargs)
         parts.append(warmup_cosine_decay_schedule(**kwargs))
@@ -425,7 +425,14 @@ def join_schedules(schedules: Iterable[Schedule], boundaries: Iterable[int]) -> 
         raise ScheduleTypeError(fn, "schedules", "a list of lrcore Schedules", schedules)
     if not hasattr(boundaries, "__iter__") or isinstance(boundaries, (str, bytes)):
         raise ScheduleTypeError(fn, "boundaries", "a list of ints", boundaries)
-    parts, bounds = list(schedules), list(boundaries)
+    try:
+        parts = list(schedules)
+    except TypeError:  # iterable in name only: a 0-d numpy array
+        raise ScheduleTypeError(fn, "schedules", "a list of lrcore Schedules", schedules) from None
+    try:
+        bounds = list(boundaries)
+    except TypeError:
+        raise ScheduleTypeError(fn, "boundaries", "a list of ints", boundaries) from None
     for i, p in enumerate(parts):
         if not isinstance(p, Schedule):
             raise ScheduleTypeError(fn, f"schedules[{i}]", "an lrcore Schedule (wrap optax callables with lrcore.Function)", p)

@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 from .._base import Schedule
 from .._combinators import Product, Restart, Sequential, Sum, Warmup
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_real
+from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, check_real
 from .._plateau import Plateau, PlateauSchedule
 from .._primitives import (
     MAX_STEPS,
@@ -122,7 +122,7 @@ def PiecewiseDecay(boundaries: list, values: list) -> Schedule:
         raise ScheduleTypeError(fn, "boundaries", "a non-empty list of ints", boundaries)
     if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
         raise ScheduleTypeError(fn, "values", "a list of numbers", values)
-    b, v = list(boundaries), list(values)
+    b, v = check_list(fn, "boundaries", boundaries), check_list(fn, "values", values)
     if not b:
         raise ScheduleError(fn, "boundaries", "a non-empty list of ints", b)
     for i, x in enumerate(b):
@@ -255,7 +255,7 @@ def MultiStepDecay(learning_rate: float, milestones: list, gamma: float = 0.1) -
     lr = _rate(fn, "learning_rate", learning_rate)
     if not isinstance(milestones, (list, tuple)):
         raise ScheduleTypeError(fn, "milestones", "a list or tuple of ints", milestones)
-    ms = [_int(fn, f"milestones[{i}]", m, low=0) for i, m in enumerate(milestones)]
+    ms = [_int(fn, f"milestones[{i}]", m, low=0) for i, m in enumerate(check_list(fn, "milestones", milestones))]
     if any(b <= a for a, b in zip(ms, ms[1:])):
         raise ScheduleError(fn, "milestones", "strictly increasing", list(milestones))
     g = _decay_gamma(fn, gamma)

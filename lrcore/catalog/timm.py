@@ -57,7 +57,7 @@ from typing import Any, Callable, Iterator
 
 from .._base import Schedule
 from .._combinators import Quantize, Restart, Sequential, Stretch, Sum, Warmup, Warp
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_int, check_real
+from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, check_int, check_real
 from .._plateau import PlateauSchedule
 from .._primitives import MAX_STEPS, Constant, Cosine, Exponential, Linear, MultiStep, Piecewise, Polynomial, Tanh
 
@@ -331,7 +331,7 @@ def MultiStepLRScheduler(*, lr: float, decay_t: Any, decay_rate: float = 1.0, wa
     w, init, prefix = _warmup_args(n, warmup_t, warmup_lr_init, warmup_prefix)
     if isinstance(decay_t, (str, bytes)) or not hasattr(decay_t, "__iter__"):
         raise ScheduleTypeError(n, "decay_t", "a sorted list of ints", decay_t)
-    ms = [check_int(n, f"decay_t[{i}]", m, low=-MAX_STEPS, high=MAX_STEPS) for i, m in enumerate(decay_t)]
+    ms = [check_int(n, f"decay_t[{i}]", m, low=-MAX_STEPS, high=MAX_STEPS) for i, m in enumerate(check_list(n, "decay_t", decay_t))]
     if any(b < a for a, b in zip(ms, ms[1:])):
         raise ScheduleError(n, "decay_t", "sorted (timm bisects it)", list(decay_t))
     rate = check_real(n, "decay_rate", decay_rate, low=0.0, low_open=True)

@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterator
 from .._base import Schedule
 from .._combinators import Product, Restart, Sequential, Sum
 from .._config import _fn_ref
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_choice, check_int, check_real
+from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, check_choice, check_int, check_real
 from .._plateau import Plateau, PlateauSchedule
 from .._primitives import (
     MAX_STEPS,
@@ -307,7 +307,7 @@ def MultiStepLR(*, lr: float, milestones: Any, gamma: float = 0.1) -> Product:
     lr = _lr(n, lr)
     if isinstance(milestones, (str, bytes)) or not hasattr(milestones, "__iter__"):
         raise ScheduleTypeError(n, "milestones", "a list of ints >= 0", milestones)
-    ms = sorted(_steps(n, f"milestones[{i}]", m, low=0) for i, m in enumerate(milestones))
+    ms = sorted(_steps(n, f"milestones[{i}]", m, low=0) for i, m in enumerate(check_list(n, "milestones", milestones)))
     gamma = _gamma(n, gamma)
     if not ms:
         return _scaled(lr, Constant(value=1.0))
@@ -712,12 +712,12 @@ def SequentialLR(*, schedulers: Any, milestones: Any) -> Schedule:
     n = "SequentialLR"
     if isinstance(schedulers, (Schedule, PlateauSchedule, str, bytes)) or not hasattr(schedulers, "__iter__"):
         raise ScheduleTypeError(n, "schedulers", "a non-empty list of schedules", schedulers)
-    parts = [_child(n, i, s) for i, s in enumerate(schedulers)]
+    parts = [_child(n, i, s) for i, s in enumerate(check_list(n, "schedulers", schedulers))]
     if not parts:
         raise ScheduleError(n, "schedulers", "a non-empty list of schedules", [])
     if isinstance(milestones, (str, bytes)) or not hasattr(milestones, "__iter__"):
         raise ScheduleTypeError(n, "milestones", "a list of ints >= 0", milestones)
-    ms = [_steps(n, f"milestones[{i}]", m, low=0) for i, m in enumerate(milestones)]
+    ms = [_steps(n, f"milestones[{i}]", m, low=0) for i, m in enumerate(check_list(n, "milestones", milestones))]
     if len(ms) != len(parts) - 1:
         raise ScheduleError(n, "milestones", f"a list of len(schedulers) - 1 = {len(parts) - 1} ints", ms)
     if any(b < a for a, b in zip(ms, ms[1:])):
@@ -767,7 +767,7 @@ def ChainedScheduler(*, schedulers: Any) -> Product:
     n = "ChainedScheduler"
     if isinstance(schedulers, (Schedule, PlateauSchedule, str, bytes)) or not hasattr(schedulers, "__iter__"):
         raise ScheduleTypeError(n, "schedulers", "a non-empty list of schedules", schedulers)
-    children = [_child(n, i, s) for i, s in enumerate(schedulers)]
+    children = [_child(n, i, s) for i, s in enumerate(check_list(n, "schedulers", schedulers))]
     if not children:
         raise ScheduleError(n, "schedulers", "a non-empty list of schedules", [])
     lr, factors = None, []
