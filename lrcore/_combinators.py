@@ -255,7 +255,6 @@ class Restart(Schedule):
         return self._cached("_c_table", make)
 
     def _formula(self, step: Any, xp: Any) -> Any:
-        d = float(self.schedule.duration)
         if self.period_mult == 1.0:
             k, u = cycle_of(step, self.period_steps, xp)
             length = float(self.period_steps)
@@ -268,8 +267,36 @@ class Restart(Schedule):
             inner = starts[1:-1]
             k = xp.lookup(inner, tuple(float(i) for i in range(len(inner) + 1)), step)
             start, length = xp.lookup(inner, starts[:-1], step), xp.lookup(inner, lengths[:-1], step)
-            # >= 0 even where a fused multiply-add made a stretched step an ulp negative
-            u = xp.minimum(xp.maximum(step - start, 0.0), length)
+            u = self._position(step, start, length, xp)
+        return self._in_cycle(k, u, length, xp)
+
+    def _position(self, step: Any, start: Any, length: Any, xp: Any) -> Any:
+        # >= 0 even where a fused multiply-add made a stretched step an ulp negative
+        return xp.minimum(xp.maximum(step - start, 0.0), length)
+
+    def _cycles(self, lo: float, hi: float, most: int) -> list | None:
+        """``(k, start, length)`` of the cycles meeting steps ``[lo, hi)`` (None if more than `most`)."""
+        out: list = []
+        if self.period_mult == 1.0:
+            p = self.period_steps
+            k = int(lo // p)
+            while k * p < hi and (self.limit is None or k < self.limit):
+                out.append((float(k), float(k * p), float(p)))
+                k += 1
+                if len(out) > most:
+                    return None
+            return out
+        starts, lengths = self._table
+        for k in range(len(starts) - 1):
+            if starts[k] < hi and starts[k] + lengths[k] > lo:
+                out.append((float(k), starts[k], lengths[k]))
+                if len(out) > most:
+                    return None
+        return out
+
+    def _in_cycle(self, k: Any, u: Any, length: Any, xp: Any) -> Any:
+        """The value at position u of cycle k (of that length)."""
+        d = float(self.schedule.duration)
         # Inside a cycle the child runs strictly before its end (float32, which cannot resolve the
         # cycles of a huge step, could otherwise round onto it); only the hold after `limit` is at it.
         if self.period_mult == 1.0 and self.period_steps == self.schedule.duration:

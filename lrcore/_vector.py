@@ -52,9 +52,9 @@ def _shift_all(pieces: list, by: float) -> list:
     return [Piece(p.start + by, p.end + by, None if p.fn is None else _shifted(p.fn, by)) for p in pieces]
 
 
-def pieces_of(s: Any, lo: float, hi: float) -> list:
-    """Contiguous pieces of `s` covering global steps ``[lo, hi)`` (lo >= 0)."""
-    from ._combinators import Clamp, Maximum, Minimum, Product, Sequential, Shift, Sum, Warmup
+def pieces_of(s: Any, lo: float, hi: float, double: bool = True) -> list:
+    """Contiguous pieces of `s` covering global steps ``[lo, hi)`` (lo >= 0); `double`: float64 evaluation."""
+    from ._combinators import Clamp, Maximum, Minimum, Product, Restart, Sequential, Shift, Sum, Warmup
     from ._primitives import Constant, MultiStep, Piecewise
 
     if isinstance(s, Constant):
@@ -68,7 +68,7 @@ def pieces_of(s: Any, lo: float, hi: float) -> list:
             a, b = starts[i], starts[i + 1] if i + 1 < len(starts) else _INF
             if b <= lo or a >= hi:
                 continue
-            inner = pieces_of(part, max(lo, a) - a, min(hi, b) - a) if i else pieces_of(part, lo, min(hi, b))
+            inner = pieces_of(part, max(lo, a) - a, min(hi, b) - a, double) if i else pieces_of(part, lo, min(hi, b), double)
             out += _clip(_shift_all(inner, a) if i else inner, max(lo, a), min(hi, b))
         return out
     if isinstance(s, Warmup):
@@ -76,28 +76,46 @@ def pieces_of(s: Any, lo: float, hi: float) -> list:
         out = [Piece(lo, min(hi, w), s._ramp)] if lo < w else []
         if hi > w:
             if s.prefix:
-                out += _shift_all(pieces_of(s.schedule, max(lo, w) - w, hi - w), w)
+                out += _shift_all(pieces_of(s.schedule, max(lo, w) - w, hi - w, double), w)
             else:
-                out += pieces_of(s.schedule, max(lo, w), hi)
+                out += pieces_of(s.schedule, max(lo, w), hi, double)
         return out
     if isinstance(s, Shift):
         k = float(s.steps)
         out = [Piece(lo, min(hi, k), None)] if lo < k else []
         if hi > k:
-            out += _shift_all(pieces_of(s.schedule, max(lo, k) - k, hi - k), k)
+            out += _shift_all(pieces_of(s.schedule, max(lo, k) - k, hi - k, double), k)
         return out
     if isinstance(s, (Product, Sum, Minimum, Maximum, Clamp)):
-        return _combined(s, [s.schedule] if isinstance(s, Clamp) else list(s._kids()), lo, hi)
+        return _combined(s, [s.schedule] if isinstance(s, Clamp) else list(s._kids()), lo, hi, double)
+    if isinstance(s, Restart) and (double or hi <= 2.0**24):
+        # each cycle runs its child on its own steps (u = t - start is exact where the steps
+        # are, so in float32 only below 2**24); too many cycles: the whole formula
+        cycles = s._cycles(lo, hi, 64)
+        if cycles is not None:
+            out = [Piece(max(lo, b), min(hi, b + n), _cycle_fn(s, k, b, n)) for k, b, n in cycles]
+            end = cycles[-1][1] + cycles[-1][2] if cycles else lo
+            if end < hi:  # after the last cycle (`limit`): held
+                out.append(Piece(max(lo, end), hi, None))
+            return [p for p in out if p.start < p.end]
     d = s.duration
     if d is not None and d < hi:
         return ([Piece(lo, float(d), s._formula)] if lo < d else []) + [Piece(max(lo, float(d)), hi, None)]
     return [Piece(lo, hi, s._formula)]
 
 
-def _combined(s: Any, kids: list, lo: float, hi: float) -> list:
+def _cycle_fn(s: Any, k: float, start: float, length: float) -> Callable:
+    def fn(t: Any, xp: Any) -> Any:
+        kk = k if s.decay == 1.0 else xp.full_like(t, k)  # an array, as the whole formula has it
+        return s._in_cycle(kk, s._position(t, start, length, xp), length, xp)
+
+    return fn
+
+
+def _combined(s: Any, kids: list, lo: float, hi: float, double: bool) -> list:
     """The pieces of a pointwise node: its children's cut points merged; on each piece, the
     node's own `_combine` of its children's piece formulas (a constant child gives its value)."""
-    per_kid = [pieces_of(k, lo, hi) for k in kids]
+    per_kid = [pieces_of(k, lo, hi, double) for k in kids]
     cuts = sorted({lo, hi, *(p.start for ps in per_kid for p in ps), *(p.end for ps in per_kid for p in ps)})
     cuts = [c for c in cuts if lo <= c <= hi]
     out = []
@@ -128,7 +146,7 @@ def evaluate_sorted(s: Any, lo: float, n: int, step: float, xp: Any, t: Any = No
         return out
     last = lo + (n - 1) * step if t is None else float(t[-1])
     first = lo if t is None else float(t[0])
-    pieces = pieces_of(s, first, last + 1.0)
+    pieces = pieces_of(s, first, last + 1.0, xp.double)
     if len(pieces) > max(8, n // BLOCK):  # many short pieces: the whole formula, block by block
         pieces = [Piece(first, last + 1.0, s._formula)]
     if t is None:  # block steps are generated into one buffer: lo + j * step + (0, step, 2 step, ...)

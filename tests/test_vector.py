@@ -54,3 +54,15 @@ def test_unsorted_and_2d_inputs_take_the_whole_formula():
     t = np.arange(3 * BLOCK, dtype=np.float64)[::-1].copy()
     np.testing.assert_array_equal(s.evaluate(t), whole_formula(s, t))
     np.testing.assert_array_equal(s.evaluate(t.reshape(3, -1)), whole_formula(s, t).reshape(3, -1))
+
+
+def test_restart_cycles_are_pieces_and_equal_the_whole_formula():
+    cos = lrcore.Cosine(start_value=1.0, steps=100, end_value=0.01)
+    for s in (lrcore.Restart(cos, period_steps=100, period_mult=2.0),
+              lrcore.Restart(cos, period_steps=100, decay=0.5, limit=5),
+              lrcore.Restart(cos, period_steps=150, period_mult=1.5, decay=0.9, limit=4, decay_mode="peak")):
+        cuts = pieces_of(s, 0.0, 3000.0)
+        assert len(cuts) >= 4 and cuts[0].start == 0.0 and cuts[-1].end == 3000.0
+        for dt in (np.float64, np.float32):
+            r = range(0, 3 * BLOCK + 17)
+            np.testing.assert_array_equal(s.evaluate(r, dtype=dt), whole_formula(s, np.arange(len(r), dtype=np.float64), dt))
