@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 import lrcore
 from lrcore import (
     Clamp, Constant, Cosine, Cyclic, Exponential, Interpolate, Linear, MultiStep, OneCycle, Polynomial,
-    Restart, Sequential, Shift, Stretch, Tanh, Warmup, WSD,
+    Maximum, Restart, Sequential, Shift, Stretch, Tanh, Warmup, Warp, WSD,
 )
 from strategies import boundaries_of, exact_marks_of, schedules, schedules_and_steps
 
@@ -227,7 +227,43 @@ def float32_window(s, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     be one the schedule takes.
     """
     t = np.asarray(t, dtype=np.float64)
-    d = STEP_ULPS * EPS32 * np.maximum(t, 1.0)
+    return _window(s, t, STEP_ULPS * EPS32 * np.maximum(t, 1.0))
+
+
+def _window(s, t: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The window of s at steps t +- d. Below a pointwise node each child rounds its own time
+    (a stretched child can cross its boundary while its sibling stays put, a value the float64
+    function never takes near t): the children's windows combine by interval arithmetic, and
+    Stretch and Shift pass the window on in their child's time (plus their own rounding)."""
+    if isinstance(s, lrcore.Stretch):
+        u = t / s.factor
+        return _window(s.schedule, u, d / s.factor + STEP_ULPS * EPS32 * np.maximum(u, 1.0))
+    if isinstance(s, lrcore.Shift):
+        u = np.maximum(t - s.steps, 0.0)
+        return _window(s.schedule, u, d + STEP_ULPS * EPS32 * np.maximum(u, 1.0))
+    if isinstance(s, lrcore.Clamp):
+        lo, hi = _window(s.schedule, t, d)
+        for bound, f in ((s.min_value, np.maximum), (s.max_value, np.minimum)):
+            if bound is not None:
+                lo, hi = f(lo, bound), f(hi, bound)
+        return lo, hi
+    if isinstance(s, (lrcore.Sum, lrcore.Product, lrcore.Minimum, lrcore.Maximum)):
+        (lo, hi), *rest = [_window(k, t, d) for k in s.children()]
+        for klo, khi in rest:
+            if isinstance(s, lrcore.Sum):
+                lo, hi = lo + klo, hi + khi
+            elif isinstance(s, lrcore.Product):
+                c = np.stack([lo * klo, lo * khi, hi * klo, hi * khi])
+                lo, hi = c.min(axis=0), c.max(axis=0)
+            elif isinstance(s, lrcore.Minimum):
+                lo, hi = np.minimum(lo, klo), np.minimum(hi, khi)
+            else:
+                lo, hi = np.maximum(lo, klo), np.maximum(hi, khi)
+        return lo, hi
+    return _sampled_window(s, t, d)
+
+
+def _sampled_window(s, t: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pts = [np.maximum(t[:, None] + d[:, None] * _GRID[None, :], 0.0)]
     idx = [np.repeat(np.arange(t.size), _GRID.size)]
     # exact marks too: a float32 step can round onto a stretched boundary that lies between ints
@@ -734,6 +770,16 @@ FOUND32 = [
     # the test's own window: a stretched cycle starts at 176 * 40.3693... = 7105.0000758; float32
     # snaps t / factor onto 176 (k * factor rounds to t), the cycle start's value, which the
     # window must hold (it sampled the marks rounded to ints, both before the start)
+    # the test's own window: below a pointwise node each child rounds its own time; here the
+    # stretched child crosses its boundary (to 1.0) while the periodic sibling sits at its 1.0,
+    # so float32 gives max(1, 1) = 1, a value the float64 function never takes near the step
+    ("pointwise-children-round-apart",
+     Maximum(schedules=(Warp(Restart(OneCycle(peak_value=2.0, total_steps=5, pct_start=0.5, div_factor=2.0,
+                                              final_div_factor=1.0), period_steps=4), steps=1, exponent=0.5),
+                        Stretch(Sequential(parts=[Constant(value=1.5), Cosine(start_value=1.0, steps=1, end_value=2.0),
+                                                  Constant(value=1.0)], boundaries=[1, 10508]),
+                                factor=12.998478106516771))),
+     [136587, 136588, 136589]),
     ("stretch-cyclic-float32-mark",
      Stretch(Cyclic(low_value=0.03125, high_value=1.0, up_steps=13, down_steps=3), factor=40.369318612481486),
      [7104, 7105, 7106]),
