@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import reprlib
+from contextlib import contextmanager
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, Iterator
 
 __all__ = ["ScheduleError", "ScheduleTypeError", "invalid"]
 
@@ -58,6 +59,18 @@ class ScheduleTypeError(_FieldError, TypeError):
     def __init__(self, node: str, field: str, requirement: str, value: Any) -> None:
         self._init(node, field, requirement, value)
         super().__init__(f"{node}: `{field}` must be {requirement}, got {field}={safe_repr(value)}")
+
+
+@contextmanager
+def renamed(node: str, **names: str) -> Iterator[None]:
+    """Re-raise an lrcore node's argument error under a peer's class and parameter names
+    (``with renamed("StepLR", every="step_size"): ...``): what the catalogs build with."""
+    try:
+        yield
+    except ScheduleTypeError as e:
+        raise ScheduleTypeError(node, names.get(e.field, e.field), e.requirement, e.value) from None
+    except ScheduleError as e:
+        raise ScheduleError(node, names.get(e.field, e.field), e.requirement, e.value) from None
 
 
 def check_list(node: str, field: str, xs: Any, what: str = "a list") -> list:

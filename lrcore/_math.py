@@ -301,8 +301,9 @@ def cycle_of(t: Any, period: float, xp: Any) -> tuple[Any, Any]:
 
 def exact_div(t: Any, d: Any, xp: Any) -> Any:
     """``t / d``, and exactly the integer k wherever ``t == k * d`` (XLA's ``t * (1/d)`` can land an
-    ulp below k, which moves a boundary of whatever runs on the quotient)."""
+    ulp below k, which moves a boundary of whatever runs on the quotient). Only while ``k * d``
+    stays below 2**53, where the product is exact: at t = 2**53, d = 3 it rounds onto t."""
     d = float(d) if isinstance(d, int) else d
     q = xp.div(t, d)
     k = xp.floor(q + 0.5)
-    return xp.where(k * d == t, k, q)
+    return xp.where(k * d == t, xp.where(k * d < 2.0**53, k, q), q)

@@ -349,6 +349,18 @@ def _kind_of(x: Any) -> str | None:
     return kind
 
 
+def metric_namespace(x: Any, who: str) -> Any:
+    """The namespace for a metric fed to a plateau's update: Python numbers, numpy or jax."""
+    kind = _kind_of(x)
+    if kind is None:
+        return scalar
+    if kind == "jax":
+        return JaxOps(x.dtype)
+    if kind == "numpy":
+        return NumpyOps(x.dtype)
+    raise TypeError(f"{who} takes Python numbers or jax arrays, got {type(x).__name__}; use float(metric)")
+
+
 def namespace_for(x: Any) -> str | None:
     """The name of the array library `x` belongs to ('numpy', 'jax', 'torch', 'paddle'), or None."""
     return _kind_of(x)

@@ -27,18 +27,6 @@ class PlateauState(NamedTuple):
     scale: Any
 
 
-def _namespace(x: Any) -> Any:
-    kind = _ops.namespace_for(x)
-    if kind is None:
-        return _ops.scalar
-    if kind == "jax":
-        return _ops.JaxOps(x.dtype)
-    if kind == "numpy":
-        return _ops.NumpyOps(x.dtype)
-    raise TypeError(f"Plateau.update takes Python numbers or jax arrays, got {type(x).__name__}; "
-                    "use float(metric)")
-
-
 @dataclass(frozen=True)
 class Plateau:
     """torch's ReduceLROnPlateau as a pure state machine: ``init()``, ``update(state, metric)``, ``scale(state)``.
@@ -121,7 +109,7 @@ class Plateau:
         if isinstance(metric, bool) or not (isinstance(metric, (int, float)) or _ops.namespace_for(metric)):
             raise TypeError(f"metric must be a number or a jax array, got {metric!r}")
         best, bad, cd, scale = state
-        return PlateauState(*self._step(best, bad, cd, scale, metric, _namespace(metric)))
+        return PlateauState(*self._step(best, bad, cd, scale, metric, _ops.metric_namespace(metric, "Plateau.update")))
 
     @property
     def scalar_update(self) -> Callable[[PlateauState, float], PlateauState]:

@@ -222,7 +222,12 @@ def ref(s: Any, t: Any, children: str = "exact") -> mpf:  # noqa: C901 - one bra
     if n == "Shift":
         return sub(s.schedule, max(t - s.steps, mpf(0)))
     if n == "Stretch":
-        return sub(s.schedule, _x(float(t) / s.factor))  # the documented time t / factor, a float64
+        # the documented time t / factor, a float64, snapped to the integer k where k * factor
+        # rounds to t (lrcore._math.exact_div, the formula's own rule)
+        from lrcore import _ops
+        from lrcore._math import exact_div
+
+        return sub(s.schedule, _x(float(exact_div(float(t), s.factor, _ops.scalar))))
     if n == "Warp":
         if t >= s.steps:
             return sub(s.schedule, t)

@@ -38,7 +38,7 @@ from typing import Any
 
 from .._base import Schedule
 from .._combinators import Restart, Warmup
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, check_real
+from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_real
 from .._primitives import (
     MAX_STEPS,
     Cosine,
@@ -47,7 +47,6 @@ from .._primitives import (
     Piecewise,
     Polynomial,
 )
-from .torch import _as
 
 __all__ = [
     "ExponentialDecay", "PiecewiseConstantDecay", "PolynomialDecay", "InverseTimeDecay",
@@ -241,5 +240,5 @@ def CosineDecayRestarts(initial_learning_rate: float, first_decay_steps: int, t_
     cycle = Cosine(start_value=lr, steps=first, end_value=lr * a)
     if mm == 0.0:  # m_mul**i is 0 from the second cycle on: alpha * I, where the first one ends
         return cycle
-    with _as(fn, period_mult="t_mul", decay="m_mul"):
+    with renamed(fn, period_mult="t_mul", decay="m_mul"):
         return Restart(cycle, period_steps=first, period_mult=tm, decay=mm, decay_mode="above_end")

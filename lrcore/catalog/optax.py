@@ -464,17 +464,6 @@ class OptaxPlateauState(NamedTuple):
     avg_value: Any
 
 
-def _namespace(x: Any) -> Any:
-    kind = _ops.namespace_for(x)
-    if kind is None:
-        return _ops.scalar
-    if kind == "jax":
-        return _ops.JaxOps(x.dtype)
-    if kind == "numpy":
-        return _ops.NumpyOps(x.dtype)
-    raise TypeError(f"reduce_on_plateau.update takes Python numbers or jax arrays, got {type(x).__name__}; use float(metric)")
-
-
 @dataclass(frozen=True)
 class OptaxPlateau:
     """optax.contrib.reduce_on_plateau's rule as a pure state machine: ``init()``, ``update(state, metric)``, ``scale(state)``.
@@ -535,7 +524,7 @@ class OptaxPlateau:
         """The state after one loss value (optax's update_fn with ``value=metric``)."""
         if isinstance(metric, bool) or not (isinstance(metric, (int, float)) or _ops.namespace_for(metric)):
             raise TypeError(f"metric must be a number or a jax array, got {metric!r}")
-        xp = _namespace(metric)
+        xp = _ops.metric_namespace(metric, "reduce_on_plateau.update")
         scale, best, plateau, cd, count, avg = state
         old, count = count, count + 1.0
         avg = (old * avg + metric) / count

@@ -52,12 +52,11 @@ Every tree here is plain lrcore nodes, so ``lrcore.from_config(s.to_config()) ==
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from .._base import Schedule
 from .._combinators import Quantize, Restart, Sequential, Stretch, Sum, Warmup, Warp
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, check_int, check_real
+from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_int, check_real
 from .._plateau import PlateauSchedule
 from .._primitives import MAX_STEPS, Constant, Cosine, Exponential, Linear, MultiStep, Piecewise, Polynomial, Tanh
 
@@ -77,16 +76,6 @@ def _steps(node: str, field: str, x: Any, low: int = 0) -> int:
     return check_int(node, field, x, low=low, high=MAX_STEPS)
 
 
-@contextmanager
-def _as(node: str, **names: str) -> Iterator[None]:
-    """Re-raise an lrcore node's argument error under the timm class and parameter names."""
-    try:
-        yield
-    except ScheduleTypeError as e:
-        raise ScheduleTypeError(node, names.get(e.field, e.field), e.requirement, e.value) from None
-    except ScheduleError as e:
-        raise ScheduleError(node, names.get(e.field, e.field), e.requirement, e.value) from None
-
 
 def _no_noise(node: str, noise_range_t: Any) -> None:
     if noise_range_t is not None:
@@ -105,7 +94,7 @@ def _epochs(node: str, s: Schedule, t_in_epochs: Any, updates_per_epoch: Any) ->
                             "then in updates already)", n)
     if n == 1:
         return s
-    with _as(node, factor="updates_per_epoch", every="updates_per_epoch"):
+    with renamed(node, factor="updates_per_epoch", every="updates_per_epoch"):
         return Quantize(Stretch(s, factor=n), every=n)
 
 
@@ -140,7 +129,7 @@ def _cycles(node: str, child: Callable[[float, float], Schedule], lr: float, lr_
            math.log1p(MAX_STEPS * (cycle_mul - 1.0) / t_initial) / math.log(cycle_mul))
     if cycle_limit > fit and cycle_decay <= 1.0:
         limit = None  # the cycles never run out before step 2**53
-    with _as(node, **names):
+    with renamed(node, **names):
         one = child(lr, lr_min)
         if limit == 1:
             return one
@@ -302,7 +291,7 @@ def StepLRScheduler(*, lr: float, decay_t: float, decay_rate: float = 1.0, warmu
     else:
         decay_t = check_real(n, "decay_t", decay_t, low=0.0, low_open=True)
     rate = check_real(n, "decay_rate", decay_rate, low=0.0, high=1.0, low_open=True)
-    with _as(n, every="decay_t", factor="decay_rate"):
+    with renamed(n, every="decay_t", factor="decay_rate"):
         body = Exponential(start_value=lr, factor=rate, every=decay_t, staircase=True) if rate < 1.0 \
             else Constant(value=lr)
     return _epochs(n, _fresh(_warm(body, w, init, prefix, lr), lr, w), t_in_epochs, updates_per_epoch)
@@ -339,7 +328,7 @@ def MultiStepLRScheduler(*, lr: float, decay_t: Any, decay_rate: float = 1.0, wa
     if rate == 1.0 or not at:
         body: Schedule = Constant(value=lr)
     else:
-        with _as(n, factor="decay_rate", start_value="lr"):
+        with renamed(n, factor="decay_rate", start_value="lr"):
             if len(set(at)) == len(at):
                 body = MultiStep(start_value=lr, milestones=at, factor=rate)
             else:
@@ -386,7 +375,7 @@ def PlateauLRScheduler(*, lr: float, decay_rate: float = 0.1, patience_t: int = 
     lr = _lr(n, lr)
     w = _steps(n, "warmup_t", warmup_t)
     init = check_real(n, "warmup_lr_init", warmup_lr_init, low=0.0)
-    with _as(n, factor="decay_rate", patience="patience_t", cooldown="cooldown_t", min_lr="lr_min"):
+    with renamed(n, factor="decay_rate", patience="patience_t", cooldown="cooldown_t", min_lr="lr_min"):
         plateau = ReduceLROnPlateau(lr=lr, mode=mode, factor=decay_rate, patience=patience_t, threshold=threshold,
                                     cooldown=cooldown_t, min_lr=lr_min).plateau
     warm = Warmup(Constant(value=lr), warmup_steps=w, start_value=init) if w else Constant(value=lr)

@@ -32,13 +32,12 @@ from __future__ import annotations
 
 import math
 import sys
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from .._base import Schedule
 from .._combinators import Product, Restart, Sequential, Sum
 from .._config import _fn_ref
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, check_choice, check_int, check_real
+from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_choice, check_int, check_real
 from .._plateau import Plateau, PlateauSchedule
 from .._primitives import (
     MAX_STEPS,
@@ -91,16 +90,6 @@ def _steps(node: str, field: str, x: Any, low: int = 1) -> int:
     return check_int(node, field, x, low=low, high=MAX_STEPS)
 
 
-@contextmanager
-def _as(node: str, **names: str) -> Iterator[None]:
-    """Re-raise an lrcore node's argument error under the torch class and parameter names."""
-    try:
-        yield
-    except ScheduleTypeError as e:
-        raise ScheduleTypeError(node, names.get(e.field, e.field), e.requirement, e.value) from None
-    except ScheduleError as e:
-        raise ScheduleError(node, names.get(e.field, e.field), e.requirement, e.value) from None
-
 
 def _scaled(lr: float, factor: Schedule) -> Product:
     """``Constant(lr) * factor``: the shape of every multiplicative torch class."""
@@ -134,7 +123,7 @@ def _powers(node: str, gamma: float, every: int, lr: float) -> Schedule:
     while k < MAX_STEPS and _finite_pow(gamma, k + 1, top):
         k += 1
     limit = max(1, min(k + 1, MAX_STEPS // every))
-    with _as(node, decay="gamma"):
+    with renamed(node, decay="gamma"):
         return Restart(Linear(start_value=1.0, end_value=1.0, steps=1), period_steps=every, decay=gamma, limit=limit)
 
 
@@ -311,7 +300,7 @@ def MultiStepLR(*, lr: float, milestones: Any, gamma: float = 0.1) -> Product:
     gamma = _gamma(n, gamma)
     if not ms:
         return _scaled(lr, Constant(value=1.0))
-    with _as(n, factor="gamma", start_value="lr"):
+    with renamed(n, factor="gamma", start_value="lr"):
         if len(set(ms)) == len(ms):
             return _scaled(lr, MultiStep(start_value=1.0, milestones=ms, factor=gamma))
         counts: dict = {}
@@ -428,7 +417,7 @@ def CosineAnnealingLR(*, lr: float, T_max: int, eta_min: float = 0.0) -> Schedul
     T_max = _steps(n, "T_max", T_max)
     eta_min = _number(n, "eta_min", eta_min)
     top, low = (1.0, 0.0) if eta_min == 0.0 else (lr, eta_min)
-    with _as(n, start_value="lr", end_value="eta_min", steps="T_max"):
+    with renamed(n, start_value="lr", end_value="eta_min", steps="T_max"):
         cycle = Sequential(parts=[Cosine(start_value=top, steps=T_max, end_value=low),
                                   Interpolate(boundaries=[0, T_max], values=[low, top], shape="cosine")])
         wave = Restart(cycle, period_steps=2 * T_max)
@@ -457,7 +446,7 @@ def CosineAnnealingWarmRestarts(*, lr: float, T_0: int, T_mult: int = 1, eta_min
     T_0 = _steps(n, "T_0", T_0)
     T_mult = _steps(n, "T_mult", T_mult)
     eta_min = _number(n, "eta_min", eta_min)
-    with _as(n, start_value="lr", end_value="eta_min", period_mult="T_mult"):
+    with renamed(n, start_value="lr", end_value="eta_min", period_mult="T_mult"):
         return Restart(Cosine(start_value=lr, steps=T_0, end_value=eta_min), period_steps=T_0,
                        period_mult=float(T_mult))
 
@@ -590,13 +579,13 @@ def _onecycle(n: str, peak: float, total: int, pct_start: Any, anneal_strategy: 
     if momentum is None:
         initial = peak / div
         points = (initial, peak, initial, initial / final_div) if three else (initial, peak, initial / final_div)
-        with _as(n, **names):
+        with renamed(n, **names):
             cycle = OneCycle(peak_value=peak, total_steps=total, pct_start=pct_start, div_factor=div,
                              final_div_factor=final_div, anneal=kind, three_phase=three)
     else:
         base_m, max_m = momentum
         points = (max_m, base_m, max_m, max_m) if three else (max_m, base_m, max_m)
-        with _as(n, peak_value="base_momentum", div_factor="max_momentum", anneal="anneal_strategy"):
+        with renamed(n, peak_value="base_momentum", div_factor="max_momentum", anneal="anneal_strategy"):
             if base_m > 0.0 and max_m > 0.0 and base_m / (base_m / max_m) == max_m:
                 try:  # max -> base -> max is a OneCycle with no final division
                     cycle = OneCycle(peak_value=base_m, total_steps=total, pct_start=pct_start,
@@ -823,7 +812,7 @@ def ReduceLROnPlateau(*, lr: float, mode: str = "min", factor: float = 0.1, pati
     cooldown = check_int(n, "cooldown", cooldown, low=0, high=MAX_STEPS)
     min_lr = max(_number(n, "min_lr", min_lr), 0.0)
     eps = _number(n, "eps", eps, low=0.0)
-    with _as(n, min_value="min_lr"):
+    with renamed(n, min_value="min_lr"):
         plateau = Plateau(mode=mode, factor=factor, patience=patience, threshold=threshold,
                           threshold_mode=threshold_mode, cooldown=cooldown,
                           min_value=min_lr if lr > 0.0 else 0.0, eps=eps if lr > 0.0 else 0.0,
