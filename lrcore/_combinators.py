@@ -315,9 +315,10 @@ class Restart(Schedule):
         if self.decay_mode == "all":
             return v * f
         peak, end = self._ends
-        lost = -xp.expm1(k * math.log(self.decay))  # 1 - decay**k
         if self.decay_mode == "above_end" or peak == end:
-            return v * f + end * lost
+            # the part above the end scaled: exactly `end` where v is, and v - end exact near it
+            return end + (v - end) * f
+        lost = -xp.expm1(k * math.log(self.decay))  # 1 - decay**k
         # end + (v - end) * rho with rho = (peak * f - end) / (peak - end): the peak scaled by f
         # and the end held. Both rho and 1 - rho = peak * (1 - f) / (peak - end) are computed
         # directly, and the nearer form is taken: v - (v - end) * (1 - rho) while rho >= 1/2

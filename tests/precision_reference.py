@@ -97,7 +97,8 @@ def ref(s: Any, t: Any, children: str = "exact") -> mpf:  # noqa: C901 - one bra
     if n == "Exponential":
         e = t / _x(s.every)
         if s.staircase:
-            e = mpmath.floor(e)
+            # a fractional `every` floors the float64 quotient, the peers' rule (lrcore._math.floor_div)
+            e = mpmath.floor(e) if float(s.every) == int(s.every) else _x(math.floor(float(t) / s.every))
         return _x(s.start_value) * _x(s.factor) ** e
     if n == "MultiStep":
         k = sum(1 for m in s.milestones if m <= t)
@@ -120,7 +121,8 @@ def ref(s: Any, t: Any, children: str = "exact") -> mpf:  # noqa: C901 - one bra
     if n == "InverseTime":
         e = t / _x(s.every)
         if s.staircase:
-            e = mpmath.floor(e)
+            # a fractional `every` floors the float64 quotient, the peers' rule (lrcore._math.floor_div)
+            e = mpmath.floor(e) if float(s.every) == int(s.every) else _x(math.floor(float(t) / s.every))
         return _x(s.start_value) / (1 + _x(s.rate) * e)
     if n == "Noam":
         W = _x(s.warmup_steps)

@@ -15,8 +15,9 @@ Everything else (Exponential's tiny values included) is held to ulps of its own 
 Two formulas are ill-conditioned in their progress p = t / steps, which any float64 evaluation
 rounds: ``Tanh`` (the tail ``exp(-2|x|)`` with ``x = lower (1 - p) + upper p`` turns an ulp of p
 into ``2 |x| p`` ulps of the value, and an ulp of x, which is rounded too, into ``2 |x|``: the
-x-condition is added, `tanh_allowance`) and ``Cosine`` with ``power != 1`` (``w**power`` multiplies
-w's error by the power). For them the bound is ``MAX_ULP`` plus the condition number
+x-condition is added, `tanh_allowance`) and every cosine (``Cosine``, cosine warmups, WSD's
+cosine decay, OneCycle's cos anneal, Interpolate's cosine shape: the half-angle ``pi p / 2`` is
+rounded, and ``sin(x)**2`` doubles its error near 0; ``w**power`` multiplies it by the power). For them the bound is ``MAX_ULP`` plus the condition number
 ``|t v'(t) / v(t)|`` of the exact function (one ulp of p, amplified), computed from the
 reference by a central difference; every other node gets no such allowance. Where a
 node runs its child at a computed time (``Stretch``: ``t / factor``; ``Restart``: ``u * D / L_k``),
@@ -91,6 +92,9 @@ def scale_of(s: lrcore.Schedule, t: int) -> float:
         return max(abs(v) for v in s.values)
     if isinstance(s, lrcore.Sum):
         return float(sum(abs(x(t)) for x in s.terms))
+    if isinstance(s, (lrcore.Minimum, lrcore.Maximum, lrcore.Clamp)):
+        # picks a child's value: that child's scale comes with it (a Cyclic's, say)
+        return max(scale_of(k, t) for k in s.children())
     if isinstance(s, lrcore.Restart) and s.decay_mode != "all" and s.decay != 1.0:
         d = s.schedule.duration
         return max(abs(s.schedule(0)), abs(s.schedule(d)))
@@ -98,8 +102,14 @@ def scale_of(s: lrcore.Schedule, t: int) -> float:
 
 
 def conditioned_in_p(s: lrcore.Schedule) -> bool:
-    """The nodes whose formula is ill-conditioned in its progress (module docstring)."""
-    return isinstance(s, lrcore.Tanh) or (isinstance(s, lrcore.Cosine) and s.power != 1.0)
+    """The nodes whose formula is ill-conditioned in its progress (module docstring): Tanh, and
+    every cosine, whose half-angle ``pi p / 2`` is rounded (pi is not a float): ``sin(x)**2`` near
+    0 turns that ulp into 2 (found: a cosine warmup at 201 of 4870 steps, 4.75 ulp)."""
+    return isinstance(s, (lrcore.Tanh, lrcore.Cosine)) or (
+        isinstance(s, lrcore.Warmup) and s.shape == "cosine") or (
+        isinstance(s, lrcore.WSD) and s.decay_shape == "cosine") or (
+        isinstance(s, lrcore.OneCycle) and s.anneal == "cos") or (
+        isinstance(s, lrcore.Interpolate) and s.shape == "cosine")
 
 
 def condition(s: lrcore.Schedule, t: int) -> float:
@@ -114,25 +124,25 @@ def condition(s: lrcore.Schedule, t: int) -> float:
 def warp_allowance(s: lrcore.Schedule, t: int) -> float:
     """A `Warp` below its ``steps`` runs its child at ``w = steps * (t / steps) ** exponent``, a pow
     that numpy and torch round differently from ``math`` (by an ulp, in ~5% of cases): one ulp of
-    w, amplified by the child's condition number in its time at w."""
+    w (numpy's pow is itself up to an ulp off), amplified by the child's condition number at w."""
     if not isinstance(s, lrcore.Warp) or t >= s.steps or t == 0:
         return 0.0
-    return condition(s.schedule, mpf(float(s.steps) * (t / s.steps) ** s.exponent))
+    return 4 * condition(s.schedule, mpf(float(s.steps) * (t / s.steps) ** s.exponent))  # w: up to ~3 ulp apart
 
 
 @settings(max_examples=max(20, N_COMB), deadline=None)
 @given(n=st.integers(1, 10**6), k=st.sampled_from([0.5, 2.0, 3.0, 4.0]) | st.floats(0.1, 8.0), frac=st.floats(0, 1))
 def test_warp_time_within_4_ulp_of_the_exact_time(n: int, k: float, frac: float) -> None:
     """The float64 time a Warp gives its child (the reference runs the child at it) is itself
-    ``steps * (t / steps) ** exponent`` to ``2 + exponent / 2`` ulp: the quotient's half ulp
-    raised to the exponent, pow's ulp and the product's half."""
+    ``steps * (t / steps) ** exponent`` to ``2 + exponent`` ulp: the quotient's half ulp raised
+    to the exponent (an ulp of the result is up to twice as fine), pow's ulp and the product's."""
     from lrcore import _ops
 
     s = lrcore.Warp(lrcore.Linear(start_value=1.0, end_value=0.0, steps=n), steps=n, exponent=k)
     t = int(frac * n)
     w = float(s._time(float(t), _ops.scalar))
     exact = mpf(n) * (mpf(t) / n) ** mpf(k)
-    assert ulp_error(w, exact) <= 2 + max(k, 1.0) / 2, (n, k, t, w, float(exact))
+    assert ulp_error(w, exact) <= 2 + max(k, 1.0), (n, k, t, w, float(exact))
 
 
 def tanh_allowance(s: lrcore.Schedule, t: int) -> float:
@@ -164,10 +174,10 @@ def check(s: lrcore.Schedule, steps: list[int], label: str) -> None:
         bound = MAX_ULP + (condition(s, t) if conditioned_in_p(s) else 0.0) + warp_allowance(s, t) + tanh_allowance(s, t)
         for how, x in (("scalar", s(t)), ("numpy", float(v))):
             e = ulp_error(x, r, scale_of(s, t))
-            if e > WORST[label][0]:
-                WORST[label] = (e, (s, t, x, float(r), bound))
             assert e <= bound, (f"{label} ({how}): {e:.2f} ulp (bound {bound:.2f}) at t={t}: got {x!r}, "
                                 f"exact {float(r)!r} for {s!r}")
+            if e > WORST[label][0]:  # the table reports what passed
+                WORST[label] = (e, (s, t, x, float(r), bound))
 
 
 @pytest.mark.parametrize("kind", sorted(PRIMITIVES))
