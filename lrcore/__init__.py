@@ -9,7 +9,7 @@ A schedule is an immutable tree of primitives and combinators. ``s(step)`` is a 
 '0.00e+00 5.00e-04 1.00e-03 1.00e-05'
 """
 
-from ._base import Phase, Phases, Schedule
+from ._base import Phase, Phases, Schedule, Segment
 from ._combinators import (
     Clamp,
     Maximum,
@@ -29,6 +29,7 @@ from ._combinators import (
 from ._config import FORMAT_VERSION, dumps, fingerprint, from_config, loads, to_config
 from ._errors import ScheduleError, ScheduleTypeError
 from ._extend import extend_stable
+from ._node import Field, field, fields, register, registered
 from ._plateau import Plateau, PlateauSchedule, PlateauState
 from ._primitives import (
     WSD,
@@ -52,7 +53,7 @@ from ._primitives import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "Schedule", "Phase", "Phases",
+    "Schedule", "Phase", "Phases", "Segment", "register", "registered", "field", "fields", "Field",
     "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
     "Interpolate", "InverseSqrt", "InverseTime", "Noam", "Tanh", "Cyclic", "OneCycle", "WSD",
     "Function",

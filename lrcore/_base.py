@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 from . import _ops
-from ._compile import check_step, compile_scalar
+from ._compile import FormulaError, check_step, compile_scalar
 from ._errors import ScheduleError, ScheduleTypeError
+from ._node import MAX_DEPTH, Node, check_child
 
-__all__ = ["Schedule", "Phase", "Phases", "Piece", "as_schedule_arg"]
+__all__ = ["Schedule", "Phase", "Phases", "Segment", "as_schedule_arg", "check_child", "MAX_DEPTH"]
 
-# A piece of a schedule, in the node's local time: [start, end) (end None: unbounded), a kind,
-# and the scalar function of the step that this piece's formula is (used for the value the
-# piece reaches at its end, so describe() can report jumps between pieces).
-Piece = tuple  # (start: int, end: int | None, kind: str, fn: Callable[[float], float])
+INF = math.inf
 
 
-@dataclass(frozen=True)
-class Phase:
+class Segment(NamedTuple):
+    """A stretch ``[start, end)`` of a node's timeline (float steps, end ``inf`` if unbounded).
+
+    ``kind`` names it (``"cosine"``, ``"warmup linear"``, ``"cycle 2 cosine"``, ...); ``fn(t, xp)``
+    is the node's formula with the branches not taken on this stretch removed: for every step
+    in it, ``fn(t, xp)`` is ``formula(t, xp)`` bit for bit. ``fn`` None: constant on the stretch
+    (its value is the formula's at ``start``).
+    """
+
+    start: float
+    end: float
+    kind: str
+    fn: Callable[[Any, Any], Any] | None
+
+
+class Phase(NamedTuple):
     """One phase of a schedule: steps [start, end) (end None: forever), what it is, and its values.
 
     ``start_value`` is the value at ``start``; ``end_value`` the value this phase's formula
@@ -34,6 +44,10 @@ class Phase:
     start_value: float
     end_value: float | None
     jump: float | None
+
+    def __repr__(self) -> str:
+        return (f"Phase(start={self.start!r}, end={self.end!r}, kind={self.kind!r}, start_value={self.start_value!r}, "
+                f"end_value={self.end_value!r}, jump={self.jump!r})")
 
 
 class Phases(list):
@@ -54,61 +68,69 @@ class Phases(list):
 _CHUNK = 1 << 13  # numpy steps per block: 64 KiB float64 temporaries, below glibc's 128 KiB mmap threshold
 
 
-class Schedule:
+class Schedule(Node):
     """Base class of every schedule: an immutable tree whose value at step t is pure math.
 
-    Subclasses are frozen dataclasses that implement ``_formula(step, xp)`` once, against the
-    op set of ``lrcore._ops``, plus ``duration``. Everything else lives here:
+    A node declares its fields as annotated class attributes (`lrcore.field` adds bounds and
+    choices), implements ``formula(self, t, xp)`` once against the op namespace `lrcore.ops`
+    (``xp.where``, ``xp.cos``, ...; no Python ``if`` on t) and ``duration``, and may implement
+    ``segments(lo, hi)``, its timeline. Everything else comes from here:
 
     * ``s(step)`` -> Python float, via ``math`` (compiled once per schedule; no numpy).
     * ``s.evaluate(steps, dtype=None)`` -> numpy array for lists, ranges and numpy arrays
       (float64 unless ``dtype``), or an array of the input's own library, dtype and device
-      for jax (also under jit/vmap), torch and paddle. Integer framework steps become the
-      library's default float dtype. Framework arrays may be traced or on a device, so their
-      steps are clamped to >= 0 rather than checked.
+      for jax (also under jit/vmap), torch, paddle and keras. Integer framework steps become
+      the library's default float dtype. Framework arrays may be traced or on a device, so
+      their steps are clamped to >= 0 rather than checked.
     * ``s * k``, ``s * s2``, ``s + s2``; ``lrcore.minimum`` / ``lrcore.maximum``.
-    * ``describe()``, ``phase_at(step)``, ``to_config()``, ``fingerprint``.
+    * ``describe()``, ``phase_at(step)``, ``to_config()``, ``fingerprint``, ``replace(...)``.
+
+    >>> import lrcore
+    >>> @lrcore.register(package="docs")
+    ... class HalfLife(lrcore.Schedule):
+    ...     start_value: float
+    ...     half_life: float = lrcore.field(gt=0.0)
+    ...     def formula(self, t, xp):  # start * 2**(-t / half_life)
+    ...         return self.start_value * xp.exp(-0.6931471805599453 * t / self.half_life)
+    ...     duration = None
+    >>> s = lrcore.Warmup(HalfLife(start_value=1.0, half_life=10.0), warmup_steps=5)
+    >>> f"{s(5):.3f} {s(15):.3f}", s.evaluate([5, 15]).round(3).tolist()
+    ('1.000 0.500', [1.0, 0.5])
     """
 
     # -- to implement in subclasses
-    def _formula(self, step: Any, xp: Any) -> Any:
-        raise NotImplementedError
+    def formula(self, t: Any, xp: Any) -> Any:
+        """The value at step(s) ``t``, written once with the ops of ``xp`` (see `lrcore.ops`)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement formula(self, t, xp)")
 
     @property
     def duration(self) -> int | None:
         """Number of steps over which the value changes (it is constant from then on), or None."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define duration")
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        """Sorted, contiguous pieces covering at least steps [lo, hi) (periodic nodes start near lo).
+    def segments(self, lo: float, hi: float) -> list:
+        """The timeline: sorted, contiguous `Segment` s covering at least steps ``[lo, hi)``.
 
-        Default: one formula, then a hold."""
+        `describe`, `phase_at` and numpy's piecewise evaluation all read it. The default: the
+        formula over the duration, then a constant (one formula if unbounded).
+
+        >>> import lrcore
+        >>> lrcore.Linear(start_value=1.0, end_value=0.0, steps=4).segments(0, 10)[1]
+        Segment(start=4.0, end=inf, kind='constant', fn=None)
+        """
         d = self.duration
-        kind = type(self).__name__.lower()
         if d is None:
-            return [(0, None, kind, self._piece_fn())]
+            return [Segment(0.0, INF, type(self).__name__.lower(), self.formula)]
         if d == 0:
-            return [(0, None, "constant", self._piece_fn())]
-        return [(0, d, kind, self._piece_fn()), (d, None, "constant", self._piece_fn())]
-
-    # -- caching (kept out of eq/hash/repr/pickle)
-    def _cached(self, key: str, make: Callable[[], Any]) -> Any:
-        d = self.__dict__
-        try:
-            return d[key]
-        except KeyError:
-            v = d[key] = make()
-            return v
-
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if not k.startswith("_c_")}
+            return [Segment(0.0, INF, "constant", None)]
+        return [Segment(0.0, float(d), type(self).__name__.lower(), self.formula), Segment(float(d), INF, "constant", None)]
 
     # -- evaluation
     def __call__(self, step: Any) -> float:
         try:
             fn = self.__dict__["_c_scalar"]
         except KeyError:
-            fn = self._cached("_c_scalar", lambda: compile_scalar(self._formula, type(self).__name__.lower()))
+            fn = self.scalar_fn
         return fn(step)
 
     @property
@@ -126,10 +148,21 @@ class Schedule:
         """
         if type(self).__call__ is not Schedule.__call__:
             return self.__call__
-        return self._cached("_c_scalar", lambda: compile_scalar(self._formula, type(self).__name__.lower()))
+        return self._cached("_c_scalar", self._compile)
 
-    def _piece_fn(self) -> Callable[[float], float]:
-        return lambda t: float(self._formula(t, _ops.scalar))
+    def _compile(self) -> Callable[[Any], float]:
+        try:
+            return compile_scalar(self.formula, type(self).__name__.lower())
+        except FormulaError as e:  # name the node whose own formula is at fault, not its root
+            raise FormulaError(f"{self._culprit().__class__.__name__}.formula: {e.reason}") from None
+
+    def _culprit(self) -> "Schedule":
+        for child in self.children():
+            try:
+                compile_scalar(child.formula, "child")
+            except FormulaError:
+                return child._culprit()
+        return self
 
     def evaluate(self, steps: Any, dtype: Any = None) -> Any:
         """Values at many steps at once, as an array of the input's library (numpy for lists).
@@ -138,8 +171,10 @@ class Schedule:
         >>> lrcore.Linear(start_value=0.0, end_value=1.0, steps=4).evaluate([0, 1, 2, 4, 8]).tolist()
         [0.0, 0.25, 0.5, 1.0, 1.0]
         """
+        if "_c_scalar" not in self.__dict__:
+            self.scalar_fn  # a formula with Python control flow on t fails here, loudly, on every path
         if isinstance(steps, range) and len(steps) > _CHUNK and steps.step > 0:
-            # a long range is never materialised: its pieces run block by block (_vector)
+            # a long range is never materialised: its segments run block by block (_vector)
             from ._vector import evaluate_sorted
 
             xp, _ = _ops.prepare_steps(range(steps.start, steps.start + 1), dtype)  # checks start, dtype
@@ -159,7 +194,7 @@ class Schedule:
         return self._evaluate(t, xp)
 
     def _evaluate(self, t: Any, xp: Any) -> Any:
-        out = self._formula(t, xp)
+        out = self.formula(t, xp)
         if isinstance(out, (int, float)) or getattr(out, "shape", None) != t.shape:
             out = out + xp.full_like(t, 0.0)  # a constant, or a broadcast 0-d value
         return out
@@ -188,12 +223,13 @@ class Schedule:
 
         return Sum(terms=(as_schedule_arg(other, "Sum", "terms[0]"), self))
 
-    # -- introspection
+    # -- introspection: both read the timeline (`segments`)
     def describe(self, until: int | None = None) -> Phases:
         """The phases of the schedule: start, end, kind, values at both ends, jumps.
 
         ``until`` bounds how far periodic schedules are unrolled (default: the duration, or
-        three cycles/periods for unbounded ones).
+        for unbounded ones three times the first stretch of the timeline, e.g. three cycles).
+        A phase starts at the first integer step of its segment.
 
         >>> import lrcore
         >>> s = lrcore.Warmup(lrcore.Cosine(start_value=1.0, steps=10), warmup_steps=5)
@@ -205,21 +241,22 @@ class Schedule:
         """
         if until is None:
             d = self.duration
-            until = (d + 1) if d is not None else self._default_horizon()
-        pieces = [p for p in self._pieces(0, until) if p[1] is None or p[1] > p[0]]
-        pieces = [p for p in pieces if p[0] < until] or pieces[:1]
-        return Phases(self._phase(p) for p in pieces)
+            if d is not None:
+                until = d + 1
+            else:
+                first = [g.end for g in self.segments(0.0, 1.0) if g.end < INF]
+                until = 3 * max(1, math.ceil(max(first, default=1.0)))
+        phases = [p for p in map(self._phase, self.segments(0.0, float(until))) if p is not None]
+        return Phases([p for p in phases if p.start < until] or phases[:1])
 
-    def _phase(self, piece: tuple) -> Phase:
-        a, b, kind, fn = piece
-        ev = None if b is None else float(fn(float(b)))
-        return Phase(a, b, kind, self(a), ev, None if b is None else self(b) - ev)
-
-    def _default_horizon(self) -> int:
-        return 3 * max(1, self._period_hint())
-
-    def _period_hint(self) -> int:
-        return 1
+    def _phase(self, seg: Segment) -> Phase | None:
+        a = math.ceil(seg.start)
+        b = None if seg.end == INF else math.ceil(seg.end)
+        if b is not None and b <= a:
+            return None  # no integer step in it
+        v = self(a)
+        ev = None if b is None else (v if seg.fn is None else float(seg.fn(float(b), _ops.scalar)))
+        return Phase(a, b, seg.kind, v, ev, None if b is None else self(b) - ev)
 
     def phase_at(self, step: int) -> Phase:
         """The phase that `step` falls in.
@@ -230,12 +267,10 @@ class Schedule:
         ('warmup linear', 'cosine', 'constant')
         """
         t = check_step(step)
-        lo = int(t)
-        pieces = [p for p in self._pieces(lo, lo + 1) if p[1] is None or p[1] > p[0]]
-        for i, p in enumerate(pieces):
-            if p[0] <= t and (p[1] is None or t < p[1]):
-                return self._phase(p)
-        raise AssertionError("pieces must cover every step")  # pragma: no cover
+        for seg in self.segments(math.floor(t), math.floor(t) + 1.0):
+            if seg.start <= t < seg.end:
+                return self._phase(seg)  # type: ignore[return-value]
+        raise AssertionError(f"{type(self).__name__}.segments must cover every step")  # pragma: no cover
 
     def plot(self, ax: Any = None, steps: Any = None, **kwargs: Any) -> Any:
         """Draw the schedule with matplotlib (the ``plot`` extra) and return the Axes.
@@ -249,12 +284,6 @@ class Schedule:
         return plot(self, ax=ax, steps=steps, **kwargs)
 
     # -- configuration
-    def to_config(self) -> dict:
-        """Plain JSON data that `lrcore.from_config` turns back into an equal schedule."""
-        from ._config import to_config
-
-        return to_config(self)
-
     @property
     def fingerprint(self) -> str:
         """A stable hash (hex) of the canonical config: equal schedules, equal fingerprints."""
@@ -268,8 +297,9 @@ class Schedule:
 
     def children(self) -> Iterator["Schedule"]:
         """The direct child schedules of this node."""
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            v = getattr(self, f.name)
+        d = self.__dict__
+        for f in self._fields:
+            v = d[f.name]
             if isinstance(v, Schedule):
                 yield v
             elif isinstance(v, tuple):
@@ -290,13 +320,59 @@ def as_schedule_arg(x: Any, node: str, field: str) -> Schedule:
     raise ScheduleTypeError(node, field, "a Schedule or a number", x)
 
 
-MAX_DEPTH = 100
-"""Deepest schedule tree accepted (in nodes), so evaluation and configs never hit Python's recursion limit."""
+def shifted(segments: list, by: float, lo: float = 0.0, hi: float = INF) -> list:
+    """Segments moved right by `by` (a child run at ``t - by``), clipped to ``[lo, hi)``."""
+    out = []
+    for g in segments:
+        a, b = max(g.start + by, lo), min(g.end + by, hi)
+        if a < b:
+            fn = g.fn if g.fn is None or by == 0.0 else (lambda t, xp, fn=g.fn: fn(t - by, xp))
+            out.append(Segment(a, b, g.kind, fn))
+    return out
 
 
-def check_child(node: str, field: str, x: Any) -> Schedule:
-    if not isinstance(x, Schedule):
-        raise ScheduleTypeError(node, field, "a Schedule", x)
-    if x._depth >= MAX_DEPTH:
-        raise ScheduleError(node, field, f"a schedule nested at most {MAX_DEPTH - 1} levels deep", f"<{type(x).__name__} {x._depth} nodes deep>")
-    return x
+def clipped(segments: list, lo: float, hi: float) -> list:
+    """Segments cut to ``[lo, hi)``."""
+    return [Segment(max(g.start, lo), min(g.end, hi), g.kind, g.fn) for g in segments
+            if max(g.start, lo) < min(g.end, hi)]
+
+
+def value_at(node: Schedule, t: float, xp: Any) -> Any:
+    """The whole formula of `node` at step t, as a Python float or a 0-d value of xp's dtype."""
+    if xp.name == "python":
+        return node(t)
+    return node._evaluate(xp.np.asarray([t], dtype=xp.dtype), xp)[0]
+
+
+def first_at(g: Callable[[float], float], x: float, guess: float) -> float:
+    """The smallest float64 t >= 0 with ``g(t) >= x``, for an increasing time map g (a node's
+    boundary in its child's time, mapped to its own); `guess` should be near it. ``inf`` stays."""
+    if x == INF or x != x:
+        return INF
+    if g(0.0) >= x:
+        return 0.0
+    import struct  # on use, so `import lrcore` stays light
+
+    def bits(v: float) -> int:  # order-preserving for v >= 0
+        return struct.unpack("<q", struct.pack("<d", v))[0]
+
+    def flt(i: int) -> float:
+        return struct.unpack("<d", struct.pack("<q", i))[0]
+
+    lo, hi = 0.0, max(guess, 0.0)
+    if g(hi) >= x:
+        if g(math.nextafter(hi, 0.0)) < x:
+            return hi  # the guess is it: the common case
+    else:
+        while g(hi) < x:  # not there yet: double the distance (times past 2**62 are never reached)
+            if hi > 2.0**62:
+                return INF
+            lo, hi = hi, 2.0 * hi + 1.0
+    lo_i, hi_i = bits(lo), bits(hi)
+    while hi_i - lo_i > 1:  # g(flt(lo_i)) < x <= g(flt(hi_i))
+        mid = (lo_i + hi_i) // 2
+        if g(flt(mid)) >= x:
+            hi_i = mid
+        else:
+            lo_i = mid
+    return flt(hi_i)

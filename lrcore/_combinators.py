@@ -3,48 +3,20 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Callable
 
-from ._base import Schedule, check_child
-from ._errors import ScheduleError, ScheduleTypeError, check_bool, check_choice, check_int, check_real
+from . import _ops
+from ._base import INF, Schedule, Segment, clipped, first_at, shifted, value_at
+from ._errors import ScheduleError
 from ._math import RAMP_SHAPES, cycle_of, exact_div, floor_div, power, ramp
-from ._primitives import MAX_STEPS, _finite_product, _real_tuple, _set, _steps
+from ._node import MAX_STEPS, field, register
+from ._primitives import _MAX_PERIODS, _finite_product
 
 __all__ = ["Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
            "Shift", "Stretch", "Quantize", "Warp", "minimum", "maximum"]
 
 
-def _shift_pieces(pieces: list, offset: int, end: int | None) -> list:
-    """Pieces moved right by `offset` (left if negative: what falls before 0 is dropped) and cut at `end`."""
-    out = []
-    for a, b, kind, fn in pieces:
-        a2, b2 = max(a + offset, 0), (None if b is None else b + offset)
-        if b2 is not None and b2 <= 0:
-            continue
-        if end is not None:
-            if a2 >= end:
-                break
-            b2 = end if b2 is None else min(b2, end)
-        out.append((a2, b2, kind, (lambda t, fn=fn: fn(t - offset))))
-    return out
-
-
-def _schedule_tuple(node: str, field: str, xs: Any, min_len: int) -> tuple:
-    if isinstance(xs, Schedule) or isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
-        raise ScheduleTypeError(node, field, f"a list of at least {min_len} Schedules", xs)
-    try:
-        xs = tuple(xs)
-    except TypeError:  # iterable in name only: a 0-d numpy array
-        raise ScheduleTypeError(node, field, f"a list of at least {min_len} Schedules", xs) from None
-    if len(xs) < min_len:
-        raise ScheduleError(node, field, f"a list of at least {min_len} Schedules", list(xs))
-    for i, x in enumerate(xs):
-        check_child(node, f"{field}[{i}]", x)
-    return xs
-
-
-@dataclass(frozen=True)
+@register
 class Sequential(Schedule):
     """Parts one after another; part i runs on local time ``t - start_i`` (optax's join_schedules).
 
@@ -57,23 +29,20 @@ class Sequential(Schedule):
     ['0.000', '0.500', '1.000', '0.854', '0.500', '0.146', '0.000']
     """
 
-    parts: tuple
-    boundaries: tuple | None = None
+    parts: tuple[Schedule, ...]
+    boundaries: tuple[int, ...] | None = field(None, ge=1, increasing=True, min_len=0)
 
-    def __post_init__(self) -> None:
-        parts = _schedule_tuple("Sequential", "parts", self.parts, 1)
-        _set(self, "parts", parts)
+    def validate(self) -> None:
+        parts = self.parts
         if self.boundaries is not None:
-            b = _real_tuple("Sequential", "boundaries", self.boundaries, integer=True, low=1,
-                            increasing=True, nonempty=False)
-            if len(b) != len(parts) - 1:
-                raise ScheduleError("Sequential", "boundaries", f"a list of len(parts) - 1 = {len(parts) - 1} ints", list(b))
-            _set(self, "boundaries", b)
-        else:
-            for i, p in enumerate(parts[:-1]):
-                if p.duration is None or p.duration < 1:
-                    raise ScheduleError("Sequential", f"parts[{i}]", "a schedule with a finite duration >= 1 "
-                                        "when `boundaries` is not given", p)
+            if len(self.boundaries) != len(parts) - 1:
+                raise ScheduleError("Sequential", "boundaries", f"a list of len(parts) - 1 = {len(parts) - 1} ints",
+                                    list(self.boundaries))
+            return
+        for i, p in enumerate(parts[:-1]):
+            if p.duration is None or p.duration < 1:
+                raise ScheduleError("Sequential", f"parts[{i}]", "a schedule with a finite duration >= 1 "
+                                    "when `boundaries` is not given", p)
 
     @property
     def _bounds(self) -> tuple:
@@ -85,11 +54,11 @@ class Sequential(Schedule):
             out.append(acc)
         return tuple(out)
 
-    def _formula(self, step: Any, xp: Any) -> Any:
-        out = self.parts[0]._formula(step, xp)
+    def formula(self, step: Any, xp: Any) -> Any:
+        out = self.parts[0].formula(step, xp)
         for b, part in zip(self._bounds, self.parts[1:]):
             b = float(b)  # constants as floats: jax without x64 cannot take an int >= 2**31
-            out = xp.where(step < b, out, part._formula(xp.maximum(step - b, 0.0), xp))
+            out = xp.where(step < b, out, part.formula(xp.maximum(step - b, 0.0), xp))
         return out
 
     @property
@@ -98,24 +67,19 @@ class Sequential(Schedule):
         bounds = self._bounds
         return None if last is None else (bounds[-1] if bounds else 0) + last
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        starts = (0, *self._bounds)
-        out = []
-        for i, (a, part) in enumerate(zip(starts, self.parts)):
-            end = starts[i + 1] if i + 1 < len(starts) else None
-            if a >= hi:
-                break
-            if end is not None and end <= lo:
+    def segments(self, lo: float, hi: float) -> list:
+        starts = (0.0, *map(float, self._bounds))
+        out: list = []
+        for a, b, part in zip(starts, starts[1:] + (INF,), self.parts):
+            if b <= lo:
                 continue
-            window_end = hi if end is None else min(hi, end)
-            out += _shift_pieces(part._pieces(max(lo - a, 0), max(1, window_end - a)), a, end)
+            if a >= hi and out:
+                break
+            out += shifted(part.segments(max(lo, a) - a, max(min(hi, b), a + 1.0) - a), a, a, b)
         return out
 
-    def _period_hint(self) -> int:
-        return max(self._bounds or (1,))
 
-
-@dataclass(frozen=True)
+@register
 class Warmup(Schedule):
     """A ramp over ``warmup_steps`` from ``start_value`` to where ``schedule`` begins (its value at 0).
 
@@ -132,17 +96,10 @@ class Warmup(Schedule):
     """
 
     schedule: Schedule
-    warmup_steps: int
+    warmup_steps: int = field(ge=1)
     start_value: float = 0.0
-    shape: str = "linear"
+    shape: str = field("linear", choices=RAMP_SHAPES)
     prefix: bool = True
-
-    def __post_init__(self) -> None:
-        check_child("Warmup", "schedule", self.schedule)
-        _set(self, "warmup_steps", _steps("Warmup", "warmup_steps", self.warmup_steps))
-        _set(self, "start_value", check_real("Warmup", "start_value", self.start_value))
-        _set(self, "shape", check_choice("Warmup", "shape", self.shape, RAMP_SHAPES))
-        _set(self, "prefix", check_bool("Warmup", "prefix", self.prefix))
 
     @property
     def _target(self) -> float:
@@ -151,9 +108,9 @@ class Warmup(Schedule):
     def _ramp(self, step: Any, xp: Any) -> Any:
         return ramp(step, self.start_value, self._target, self.warmup_steps, self.shape, xp)
 
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         w = float(self.warmup_steps)
-        inner = self.schedule._formula(xp.maximum(step - w, 0.0) if self.prefix else step, xp)
+        inner = self.schedule.formula(xp.maximum(step - w, 0.0) if self.prefix else step, xp)
         return xp.where(step < w, self._ramp(step, xp), inner)
 
     @property
@@ -163,28 +120,19 @@ class Warmup(Schedule):
             return None
         return self.warmup_steps + d if self.prefix else max(self.warmup_steps, d)
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        w = self.warmup_steps
-        from . import _ops
-
-        ramp = [(0, w, f"warmup {self.shape}", lambda t: float(self._ramp(t, _ops.scalar)))]
-        if self.prefix:
-            return ramp + _shift_pieces(self.schedule._pieces(max(lo - w, 0), max(1, hi - w)), w, None)
-        rest = []
-        for a, b, kind, fn in self.schedule._pieces(max(lo, w), max(hi, w + 1)):
-            if b is not None and b <= w:
-                continue
-            rest.append((max(a, w), b, kind, fn))
-        return ramp + rest
-
-    def _period_hint(self) -> int:
-        return self.warmup_steps + self.schedule._period_hint()
+    def segments(self, lo: float, hi: float) -> list:
+        w = float(self.warmup_steps)
+        out = [Segment(0.0, w, f"warmup {self.shape}", self._ramp)] if lo < w else []
+        if hi > w:
+            by = w if self.prefix else 0.0  # prefix: the schedule runs at t - w after the ramp
+            out += shifted(self.schedule.segments(max(lo, w) - by, hi - by), by, w)
+        return out
 
 
 _MAX_CYCLES = 100_000
 
 
-@dataclass(frozen=True)
+@register
 class Restart(Schedule):
     """Repeat ``schedule`` in cycles (SGDR, CosineAnnealingWarmRestarts, timm cycles, keras restarts).
 
@@ -206,25 +154,19 @@ class Restart(Schedule):
     """
 
     schedule: Schedule
-    period_steps: int
-    period_mult: float = 1.0
-    decay: float = 1.0
-    limit: int | None = None
-    decay_mode: str = "all"
+    period_steps: int = field(ge=1)
+    period_mult: float = field(1.0, ge=1.0)
+    decay: float = field(1.0, gt=0.0)
+    limit: int | None = field(None, ge=1)
+    decay_mode: str = field("all", choices=("all", "above_end", "peak"))
 
-    def __post_init__(self) -> None:
+    def validate(self) -> None:
         n = "Restart"
-        check_child(n, "schedule", self.schedule)
         d = self.schedule.duration
         if d is None or d < 1:
             raise ScheduleError(n, "schedule", "a schedule with a finite duration >= 1", self.schedule)
-        _set(self, "period_steps", _steps(n, "period_steps", self.period_steps))
-        _set(self, "period_mult", check_real(n, "period_mult", self.period_mult, low=1.0))
-        if self.limit is not None:
-            _set(self, "limit", check_int(n, "limit", self.limit, low=1, high=MAX_STEPS))
-        high = None if self.limit is not None else 1.0
-        _set(self, "decay", check_real(n, "decay", self.decay, low=0.0, high=high, low_open=True))
-        _set(self, "decay_mode", check_choice(n, "decay_mode", self.decay_mode, ("all", "above_end", "peak")))
+        if self.limit is None and self.decay > 1.0:
+            raise ScheduleError(n, "decay", "a number > 0.0 and <= 1.0", self.decay)
         m, p = self.period_mult, self.period_steps
         # How many whole cycles end by step 2**53: the table of cycle starts stops there.
         fit = MAX_STEPS // p if m == 1.0 else math.log1p(MAX_STEPS * (m - 1.0) / p) / math.log(m)
@@ -254,7 +196,7 @@ class Restart(Schedule):
 
         return self._cached("_c_table", make)
 
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         if self.period_mult == 1.0:
             k, u = cycle_of(step, self.period_steps, xp)
             length = float(self.period_steps)
@@ -305,7 +247,7 @@ class Restart(Schedule):
             local = xp.minimum(exact_div(u * d, length, xp), xp.below(d))
         if self.limit is not None:
             local = xp.where(u >= length, d, local)
-        return self._scale(self.schedule._formula(local, xp), k, xp)
+        return self._scale(self.schedule.formula(local, xp), k, xp)
 
     def _scale(self, v: Any, k: Any, xp: Any) -> Any:
         """The value v of cycle k after the decay of `decay_mode`, as blends that do not cancel."""
@@ -339,39 +281,28 @@ class Restart(Schedule):
             return self.limit * self.period_steps
         return math.ceil(self._table[0][self.limit])
 
-    def _period_hint(self) -> int:
-        return self.period_steps
-
-    def _pieces(self, lo: int, hi: int) -> list:
-        from . import _ops
-
-        inner = self.schedule.__class__.__name__.lower()
-        if self.period_mult == 1.0:
-            k = int(lo // self.period_steps)
-        else:
-            k = int(_ops.scalar.searchsorted(self._table[0], float(lo))) - 1
-        if self.limit is not None:
-            k = min(k, self.limit)
-        b = float(k * self.period_steps) if self.period_mult == 1.0 else self._table[0][k]
-        out = []
-        while b < hi and (self.limit is None or k < self.limit):
-            length = self.period_steps * self.period_mult**k
-            a, e = math.ceil(b), math.ceil(b + length)
-            out.append((a, e, f"cycle {k} {inner}", self._piece_fn_cycle(k, b, length)))
-            b += length
-            k += 1
-        if self.limit is not None and k == self.limit:
-            out.append((math.ceil(b), None, "constant", self._piece_fn()))
+    def segments(self, lo: float, hi: float) -> list:
+        # each cycle runs its child on its own steps
+        cycles = self._cycles(lo, hi, _MAX_PERIODS)
+        if cycles is None:
+            return [Segment(0.0, INF, "restart", self.formula)]
+        inner = type(self.schedule).__name__.lower()
+        out = [Segment(b, b + n, f"cycle {int(k)} {inner}", self._cycle_fn(k, b, n)) for k, b, n in cycles]
+        if self.limit is not None and (not out or out[-1].end < hi):  # after the last cycle: held
+            starts, _ = self._table
+            end = float(self.limit * self.period_steps) if self.period_mult == 1.0 else starts[self.limit]
+            out.append(Segment(end, INF, "constant", None))
         return out
 
-    def _piece_fn_cycle(self, k: int, start: float, length: float) -> Callable[[float], float]:
-        from . import _ops
+    def _cycle_fn(self, k: float, start: float, length: float) -> Callable:
+        def fn(t: Any, xp: Any) -> Any:
+            kk = k if self.decay == 1.0 else xp.full_like(t, k)  # an array, as the whole formula has it
+            return self._in_cycle(kk, self._position(t, start, length, xp), length, xp)
 
-        d = self.schedule.duration
-        return lambda t: float(self._scale(self.schedule(min(t - start, length) * d / length), float(k), _ops.scalar))
+        return fn
 
 
-@dataclass(frozen=True)
+@register
 class Clamp(Schedule):
     """``min(max(s(t), min_value), max_value)``; either bound may be None (but not both).
 
@@ -383,20 +314,14 @@ class Clamp(Schedule):
 
     schedule: Schedule
     min_value: float | None = None
-    max_value: float | None = None
+    max_value: float | None = field(None, ge="min_value")
 
-    def __post_init__(self) -> None:
-        check_child("Clamp", "schedule", self.schedule)
+    def validate(self) -> None:
         if self.min_value is None and self.max_value is None:
             raise ScheduleError("Clamp", "min_value", "a number when max_value is None (give at least one bound)", None)
-        if self.min_value is not None:
-            _set(self, "min_value", check_real("Clamp", "min_value", self.min_value))
-        if self.max_value is not None:
-            low = self.min_value
-            _set(self, "max_value", check_real("Clamp", "max_value", self.max_value, low=low))
 
-    def _formula(self, step: Any, xp: Any) -> Any:
-        return self._combine([self.schedule._formula(step, xp)], xp)
+    def formula(self, step: Any, xp: Any) -> Any:
+        return self._combine([self.schedule.formula(step, xp)], xp)
 
     def _combine(self, values: list, xp: Any) -> Any:
         v = values[0]
@@ -410,38 +335,32 @@ class Clamp(Schedule):
     def duration(self) -> int | None:
         return self.schedule.duration
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        return _merged_pieces(self, (self.schedule,), lo, hi)
-
-    def _period_hint(self) -> int:
-        return self.schedule._period_hint()
+    def segments(self, lo: float, hi: float) -> list:
+        return _merged(self, (self.schedule,), lo, hi)
 
 
-def _merged_pieces(node: Any, kids: tuple, lo: int, hi: int) -> list:
-    """Pieces of a pointwise combination: split wherever any child's pieces split.
-
-    Each piece's function combines the children's piece functions, so the value a piece
-    reaches at its end (and the jump after it) is that of the pieces it is made of.
-    """
-    from . import _ops
-
-    kid_pieces = [k._pieces(lo, hi) for k in kids]
-    first = max(ps[0][0] for ps in kid_pieces)  # where every child is covered
-    cuts = {a for ps in kid_pieces for a, *_ in ps} | {b for ps in kid_pieces for _, b, *_ in ps if b is not None}
-    cuts = sorted(c for c in cuts | {first} if first <= c)
+def _merged(node: Any, kids: tuple, lo: float, hi: float) -> list:
+    """Segments of a pointwise combination: cut wherever a child's timeline is cut; on each,
+    the node's own `_combine` of its children's segment formulas (a constant child gives its value)."""
+    per_kid = [k.segments(lo, hi) for k in kids]
+    first = max(ps[0].start for ps in per_kid)  # where every child is covered
+    cuts = sorted({first, *(g.start for ps in per_kid for g in ps), *(g.end for ps in per_kid for g in ps)})
+    cuts = [c for c in cuts if first <= c]
     out = []
-    for i, a in enumerate(cuts):
-        if a >= max(hi, first + 1):
+    for a, b in zip(cuts, cuts[1:]):
+        if a >= hi and out:
             break
-        b = cuts[i + 1] if i + 1 < len(cuts) else None
-        active = [next(p for p in ps if p[0] <= a and (p[1] is None or a < p[1])) for ps in kid_pieces]
-        kind = " & ".join(p[2] for p in active if p[2] != "constant") or "constant"
-        fns = [p[3] for p in active]
-        out.append((a, b, kind, lambda t, fns=fns: float(node._combine([fn(t) for fn in fns], _ops.scalar))))
-    d = node.duration
-    if d is not None and out and out[-1][1] is None and out[-1][0] < d:
-        a, _, kind, fn = out[-1]
-        out[-1:] = [(a, d, kind, fn), (d, None, "constant", fn)]
+        here = [next(g for g in ps if g.start <= a < g.end) for ps in per_kid]
+        kind = " & ".join(g.kind for g in here if g.kind != "constant") or "constant"
+        if all(g.fn is None for g in here):
+            out.append(Segment(a, b, kind, None))
+            continue
+
+        def fn(t: Any, xp: Any, here: list = here, a: float = a) -> Any:
+            return node._combine([g.fn(t, xp) if g.fn is not None else value_at(k, a, xp)
+                                  for g, k in zip(here, kids)], xp)
+
+        out.append(Segment(a, b, kind, fn))
     return out
 
 
@@ -454,22 +373,19 @@ class _Pointwise(Schedule):
     def _combine(self, values: list, xp: Any) -> Any:
         raise NotImplementedError
 
-    def _formula(self, step: Any, xp: Any) -> Any:
-        return self._combine([k._formula(step, xp) for k in self._kids()], xp)
+    def formula(self, step: Any, xp: Any) -> Any:
+        return self._combine([k.formula(step, xp) for k in self._kids()], xp)
 
     @property
     def duration(self) -> int | None:
         ds = [k.duration for k in self._kids()]
         return None if any(d is None for d in ds) else max(ds)
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        return _merged_pieces(self, self._kids(), lo, hi)
-
-    def _period_hint(self) -> int:
-        return max(k._period_hint() for k in self._kids())
+    def segments(self, lo: float, hi: float) -> list:
+        return _merged(self, self._kids(), lo, hi)
 
 
-@dataclass(frozen=True)
+@register
 class Product(_Pointwise):
     """The product of the factors' values: ``s1(t) * s2(t) * ...`` (what ``s * k`` and ``s * s2`` build).
 
@@ -478,10 +394,7 @@ class Product(_Pointwise):
     0.25
     """
 
-    factors: tuple
-
-    def __post_init__(self) -> None:
-        _set(self, "factors", _schedule_tuple("Product", "factors", self.factors, 2))
+    factors: tuple[Schedule, ...] = field(min_len=2)
 
     def _kids(self) -> tuple:
         return self.factors
@@ -493,7 +406,7 @@ class Product(_Pointwise):
         return out
 
 
-@dataclass(frozen=True)
+@register
 class Sum(_Pointwise):
     """The sum of the terms' values: ``s1(t) + s2(t) + ...`` (what ``s + s2`` builds).
 
@@ -502,10 +415,7 @@ class Sum(_Pointwise):
     1.0
     """
 
-    terms: tuple
-
-    def __post_init__(self) -> None:
-        _set(self, "terms", _schedule_tuple("Sum", "terms", self.terms, 2))
+    terms: tuple[Schedule, ...] = field(min_len=2)
 
     def _kids(self) -> tuple:
         return self.terms
@@ -517,7 +427,7 @@ class Sum(_Pointwise):
         return out
 
 
-@dataclass(frozen=True)
+@register
 class Minimum(_Pointwise):
     """The smallest value of the schedules at each step (``lrcore.minimum(a, b, ...)``).
 
@@ -526,10 +436,7 @@ class Minimum(_Pointwise):
     0.5
     """
 
-    schedules: tuple
-
-    def __post_init__(self) -> None:
-        _set(self, "schedules", _schedule_tuple("Minimum", "schedules", self.schedules, 2))
+    schedules: tuple[Schedule, ...] = field(min_len=2)
 
     def _kids(self) -> tuple:
         return self.schedules
@@ -541,7 +448,7 @@ class Minimum(_Pointwise):
         return out
 
 
-@dataclass(frozen=True)
+@register
 class Maximum(_Pointwise):
     """The largest value of the schedules at each step (``lrcore.maximum(a, b, ...)``).
 
@@ -550,10 +457,7 @@ class Maximum(_Pointwise):
     0.5
     """
 
-    schedules: tuple
-
-    def __post_init__(self) -> None:
-        _set(self, "schedules", _schedule_tuple("Maximum", "schedules", self.schedules, 2))
+    schedules: tuple[Schedule, ...] = field(min_len=2)
 
     def _kids(self) -> tuple:
         return self.schedules
@@ -579,7 +483,7 @@ def maximum(*schedules: Any) -> Maximum:
     return Maximum(schedules=tuple(as_schedule_arg(s, "Maximum", f"schedules[{i}]") for i, s in enumerate(schedules)))
 
 
-@dataclass(frozen=True)
+@register
 class Shift(Schedule):
     """Move in time by ``steps``: ``value(t) = s(max(t - steps, 0))``.
 
@@ -598,34 +502,27 @@ class Shift(Schedule):
     """
 
     schedule: Schedule
-    steps: int
+    steps: int = field(ge=-MAX_STEPS)
 
-    def __post_init__(self) -> None:
-        check_child("Shift", "schedule", self.schedule)
-        _set(self, "steps", check_int("Shift", "steps", self.steps, low=-MAX_STEPS, high=MAX_STEPS))
-
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         if self.steps < 0:  # t + |steps| >= 0: no clamp needed
-            return self.schedule._formula(step + float(-self.steps), xp)
-        return self.schedule._formula(xp.maximum(step - float(self.steps), 0.0), xp)
+            return self.schedule.formula(step + float(-self.steps), xp)
+        return self.schedule.formula(xp.maximum(step - float(self.steps), 0.0), xp)
 
     @property
     def duration(self) -> int | None:
         d = self.schedule.duration
         return None if d is None else max(0, self.steps + d)
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        k = self.steps
-        head = [(0, k, "constant", self._piece_fn())] if k > 0 else []
-        inner = self.schedule._pieces(max(lo - k, 0), max(1, hi - k))
-        return head + _shift_pieces(inner, k, None)
-
-    def _period_hint(self) -> int:
-        inner = self.schedule._period_hint()
-        return self.steps + inner if self.steps > 0 else inner
+    def segments(self, lo: float, hi: float) -> list:
+        k = float(self.steps)
+        out = [Segment(0.0, k, "constant", None)] if lo < k else []
+        if hi > k:
+            out += shifted(self.schedule.segments(max(lo, k, 0.0) - k, hi - k), k, max(k, 0.0))
+        return out
 
 
-@dataclass(frozen=True)
+@register
 class Stretch(Schedule):
     """Rescale time: ``s(t / factor)``; e.g. a schedule in epochs run per step, ``factor`` = steps per epoch.
 
@@ -636,43 +533,41 @@ class Stretch(Schedule):
     """
 
     schedule: Schedule
-    factor: float
+    factor: int | float = field(gt=0.0)
 
-    def __post_init__(self) -> None:
-        check_child("Stretch", "schedule", self.schedule)
-        f = self.factor
-        if not (isinstance(f, int) and not isinstance(f, bool)):
-            f = check_real("Stretch", "factor", f, low=0.0, low_open=True)
-        else:
-            f = check_int("Stretch", "factor", f, low=1, high=MAX_STEPS)
-        d = self.schedule.duration
+    def validate(self) -> None:
+        f, d = self.factor, self.schedule.duration
         if f > MAX_STEPS or (d is not None and d * f > MAX_STEPS):
             raise ScheduleError("Stretch", "factor", "small enough that the stretched schedule changes only "
                                 "before step 2**53", self.factor)
         if f < 2.0**-64:  # t / f must stay finite for every step below 2**53 (and far from overflow)
             raise ScheduleError("Stretch", "factor", "a number >= 2**-64", self.factor)
-        _set(self, "factor", f)
 
-    def _formula(self, step: Any, xp: Any) -> Any:
-        return self.schedule._formula(exact_div(step, self.factor, xp), xp)
+    def formula(self, step: Any, xp: Any) -> Any:
+        return self.schedule.formula(exact_div(step, self.factor, xp), xp)
 
     @property
     def duration(self) -> int | None:
         d = self.schedule.duration
         return None if d is None else math.ceil(d * self.factor)
 
-    def _pieces(self, lo: int, hi: int) -> list:
+    def segments(self, lo: float, hi: float) -> list:
+        f = self.factor
+
+        def inner(t: float) -> float:
+            return float(exact_div(t, f, _ops.scalar))
+
         out = []
-        for a, b, kind, fn in self.schedule._pieces(math.floor(lo / self.factor), max(1, math.ceil(hi / self.factor))):
-            out.append((math.ceil(a * self.factor), None if b is None else math.ceil(b * self.factor),
-                        kind, (lambda t, fn=fn: fn(t / self.factor))))
+        for g in self.schedule.segments(inner(lo), max(inner(hi), inner(lo) + 1.0)):
+            # each boundary in the child's time, as the first step whose time t / f reaches it
+            a, b = first_at(inner, g.start, g.start * f), first_at(inner, g.end, g.end * f)
+            if a < b:
+                fn = None if g.fn is None else (lambda t, xp, fn=g.fn: fn(exact_div(t, f, xp), xp))
+                out.append(Segment(a, b, g.kind, fn))
         return out
 
-    def _period_hint(self) -> int:
-        return math.ceil(self.schedule._period_hint() * self.factor)
 
-
-@dataclass(frozen=True)
+@register
 class Quantize(Schedule):
     """Hold values over blocks of ``every`` steps: ``s(floor(t / every) * every)``.
 
@@ -685,34 +580,28 @@ class Quantize(Schedule):
     """
 
     schedule: Schedule
-    every: int
+    every: int = field(ge=1)
 
-    def __post_init__(self) -> None:
-        check_child("Quantize", "schedule", self.schedule)
-        _set(self, "every", _steps("Quantize", "every", self.every))
-
-    def _formula(self, step: Any, xp: Any) -> Any:
-        return self.schedule._formula(floor_div(step, self.every, xp) * float(self.every), xp)
+    def formula(self, step: Any, xp: Any) -> Any:
+        return self.schedule.formula(floor_div(step, self.every, xp) * float(self.every), xp)
 
     @property
     def duration(self) -> int | None:
         d = self.schedule.duration
         return None if d is None else -(-d // self.every) * self.every
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        e, out = self.every, []
-        for a, b, kind, fn in self.schedule._pieces(lo, hi):
-            a2, b2 = -(-a // e) * e, (None if b is None else -(-b // e) * e)
-            if b2 is not None and b2 <= a2:
-                continue
-            out.append((a2, b2, kind, (lambda t, fn=fn: fn(math.floor(t / e) * e))))
+    def segments(self, lo: float, hi: float) -> list:
+        # the time floor(t / e) * e reaches a child's boundary a at the first multiple of e >= a
+        e, out = float(self.every), []
+        for g in self.schedule.segments(lo, hi):
+            a, b = math.ceil(g.start / e) * e, (INF if g.end == INF else math.ceil(g.end / e) * e)
+            if a < b:
+                fn = None if g.fn is None else (lambda t, xp, fn=g.fn: fn(floor_div(t, self.every, xp) * e, xp))
+                out.append(Segment(a, b, g.kind, fn))
         return out
 
-    def _period_hint(self) -> int:
-        return self.schedule._period_hint()
 
-
-@dataclass(frozen=True)
+@register
 class Warp(Schedule):
     """Warp the first ``steps`` steps by a power; time runs on unchanged after them.
 
@@ -734,13 +623,8 @@ class Warp(Schedule):
     """
 
     schedule: Schedule
-    steps: int
-    exponent: float
-
-    def __post_init__(self) -> None:
-        check_child("Warp", "schedule", self.schedule)
-        _set(self, "steps", _steps("Warp", "steps", self.steps))
-        _set(self, "exponent", check_real("Warp", "exponent", self.exponent, low=0.0, low_open=True))
+    steps: int = field(ge=1)
+    exponent: float = field(gt=0.0)
 
     def _time(self, step: Any, xp: Any) -> Any:
         """w(t): exactly ``steps`` at t = steps (the quotient is exactly 1 there, and 1 ** k is 1)."""
@@ -757,41 +641,28 @@ class Warp(Schedule):
             p = xp.pow(q, k)
         return xp.where(step <= n, n * p, step)
 
-    def _formula(self, step: Any, xp: Any) -> Any:
-        return self.schedule._formula(self._time(step, xp), xp)
+    def formula(self, step: Any, xp: Any) -> Any:
+        return self.schedule.formula(self._time(step, xp), xp)
 
-    def _first_at(self, x: float) -> int:
-        """The first integer step t whose warped time w(t) is >= x."""
-        from . import _ops
+    def _at(self, t: float) -> float:
+        return float(self._time(float(t), _ops.scalar))
 
+    def _first_at(self, x: float) -> float:
+        """The first step t whose warped time w(t) reaches x (w is increasing)."""
         n = self.steps
-        if x >= n:
-            return math.ceil(x)
-        if x <= 0:
-            return 0
-        t = min(n, math.ceil(n * (x / n) ** (1.0 / self.exponent)))
-        while t > 0 and float(self._time(float(t - 1), _ops.scalar)) >= x:
-            t -= 1
-        while float(self._time(float(t), _ops.scalar)) < x:
-            t += 1
-        return t
+        guess = x if x >= n or x == INF else n * (max(x, 0.0) / n) ** (1.0 / self.exponent)
+        return first_at(self._at, x, guess)
 
     @property
     def duration(self) -> int | None:
         d = self.schedule.duration
-        return None if d is None else self._first_at(d)
+        return None if d is None else math.ceil(self._first_at(float(d)))
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        from . import _ops
-
-        def at(t: float) -> float:
-            return float(self._time(float(t), _ops.scalar))
-
+    def segments(self, lo: float, hi: float) -> list:
         out = []
-        for a, b, kind, fn in self.schedule._pieces(math.floor(at(lo)), max(1, math.ceil(at(hi)))):
-            out.append((self._first_at(a), None if b is None else self._first_at(b), kind,
-                        (lambda t, fn=fn: fn(at(t)))))
+        for g in self.schedule.segments(self._at(lo), max(self._at(hi), self._at(lo) + 1.0)):
+            a, b = self._first_at(g.start), self._first_at(g.end)
+            if a < b:
+                fn = None if g.fn is None else (lambda t, xp, fn=g.fn: fn(self._time(t, xp), xp))
+                out.append(Segment(a, b, g.kind, fn))
         return out
-
-    def _period_hint(self) -> int:
-        return max(self.steps, self.schedule._period_hint())

@@ -25,7 +25,22 @@ from typing import Any, Callable, Sequence
 
 from ._ops import ScalarOps
 
-__all__ = ["compile_scalar", "compile_function", "check_step"]
+__all__ = ["compile_scalar", "compile_function", "check_step", "FormulaError"]
+
+
+class FormulaError(TypeError):
+    """A formula did something with the step that only works on one Python number: an ``if``
+    on it, ``float(t)``, ``math.cos(t)``. Raised at a schedule's first evaluation, on every path."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+_IF = ("a formula must not use Python control flow (if, and, or, min, max, bool) on the step: "
+       "use xp.where(cond, a, b), xp.minimum or xp.maximum, so it runs on arrays and under jit too")
+_CALL = ("a formula must compute with the ops of xp, not with float(), int() or the math module "
+         "on the step: use xp.cos, xp.floor, ... so it runs on arrays and under jit too")
 
 
 def check_step(step: Any) -> float:
@@ -52,7 +67,12 @@ class _Sym:
         self.name, self.tr, self.i, self.isf, self.nn = name, tr, i, isf, nn
 
     def __bool__(self) -> bool:
-        raise TypeError("a formula used a Python `if` on the step; use xp.where instead")
+        raise FormulaError(_IF)
+
+    def __float__(self) -> float:
+        raise FormulaError(_CALL)
+
+    __int__ = __index__ = __float__  # type: ignore[assignment]
 
     def _b(op: str, rev: bool = False) -> Callable:  # noqa: N805
         def f(self: _Sym, other: Any) -> Any:
@@ -394,19 +414,12 @@ def compile_scalar(formula: Callable[[Any, Any], Any], label: str, *, optimize: 
     """Trace ``formula(step, xp)`` into ``f(step) -> float`` with the step check built in.
 
     ``optimize=False`` gives the plain trace (every op once, in order, selects as
-    expressions): the reference the optimised code is tested against.
-    If the formula cannot be traced (a user `Function` that calls ``math`` on the step, say),
-    the fallback evaluates it directly with the scalar namespace: same values, slower.
+    expressions): the reference the optimised code is tested against. A formula with
+    Python control flow on the step raises `FormulaError` (a `Function` is traced as an opaque
+    call of its function, so only it may use any Python it likes).
     """
     tr = _Tracer(optimize)
-    try:
-        out = formula(tr.sym("t", isf=True), tr)
-    except Exception:  # noqa: BLE001 - any tracing failure just means "not traceable"
-        def direct(step: Any) -> float:
-            t = step if step.__class__ is float and 0.0 <= step < math.inf else check_step(step)
-            return float(formula(t, ScalarOps))
-
-        return direct
+    out = formula(tr.sym("t", isf=True), tr)
     body = "\n".join(tr.code([out]))
     ret = tr.lit(out) if tr._f(out) and optimize else f"float({tr.lit(out)})"
     src = (

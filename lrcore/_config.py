@@ -9,28 +9,14 @@ path of the field (``parts[1].steps: must be an int >= 1, got 0``). A `Function`
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Callable
 
 from ._errors import ScheduleError, ScheduleTypeError, safe_repr
+from ._node import _REGISTRY, MAX_DEPTH, Node, config_name  # MAX_DEPTH: schedule nodes; lists in between do not count
 
 __all__ = ["to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION", "MAX_DEPTH"]
 
 FORMAT_VERSION = 1
-from ._base import MAX_DEPTH  # schedule nodes; lists in between do not count
-
-
-def _registry() -> dict[str, type]:
-    from . import _combinators, _plateau, _primitives
-
-    reg = {}
-    for mod in (_primitives, _combinators, _plateau):
-        for name in mod.__all__:
-            obj = getattr(mod, name)
-            if isinstance(obj, type) and dataclasses.is_dataclass(obj):
-                reg[name] = obj
-    reg.pop("PlateauState", None)
-    return reg
 
 
 def _fn_ref(fn: Callable, strict: bool) -> str:
@@ -58,11 +44,18 @@ def _fn_ref(fn: Callable, strict: bool) -> str:
 
 
 def _encode(x: Any, strict: bool) -> Any:
-    if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        out = {"type": type(x).__name__}
-        for f in dataclasses.fields(x):
+    if isinstance(x, Node):
+        name = config_name(x)
+        if name is None:
+            cls = type(x)
+            if strict:
+                raise ValueError(f"{cls.__name__}: must be registered to be stored in a config (decorate the class "
+                                 f"with @lrcore.register), got the unregistered class {cls.__module__}.{cls.__qualname__}")
+            name = f"<unregistered {cls.__module__}:{cls.__qualname__}>"
+        out = {"type": name}
+        for f in x._fields:
             v = getattr(x, f.name)
-            out[f.name] = _fn_ref(v, strict) if f.name == "fn" else _encode(v, strict)
+            out[f.name] = _fn_ref(v, strict) if f.kind == "callable" else _encode(v, strict)
         return out
     if isinstance(x, tuple):
         return [_encode(v, strict) for v in x]
@@ -113,11 +106,12 @@ def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict) 
         raise ValueError(f"{path or '<root>'}: must be nested at most {MAX_DEPTH} levels deep")
     kind = data.get("type")
     if not isinstance(kind, str) or kind not in reg:
-        raise ValueError(f"{_where(path, 'type')}: must be one of {', '.join(sorted(reg))}, got {safe_repr(kind)}")
+        raise ValueError(f"{_where(path, 'type')}: must be one of {', '.join(sorted(reg))} (a node of your own: import "
+                         "the module that defines it and decorate the class with @lrcore.register before loading; "
+                         f"loading never imports a module), got {safe_repr(kind)}")
     cls = reg[kind]
-    names = [f.name for f in dataclasses.fields(cls)]
-    required = [f.name for f in dataclasses.fields(cls)
-                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    names = [f.name for f in cls._fields]
+    required = [f.name for f in cls._fields if f.required]
     for key in data:
         if key != "type" and key not in names:
             raise ValueError(f"{_where(path, str(key))}: is not a field of {kind} (fields: {', '.join(names)})")
@@ -129,7 +123,7 @@ def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict) 
         if key not in data:
             continue
         v = data[key]
-        if kind == "Function" and key == "fn":
+        if cls._field_map[key].kind == "callable":
             kwargs[key] = _load_function(v, _where(path, key), allow_functions)
         else:
             kwargs[key] = _decode(v, _where(path, key), depth + 1, allow_functions, reg)
@@ -174,7 +168,7 @@ def from_config(data: Any, *, allow_functions: bool = False) -> Any:
     """
     if not isinstance(data, dict):
         raise TypeError(f"config must be a dict with a 'type', got {type(data).__name__}")
-    return _decode(data, "", 0, allow_functions, _registry())
+    return _decode(data, "", 0, allow_functions, _REGISTRY)
 
 
 def dumps(node: Any, *, indent: int | None = None) -> str:

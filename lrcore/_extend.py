@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from typing import Any
 
@@ -24,7 +23,7 @@ def _wsd_paths(node: Schedule, path: str) -> list[tuple[str, WSD]]:
     if isinstance(node, WSD):
         return [(path, node)]
     out: list[tuple[str, WSD]] = []
-    for f in dataclasses.fields(node):  # type: ignore[arg-type]
+    for f in node._fields:
         v = getattr(node, f.name)
         if isinstance(v, Schedule):
             out += _wsd_paths(v, f"{path}.{f.name}" if path else f.name)
@@ -46,7 +45,7 @@ def _extend(node: Schedule, extra: int, path: str) -> Schedule:
         stable = node.stable_steps + extra
         if stable + node.warmup_steps + node.decay_steps > MAX_STEPS:
             raise ScheduleError(_N, "extra_steps", "small enough that the extended WSD ends before step 2**53", extra)
-        return dataclasses.replace(node, stable_steps=stable)
+        return node.replace(stable_steps=stable)
     if isinstance(node, Restart):
         raise ScheduleError(_N, "schedule", "a tree whose WSD is not inside a Restart (each cycle stretches it to "
                             f"the period, so a longer stable phase would reshape every cycle; found at {path or '<root>'})",
@@ -57,13 +56,13 @@ def _extend(node: Schedule, extra: int, path: str) -> Schedule:
             raise ScheduleError(_N, "extra_steps", f"a multiple of the Stretch factor {node.factor!r} above the WSD "
                                 f"(at {path or '<root>'}), so the stable phase grows by whole steps of its own time",
                                 extra)
-        return dataclasses.replace(node, schedule=_extend(node.schedule, int(inner), _join(path, "schedule")))
+        return node.replace(schedule=_extend(node.schedule, int(inner), _join(path, "schedule")))
     if isinstance(node, Sequential):
         i = next(i for i, p in enumerate(node.parts) if _wsd_paths(p, ""))
         parts = list(node.parts)
         parts[i] = _extend(parts[i], extra, _join(path, f"parts[{i}]"))
         if node.boundaries is None or i == len(parts) - 1:
-            return dataclasses.replace(node, parts=tuple(parts))  # implicit boundaries follow the durations
+            return node.replace(parts=tuple(parts))  # implicit boundaries follow the durations
         start = 0 if i == 0 else node.boundaries[i - 1]
         w = node.parts[i]
         if isinstance(w, WSD) and node.boundaries[i] <= start + _hold_end(w):
@@ -73,10 +72,10 @@ def _extend(node: Schedule, extra: int, path: str) -> Schedule:
         bounds = tuple(b + extra if j >= i else b for j, b in enumerate(node.boundaries))
         if bounds[-1] > MAX_STEPS:
             raise ScheduleError(_N, "extra_steps", "small enough that the later boundaries stay <= 2**53", extra)
-        return dataclasses.replace(node, parts=tuple(parts), boundaries=bounds)
+        return node.replace(parts=tuple(parts), boundaries=bounds)
     if isinstance(node, _SAME_CLOCK):
         changes = {}
-        for f in dataclasses.fields(node):  # type: ignore[arg-type]
+        for f in node._fields:
             v = getattr(node, f.name)
             if isinstance(v, Schedule) and _wsd_paths(v, ""):
                 changes[f.name] = _extend(v, extra, _join(path, f.name))
@@ -84,7 +83,7 @@ def _extend(node: Schedule, extra: int, path: str) -> Schedule:
                 changes[f.name] = tuple(_extend(x, extra, _join(path, f"{f.name}[{j}]"))
                                         if isinstance(x, Schedule) and _wsd_paths(x, "") else x
                                         for j, x in enumerate(v))
-        return dataclasses.replace(node, **changes)
+        return node.replace(**changes)
     raise ScheduleError(_N, "schedule", f"a tree of nodes that keep the WSD's clock; {type(node).__name__} "
                         f"(at {path or '<root>'}) is not one", node)  # pragma: no cover - every combinator is listed
 

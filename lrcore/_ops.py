@@ -92,6 +92,10 @@ class ScalarOps:
     def div(a: Any, b: Any) -> Any:
         return a / b
 
+    @staticmethod
+    def full_like(t: Any, v: Any) -> Any:
+        return v
+
 
 scalar = ScalarOps()
 

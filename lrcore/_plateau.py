@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
 from . import _ops
-from ._base import Schedule, check_child
+from ._base import Schedule
 from ._compile import compile_function
-from ._errors import ScheduleTypeError, check_choice, check_int, check_real
+from ._errors import ScheduleTypeError
+from ._node import Node, field, register
 
 __all__ = ["Plateau", "PlateauState", "PlateauSchedule"]
 
@@ -27,8 +27,8 @@ class PlateauState(NamedTuple):
     scale: Any
 
 
-@dataclass(frozen=True)
-class Plateau:
+@register
+class Plateau(Node):
     """torch's ReduceLROnPlateau as a pure state machine: ``init()``, ``update(state, metric)``, ``scale(state)``.
 
     Each update compares the metric with the best so far: better means ``a < best * (1 - threshold)``
@@ -56,29 +56,16 @@ class Plateau:
     0.25
     """
 
-    mode: str = "min"
-    factor: float = 0.1
-    patience: int = 10
-    threshold: float = 1e-4
-    threshold_mode: str = "rel"
-    cooldown: int = 0
-    min_value: float = 0.0
-    eps: float = 1e-8
-    rule: str = "torch"
-    unit: float = 1.0
-
-    def __post_init__(self) -> None:
-        n, s = "Plateau", object.__setattr__
-        s(self, "mode", check_choice(n, "mode", self.mode, ("min", "max")))
-        s(self, "factor", check_real(n, "factor", self.factor, low=0.0, high=1.0, low_open=True, high_open=True))
-        s(self, "patience", check_int(n, "patience", self.patience, low=0, high=2**53))
-        s(self, "threshold", check_real(n, "threshold", self.threshold, low=0.0))
-        s(self, "threshold_mode", check_choice(n, "threshold_mode", self.threshold_mode, ("rel", "abs")))
-        s(self, "cooldown", check_int(n, "cooldown", self.cooldown, low=0, high=2**53))
-        s(self, "min_value", check_real(n, "min_value", self.min_value, low=0.0))
-        s(self, "eps", check_real(n, "eps", self.eps, low=0.0))
-        s(self, "unit", check_real(n, "unit", self.unit, low=0.0, low_open=True))
-        s(self, "rule", check_choice(n, "rule", self.rule, ("torch", "paddle")))
+    mode: str = field("min", choices=("min", "max"))
+    factor: float = field(0.1, gt=0.0, lt=1.0)
+    patience: int = field(10, ge=0)
+    threshold: float = field(1e-4, ge=0.0)
+    threshold_mode: str = field("rel", choices=("rel", "abs"))
+    cooldown: int = field(0, ge=0)
+    min_value: float = field(0.0, ge=0.0)
+    eps: float = field(1e-8, ge=0.0)
+    rule: str = field("torch", choices=("torch", "paddle"))
+    unit: float = field(1.0, gt=0.0)
 
     def init(self) -> PlateauState:
         """The state before any metric: scale 1 and best = +inf ("min") or -inf ("max") as in
@@ -126,13 +113,8 @@ class Plateau:
             return self.__dict__["_c_update"]
         except KeyError:
             pass
-        try:
-            fn = compile_function(self._step, (PlateauState._fields, "metric"), "plateau_update",
-                                  result_type=PlateauState)
-        except Exception:  # noqa: BLE001 - not traceable: the direct path, same values
-            def fn(state: PlateauState, metric: float) -> PlateauState:
-                return PlateauState(*self._step(*state, metric, _ops.scalar))
-        object.__setattr__(self, "_c_update", fn)
+        fn = self.__dict__["_c_update"] = compile_function(
+            self._step, (PlateauState._fields, "metric"), "plateau_update", result_type=PlateauState)
         return fn
 
     def _step(self, best: Any, bad: Any, cd: Any, scale: Any, metric: Any, xp: Any) -> tuple:
@@ -155,17 +137,10 @@ class Plateau:
         bad = xp.where(reduce, 0.0, bad)
         return best, bad, cd, scale
 
-    def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if not k.startswith("_c_")}
-
-    def to_config(self) -> dict:
-        from ._config import to_config
-
-        return to_config(self)
 
 
-@dataclass(frozen=True)
-class PlateauSchedule:
+@register
+class PlateauSchedule(Node):
     """``schedule * plateau``: the schedule's value times the plateau's scale, ``s(t) * scale(state)``.
 
     It depends on the metric history, so it is not a function of the step alone: evaluate it
@@ -181,8 +156,7 @@ class PlateauSchedule:
     schedule: Schedule
     plateau: Plateau
 
-    def __post_init__(self) -> None:
-        check_child("PlateauSchedule", "schedule", self.schedule)
+    def validate(self) -> None:
         if not isinstance(self.plateau, Plateau):
             raise ScheduleTypeError("PlateauSchedule", "plateau", "a Plateau", self.plateau)
 
@@ -205,11 +179,6 @@ class PlateauSchedule:
     @property
     def duration(self) -> None:
         return None
-
-    def to_config(self) -> dict:
-        from ._config import to_config
-
-        return to_config(self)
 
     @property
     def fingerprint(self) -> str:

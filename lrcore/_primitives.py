@@ -6,20 +6,13 @@ a keyword argument, validated at construction.
 
 from __future__ import annotations
 
-import inspect
 import math
-from dataclasses import dataclass
 from typing import Any, Callable
 
-from ._base import Schedule
-from ._errors import (
-    ScheduleError,
-    ScheduleTypeError,
-    check_bool,
-    check_choice,
-    check_int,
-    check_real,
-)
+from . import _ops
+from ._base import INF, Schedule, Segment
+from ._errors import ScheduleError
+from ._node import MAX_STEPS, field, register
 from ._math import DECAY_SHAPES, Interval, blend, cosine, exact_step, cycle_of, decay_weights, floor_div, interval, power, power_of_ratio, power_weights, ramp, weights
 
 __all__ = [
@@ -28,15 +21,7 @@ __all__ = [
     "Function",
 ]
 
-MAX_STEPS = 2**53
-
-
-def _set(obj: Any, name: str, value: Any) -> None:
-    object.__setattr__(obj, name, value)
-
-
-def _steps(node: str, field: str, x: Any, low: int = 1) -> int:
-    return check_int(node, field, x, low=low, high=MAX_STEPS)
+_MAX_PERIODS = 10_000  # a periodic node details at most this many periods of a window, then one segment
 
 
 def _finite_product(value: float, factor: float, power: int) -> bool:
@@ -46,28 +31,20 @@ def _finite_product(value: float, factor: float, power: int) -> bool:
         return False
 
 
-def _real_tuple(node: str, field: str, xs: Any, *, integer: bool = False, low: float | None = None,
-                increasing: bool = False, nonempty: bool = True) -> tuple:
-    kind = "ints" if integer else "numbers"
-    what = f"a non-empty list of {kind}" if nonempty else f"a list of {kind}"
-    if isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
-        raise ScheduleTypeError(node, field, what, xs)
-    try:
-        xs = tuple(xs)
-    except TypeError:  # iterable in name only: a 0-d numpy array
-        raise ScheduleTypeError(node, field, what, xs) from None
-    if nonempty and not xs:
-        raise ScheduleError(node, field, what, list(xs))
+def _periods(node: Schedule, lo: float, hi: float, period: int, parts: tuple) -> list:
+    """Segments of a periodic node over ``[lo, hi)``: ``parts`` = ((offset, kind), ...) per period."""
+    start = math.floor(lo / period) * period
+    if (hi - start) / period > _MAX_PERIODS:
+        return [Segment(0.0, INF, type(node).__name__.lower(), node.formula)]
     out = []
-    for i, x in enumerate(xs):
-        f = f"{field}[{i}]"
-        out.append(_steps(node, f, x, low=int(low or 0)) if integer else check_real(node, f, x, low=low))
-    if increasing and any(b <= a for a, b in zip(out, out[1:])):
-        raise ScheduleError(node, field, "strictly increasing", list(xs))
-    return tuple(out)
+    while start < hi:
+        ends = [o for o, _ in parts[1:]] + [period]
+        out += [Segment(float(start + o), float(start + e), kind, node.formula) for (o, kind), e in zip(parts, ends)]
+        start += period
+    return out
 
 
-@dataclass(frozen=True)
+@register
 class Constant(Schedule):
     """The same value at every step: ``value``.
 
@@ -77,10 +54,7 @@ class Constant(Schedule):
 
     value: float
 
-    def __post_init__(self) -> None:
-        _set(self, "value", check_real("Constant", "value", self.value))
-
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         return self.value
 
     @property
@@ -112,7 +86,7 @@ def _polynomial(step: Any, start: float, end: float, steps: int, power: float, x
     return blend(start, end, power_weights(iv.r, iv.p, power, xp))
 
 
-@dataclass(frozen=True)
+@register
 class Linear(Schedule):
     """A straight line from ``start_value`` to ``end_value`` over ``steps`` steps, then ``end_value``.
 
@@ -125,14 +99,9 @@ class Linear(Schedule):
 
     start_value: float
     end_value: float
-    steps: int
+    steps: int = field(ge=1)
 
-    def __post_init__(self) -> None:
-        _set(self, "start_value", check_real("Linear", "start_value", self.start_value))
-        _set(self, "end_value", check_real("Linear", "end_value", self.end_value))
-        _set(self, "steps", _steps("Linear", "steps", self.steps))
-
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         return _polynomial(step, self.start_value, self.end_value, self.steps, 1.0, xp)
 
     @property
@@ -140,7 +109,7 @@ class Linear(Schedule):
         return self.steps
 
 
-@dataclass(frozen=True)
+@register
 class Polynomial(Schedule):
     """Polynomial decay: ``(start - end) * (1 - min(t, steps) / steps) ** power + end``.
 
@@ -159,38 +128,36 @@ class Polynomial(Schedule):
 
     start_value: float
     end_value: float
-    steps: int
-    power: float = 1.0
+    steps: int = field(ge=1)
+    power: float = field(1.0, gt=0.0)
     cycle: bool = False
 
-    def __post_init__(self) -> None:
-        _set(self, "start_value", check_real("Polynomial", "start_value", self.start_value))
-        _set(self, "end_value", check_real("Polynomial", "end_value", self.end_value))
-        _set(self, "steps", _steps("Polynomial", "steps", self.steps))
-        _set(self, "power", check_real("Polynomial", "power", self.power, low=0.0, low_open=True))
-        _set(self, "cycle", check_bool("Polynomial", "cycle", self.cycle))
-
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         return _polynomial(step, self.start_value, self.end_value, self.steps, self.power, xp, self.cycle)
 
     @property
     def duration(self) -> int | None:
         return None if self.cycle else self.steps
 
-    def _pieces(self, lo: int, hi: int) -> list:
+    def segments(self, lo: float, hi: float) -> list:
         if not self.cycle:
-            return super()._pieces(lo, hi)
-        # cycle k >= 1 decays on (k * steps, (k + 1) * steps]: its pieces start one step in
-        d, f = self.steps, self._piece_fn()
-        out = [(0, d + 1, "polynomial", f)]
-        k = max(1, lo // d)
-        while k * d + 1 < hi:
-            out.append((k * d + 1, (k + 1) * d + 1, f"cycle {k} polynomial", f))
+            return super().segments(lo, hi)
+        # cycle k >= 1 decays on (k * steps, (k + 1) * steps]: for the integer steps it holds,
+        # it starts one step in
+        d, f = self.steps, self.formula
+        k = max(1, math.floor(lo / d))
+        if (hi - k * d) / d > _MAX_PERIODS:
+            return [Segment(0.0, INF, "polynomial", f)]
+        out = [Segment(0.0, d + 1.0, "polynomial", f)] if k == 1 else []
+        while k * d + 1 < hi or not out:
+            out.append(Segment(k * d + 1.0, (k + 1) * d + 1.0, f"cycle {k} polynomial", f))
             k += 1
+        if out[0].start > 0.0:
+            out[0] = Segment(0.0, out[0].end, out[0].kind, f)  # a timeline starts at 0
         return out
 
 
-@dataclass(frozen=True)
+@register
 class Cosine(Schedule):
     """Cosine decay from ``start_value`` to ``end_value`` over ``steps`` steps, then ``end_value``.
 
@@ -208,17 +175,11 @@ class Cosine(Schedule):
     """
 
     start_value: float
-    steps: int
+    steps: int = field(ge=1)
     end_value: float = 0.0
-    power: float = 1.0
+    power: float = field(1.0, gt=0.0)
 
-    def __post_init__(self) -> None:
-        _set(self, "start_value", check_real("Cosine", "start_value", self.start_value))
-        _set(self, "steps", _steps("Cosine", "steps", self.steps))
-        _set(self, "end_value", check_real("Cosine", "end_value", self.end_value))
-        _set(self, "power", check_real("Cosine", "power", self.power, low=0.0, low_open=True))
-
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         if self.power == 1.0:
             return cosine(step, self.start_value, self.end_value, 0.0, self.steps, xp)
         wa, wb = weights("cosine", interval(step, 0.0, self.steps, xp), xp)
@@ -229,7 +190,7 @@ class Cosine(Schedule):
         return self.steps
 
 
-@dataclass(frozen=True)
+@register
 class Exponential(Schedule):
     """Exponential decay: ``start * factor ** (t / every)``; the exponent is floored if ``staircase``.
 
@@ -242,21 +203,11 @@ class Exponential(Schedule):
     """
 
     start_value: float
-    factor: float
-    every: float = 1
+    factor: float = field(gt=0.0, le=1.0)
+    every: int | float = field(1, gt=0.0)
     staircase: bool = False
 
-    def __post_init__(self) -> None:
-        _set(self, "start_value", check_real("Exponential", "start_value", self.start_value))
-        _set(self, "factor", check_real("Exponential", "factor", self.factor, low=0.0, high=1.0, low_open=True))
-        every = self.every if isinstance(self.every, int) and not isinstance(self.every, bool) else check_real(
-            "Exponential", "every", self.every, low=0.0, low_open=True)
-        if isinstance(every, int):
-            every = _steps("Exponential", "every", every)
-        _set(self, "every", every)
-        _set(self, "staircase", check_bool("Exponential", "staircase", self.staircase))
-
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         if self.staircase:
             return self.start_value * power(self.factor, floor_div(step, self.every, xp), xp)
         return power_of_ratio(self.factor, step, self.every, xp, scale=self.start_value)
@@ -266,7 +217,7 @@ class Exponential(Schedule):
         return 0 if self.factor == 1.0 else None
 
 
-@dataclass(frozen=True)
+@register
 class MultiStep(Schedule):
     """``start * factor ** (number of milestones <= t)``: the new value applies at t == milestone.
 
@@ -276,13 +227,10 @@ class MultiStep(Schedule):
     """
 
     start_value: float
-    milestones: tuple
-    factor: float
+    milestones: tuple[int, ...] = field(increasing=True)
+    factor: float = field(gt=0.0)
 
-    def __post_init__(self) -> None:
-        _set(self, "start_value", check_real("MultiStep", "start_value", self.start_value))
-        _set(self, "milestones", _real_tuple("MultiStep", "milestones", self.milestones, integer=True, increasing=True))
-        _set(self, "factor", check_real("MultiStep", "factor", self.factor, low=0.0, low_open=True))
+    def validate(self) -> None:
         if not _finite_product(self.start_value, self.factor, len(self.milestones)):
             raise ScheduleError("MultiStep", "factor", "small enough that start_value * factor**len(milestones) is finite", self.factor)
 
@@ -291,7 +239,7 @@ class MultiStep(Schedule):
         return self._cached("_c_values", lambda: tuple(self.start_value * self.factor**i
                                                        for i in range(len(self.milestones) + 1)))
 
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         # start * factor**i, each value computed once in Python (exactly torch's base * gamma**i)
         return xp.lookup(self.milestones, self._values, step)
 
@@ -299,16 +247,12 @@ class MultiStep(Schedule):
     def duration(self) -> int:
         return self.milestones[-1]
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        edges = (0, *self.milestones)
-        out = []
-        for i, a in enumerate(edges):
-            v = self(a)
-            out.append((a, edges[i + 1] if i + 1 < len(edges) else None, "constant", lambda t, v=v: v))
-        return out
+    def segments(self, lo: float, hi: float) -> list:
+        edges = (0.0, *map(float, self.milestones), INF)
+        return [Segment(a, b, "constant", None) for a, b in zip(edges, edges[1:]) if b > a]
 
 
-@dataclass(frozen=True)
+@register
 class Piecewise(Schedule):
     """``values[i]`` on ``[boundaries[i-1], boundaries[i])``: the new value applies at t == boundary.
 
@@ -317,30 +261,26 @@ class Piecewise(Schedule):
     [1.0, 1.0, 0.5, 0.5, 0.1, 0.1]
     """
 
-    values: tuple
-    boundaries: tuple
+    values: tuple[float, ...]
+    boundaries: tuple[int, ...] = field(ge=1, increasing=True)
 
-    def __post_init__(self) -> None:
-        _set(self, "boundaries", _real_tuple("Piecewise", "boundaries", self.boundaries, integer=True, low=1, increasing=True))
-        values = _real_tuple("Piecewise", "values", self.values)
-        if len(values) != len(self.boundaries) + 1:
-            raise ScheduleError("Piecewise", "values", f"a list of len(boundaries) + 1 = {len(self.boundaries) + 1} numbers", list(values))
-        _set(self, "values", values)
+    def validate(self) -> None:
+        if len(self.values) != len(self.boundaries) + 1:
+            raise ScheduleError("Piecewise", "values", f"a list of len(boundaries) + 1 = {len(self.boundaries) + 1} numbers", list(self.values))
 
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         return xp.lookup(self.boundaries, self.values, step)
 
     @property
     def duration(self) -> int:
         return self.boundaries[-1]
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        edges = (0, *self.boundaries)
-        return [(a, edges[i + 1] if i + 1 < len(edges) else None, "constant", lambda t, v=v: v)
-                for i, (a, v) in enumerate(zip(edges, self.values))]
+    def segments(self, lo: float, hi: float) -> list:
+        edges = (0.0, *map(float, self.boundaries), INF)
+        return [Segment(a, b, "constant", None) for a, b in zip(edges, edges[1:])]
 
 
-@dataclass(frozen=True)
+@register
 class Interpolate(Schedule):
     """Through the knots ``(boundaries[i], values[i])``, ``shape`` "linear" or "cosine"; ends held.
 
@@ -352,22 +292,18 @@ class Interpolate(Schedule):
     ['1.0000', '0.7500', '0.5000', '0.3000', '0.1000', '0.1000']
     """
 
-    boundaries: tuple
-    values: tuple
-    shape: str = "linear"
+    boundaries: tuple[int, ...] = field(increasing=True)
+    values: tuple[float, ...]
+    shape: str = field("linear", choices=("linear", "cosine"))
 
-    def __post_init__(self) -> None:
-        b = _real_tuple("Interpolate", "boundaries", self.boundaries, integer=True, increasing=True)
+    def validate(self) -> None:
+        b, v = self.boundaries, self.values
         if len(b) < 2:
             raise ScheduleError("Interpolate", "boundaries", "a list of at least 2 ints", list(b))
-        v = _real_tuple("Interpolate", "values", self.values)
         if len(v) != len(b):
             raise ScheduleError("Interpolate", "values", f"a list of len(boundaries) = {len(b)} numbers", list(v))
-        _set(self, "boundaries", b)
-        _set(self, "values", v)
-        _set(self, "shape", check_choice("Interpolate", "shape", self.shape, ("linear", "cosine")))
 
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         # Segment i = number of inner knots <= t, so t before the first knot is in segment 0
         # at p = 0 and t past the last in the last segment at p = 1: both ends held exactly.
         b, v = self.boundaries, self.values
@@ -381,15 +317,14 @@ class Interpolate(Schedule):
     def duration(self) -> int:
         return self.boundaries[-1]
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        b = self.boundaries
-        f = self._piece_fn()
-        out = [] if b[0] == 0 else [(0, b[0], "constant", f)]
-        out += [(b[i], b[i + 1], self.shape, f) for i in range(len(b) - 1)]
-        return out + [(b[-1], None, "constant", f)]
+    def segments(self, lo: float, hi: float) -> list:
+        b, f = tuple(map(float, self.boundaries)), self.formula
+        out = [] if b[0] == 0 else [Segment(0.0, b[0], "constant", None)]
+        out += [Segment(b[i], b[i + 1], self.shape, f) for i in range(len(b) - 1)]
+        return out + [Segment(b[-1], INF, "constant", None)]
 
 
-@dataclass(frozen=True)
+@register
 class InverseSqrt(Schedule):
     """Inverse square-root decay: ``start / sqrt((t + timescale) / timescale)`` (HF, T5).
 
@@ -401,13 +336,9 @@ class InverseSqrt(Schedule):
     """
 
     start_value: float
-    timescale_steps: float
+    timescale_steps: float = field(gt=0.0)
 
-    def __post_init__(self) -> None:
-        _set(self, "start_value", check_real("InverseSqrt", "start_value", self.start_value))
-        _set(self, "timescale_steps", check_real("InverseSqrt", "timescale_steps", self.timescale_steps, low=0.0, low_open=True))
-
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         ts = float(self.timescale_steps)
         return self.start_value / xp.sqrt((step + ts) / ts)
 
@@ -416,7 +347,7 @@ class InverseSqrt(Schedule):
         return None
 
 
-@dataclass(frozen=True)
+@register
 class InverseTime(Schedule):
     """Inverse time decay: ``start / (1 + rate * t / every)``, exponent floored if ``staircase`` (keras, paddle).
 
@@ -426,21 +357,11 @@ class InverseTime(Schedule):
     """
 
     start_value: float
-    rate: float
-    every: float = 1
+    rate: float = field(ge=0.0)
+    every: int | float = field(1, gt=0.0)
     staircase: bool = False
 
-    def __post_init__(self) -> None:
-        _set(self, "start_value", check_real("InverseTime", "start_value", self.start_value))
-        _set(self, "rate", check_real("InverseTime", "rate", self.rate, low=0.0))
-        every = self.every if isinstance(self.every, int) and not isinstance(self.every, bool) else check_real(
-            "InverseTime", "every", self.every, low=0.0, low_open=True)
-        if isinstance(every, int):
-            every = _steps("InverseTime", "every", every)
-        _set(self, "every", every)
-        _set(self, "staircase", check_bool("InverseTime", "staircase", self.staircase))
-
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         e = floor_div(step, self.every, xp) if self.staircase else step / float(self.every)
         return self.start_value / (1.0 + self.rate * e)
 
@@ -449,7 +370,7 @@ class InverseTime(Schedule):
         return 0 if self.rate == 0.0 else None
 
 
-@dataclass(frozen=True)
+@register
 class Noam(Schedule):
     """The Transformer's schedule (paddle NoamDecay): ``scale * d_model**-0.5 * min(max(t, 1)**-0.5, t * warmup**-1.5)``.
 
@@ -460,16 +381,11 @@ class Noam(Schedule):
     ['0.0000', '0.3536', '0.7071', '0.5774', '0.5000']
     """
 
-    d_model: float
-    warmup_steps: int
+    d_model: float = field(gt=0.0)
+    warmup_steps: int = field(ge=1)
     scale: float = 1.0
 
-    def __post_init__(self) -> None:
-        _set(self, "d_model", check_real("Noam", "d_model", self.d_model, low=0.0, low_open=True))
-        _set(self, "warmup_steps", _steps("Noam", "warmup_steps", self.warmup_steps))
-        _set(self, "scale", check_real("Noam", "scale", self.scale))
-
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         ramp = step * float(self.warmup_steps) ** -1.5
         decay = xp.maximum(step, 1.0) ** -0.5
         return self.scale * self.d_model**-0.5 * xp.minimum(decay, ramp)
@@ -479,7 +395,7 @@ class Noam(Schedule):
         return None
 
 
-@dataclass(frozen=True)
+@register
 class Tanh(Schedule):
     """timm's tanh decay over ``steps`` steps, then holding its value at ``steps``.
 
@@ -493,19 +409,12 @@ class Tanh(Schedule):
     """
 
     start_value: float
-    steps: int
+    steps: int = field(ge=1)
     end_value: float = 0.0
     lower: float = -7.0
-    upper: float = 3.0
+    upper: float = field(3.0, gt="lower")
 
-    def __post_init__(self) -> None:
-        _set(self, "start_value", check_real("Tanh", "start_value", self.start_value))
-        _set(self, "steps", _steps("Tanh", "steps", self.steps))
-        _set(self, "end_value", check_real("Tanh", "end_value", self.end_value))
-        _set(self, "lower", check_real("Tanh", "lower", self.lower))
-        _set(self, "upper", check_real("Tanh", "upper", self.upper, low=self.lower, low_open=True))
-
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         iv = interval(step, 0.0, self.steps, xp)
         x = self.lower * iv.r + self.upper * iv.p
         # The start's weight (1 - tanh x) / 2 = 1 / (1 + exp(2x)) and the end's 1 / (1 + exp(-2x)),
@@ -520,7 +429,7 @@ class Tanh(Schedule):
         return self.steps
 
 
-@dataclass(frozen=True)
+@register
 class Cyclic(Schedule):
     """torch/paddle CyclicLR: a triangle between ``low_value`` and ``high_value``.
 
@@ -535,25 +444,16 @@ class Cyclic(Schedule):
 
     low_value: float
     high_value: float
-    up_steps: int
-    down_steps: int | None = None
-    mode: str = "triangular"
-    gamma: float = 1.0
-
-    def __post_init__(self) -> None:
-        _set(self, "low_value", check_real("Cyclic", "low_value", self.low_value))
-        _set(self, "high_value", check_real("Cyclic", "high_value", self.high_value))
-        _set(self, "up_steps", _steps("Cyclic", "up_steps", self.up_steps))
-        if self.down_steps is not None:
-            _set(self, "down_steps", _steps("Cyclic", "down_steps", self.down_steps))
-        _set(self, "mode", check_choice("Cyclic", "mode", self.mode, ("triangular", "triangular2", "exp_range")))
-        _set(self, "gamma", check_real("Cyclic", "gamma", self.gamma, low=0.0, high=1.0, low_open=True))
+    up_steps: int = field(ge=1)
+    down_steps: int | None = field(None, ge=1)
+    mode: str = field("triangular", choices=("triangular", "triangular2", "exp_range"))
+    gamma: float = field(1.0, gt=0.0, le=1.0)
 
     @property
     def _down(self) -> int:
         return self.up_steps if self.down_steps is None else self.down_steps
 
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         up, down = float(self.up_steps), float(self._down)
         period = up + down
         k, u = cycle_of(step, period, xp)
@@ -579,16 +479,8 @@ class Cyclic(Schedule):
     def duration(self) -> None:
         return None
 
-    def _period_hint(self) -> int:
-        return self.up_steps + self._down
-
-    def _pieces(self, lo: int, hi: int) -> list:
-        period, up, f = self._period_hint(), self.up_steps, self._piece_fn()
-        out, start = [], (lo // period) * period
-        while start < hi:
-            out += [(start, start + up, "cyclic up", f), (start + up, start + period, "cyclic down", f)]
-            start += period
-        return out
+    def segments(self, lo: float, hi: float) -> list:
+        return _periods(self, lo, hi, self.up_steps + self._down, ((0, "cyclic up"), (self.up_steps, "cyclic down")))
 
 
 def _anneal(start: float, end: float, t: Any, t0: float, t1: float, kind: str, xp: Any) -> Any:
@@ -598,7 +490,7 @@ def _anneal(start: float, end: float, t: Any, t0: float, t1: float, kind: str, x
     return blend(start, end, weights("linear", interval(t, t0, t1 - t0, xp, end=t1), xp))
 
 
-@dataclass(frozen=True)
+@register
 class OneCycle(Schedule):
     """torch OneCycleLR: up from ``peak/div_factor`` to ``peak``, then down to ``peak/div_factor/final_div_factor``.
 
@@ -615,22 +507,15 @@ class OneCycle(Schedule):
     """
 
     peak_value: float
-    total_steps: int
-    pct_start: float = 0.3
-    div_factor: float = 25.0
-    final_div_factor: float = 1e4
-    anneal: str = "cos"
+    total_steps: int = field(ge=2)
+    pct_start: float = field(0.3, gt=0.0, lt=1.0)
+    div_factor: float = field(25.0, gt=0.0)
+    final_div_factor: float = field(1e4, gt=0.0)
+    anneal: str = field("cos", choices=("cos", "linear"))
     three_phase: bool = False
 
-    def __post_init__(self) -> None:
+    def validate(self) -> None:
         n = "OneCycle"
-        _set(self, "peak_value", check_real(n, "peak_value", self.peak_value))
-        _set(self, "total_steps", _steps(n, "total_steps", self.total_steps, low=2))
-        _set(self, "pct_start", check_real(n, "pct_start", self.pct_start, low=0.0, high=1.0, low_open=True, high_open=True))
-        _set(self, "div_factor", check_real(n, "div_factor", self.div_factor, low=0.0, low_open=True))
-        _set(self, "final_div_factor", check_real(n, "final_div_factor", self.final_div_factor, low=0.0, low_open=True))
-        _set(self, "anneal", check_choice(n, "anneal", self.anneal, ("cos", "linear")))
-        _set(self, "three_phase", check_bool(n, "three_phase", self.three_phase))
         if not all(math.isfinite(v) and (v == 0.0 or abs(v) > 1e-300) for v in self._values()):
             raise ScheduleError(n, "div_factor", "such that peak_value / div_factor / final_div_factor is a finite, "
                                 "normal number", self.div_factor)
@@ -651,7 +536,7 @@ class OneCycle(Schedule):
         low = init / self.final_div_factor
         return (init, self.peak_value, init, low) if self.three_phase else (init, self.peak_value, low)
 
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         ends, vals = self._ends(), self._values()
         t = xp.minimum(step, ends[-1])
         out = None
@@ -665,15 +550,16 @@ class OneCycle(Schedule):
     def duration(self) -> int:
         return self.total_steps - 1
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        f = self._piece_fn()
-        edges = [0] + [math.floor(e) + 1 for e in self._ends()[:-1]] + [self.total_steps - 1]
+    def segments(self, lo: float, hi: float) -> list:
+        # a phase holds the steps up to its end e inclusive: the next starts just above e
+        f, ends = self.formula, self._ends()
+        edges = [0.0] + [math.nextafter(e, INF) for e in ends[:-1]] + [ends[-1]]
         names = ("warmup", "anneal", "annihilate") if self.three_phase else ("warmup", "anneal")
-        out = [(edges[i], edges[i + 1], f"onecycle {names[i]}", f) for i in range(len(names))]
-        return out + [(self.total_steps - 1, None, "constant", f)]
+        out = [Segment(edges[i], edges[i + 1], f"onecycle {names[i]}", f) for i in range(len(names))]
+        return out + [Segment(ends[-1], INF, "constant", None)]
 
 
-@dataclass(frozen=True)
+@register
 class WSD(Schedule):
     """Warmup-stable-decay: a linear warmup, a plateau at ``peak_value``, a decay to ``end_value``.
 
@@ -688,24 +574,14 @@ class WSD(Schedule):
     """
 
     peak_value: float
-    warmup_steps: int
-    stable_steps: int
-    decay_steps: int
+    warmup_steps: int = field(ge=0)
+    stable_steps: int = field(ge=0)
+    decay_steps: int = field(ge=1)
     start_value: float = 0.0
     end_value: float = 0.0
-    decay_shape: str = "linear"
+    decay_shape: str = field("linear", choices=DECAY_SHAPES)
 
-    def __post_init__(self) -> None:
-        n = "WSD"
-        _set(self, "peak_value", check_real(n, "peak_value", self.peak_value))
-        _set(self, "warmup_steps", _steps(n, "warmup_steps", self.warmup_steps, low=0))
-        _set(self, "stable_steps", _steps(n, "stable_steps", self.stable_steps, low=0))
-        _set(self, "decay_steps", _steps(n, "decay_steps", self.decay_steps))
-        _set(self, "start_value", check_real(n, "start_value", self.start_value))
-        _set(self, "end_value", check_real(n, "end_value", self.end_value))
-        _set(self, "decay_shape", check_choice(n, "decay_shape", self.decay_shape, DECAY_SHAPES))
-
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
         w, hold = float(self.warmup_steps), float(self.warmup_steps + self.stable_steps)
         if self.decay_shape == "cosine":
             out = cosine(step, self.peak_value, self.end_value, hold, float(self.decay_steps), xp)
@@ -721,22 +597,23 @@ class WSD(Schedule):
     def duration(self) -> int:
         return self.warmup_steps + self.stable_steps + self.decay_steps
 
-    def _pieces(self, lo: int, hi: int) -> list:
-        f = self._piece_fn()
-        w, s = self.warmup_steps, self.warmup_steps + self.stable_steps
-        out = [(0, w, "warmup linear", f)] if w else []
-        out += [(w, s, "stable", f)] if s > w else []
-        return out + [(s, self.duration, f"decay {self.decay_shape}", f), (self.duration, None, "constant", f)]
+    def segments(self, lo: float, hi: float) -> list:
+        f, w, s, d = self.formula, float(self.warmup_steps), float(self.warmup_steps + self.stable_steps), float(self.duration)
+        out = [Segment(0.0, w, "warmup linear", f)] if w else []
+        out += [Segment(w, s, "stable", None)] if s > w else []
+        return out + [Segment(s, d, f"decay {self.decay_shape}", f), Segment(d, INF, "constant", None)]
 
 
 def _accepts_xp(fn: Callable) -> bool:
+    import inspect  # on use: it costs milliseconds to import
+
     try:
         return "xp" in inspect.signature(fn).parameters
     except (TypeError, ValueError):
         return False
 
 
-@dataclass(frozen=True)
+@register
 class Function(Schedule):
     """A user function of the step, ``fn(step)`` or, to run on every array library, ``fn(step, xp)``.
 
@@ -752,14 +629,15 @@ class Function(Schedule):
 
     fn: Callable
 
-    def __post_init__(self) -> None:
-        if not callable(self.fn):
-            raise ScheduleTypeError("Function", "fn", "a callable", self.fn)
-
-    def _formula(self, step: Any, xp: Any) -> Any:
+    def formula(self, step: Any, xp: Any) -> Any:
+        if xp.name == "trace":  # s(step) runs the function itself, whatever Python it uses
+            return xp.apply(self._direct, step)
         if self._c_xp:
             return self.fn(step, xp=xp)
         return xp.apply(self.fn, step)
+
+    def _direct(self, t: float) -> float:
+        return self.fn(t, xp=_ops.scalar) if self._c_xp else self.fn(t)
 
     @property
     def _c_xp(self) -> bool:

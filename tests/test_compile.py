@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import lrcore
 from lrcore import _compile
-from lrcore._compile import compile_function, compile_scalar
+from lrcore._compile import FormulaError, compile_function, compile_scalar
 from lrcore._ops import ScalarOps
 from lrcore.catalog import paddle as P
 from lrcore.catalog import torch as T
@@ -44,7 +44,7 @@ def _same(a: float, b: float) -> bool:
 
 def _pair(s):
     label = type(s).__name__.lower()
-    return compile_scalar(s._formula, label), compile_scalar(s._formula, label, optimize=False)
+    return compile_scalar(s.formula, label), compile_scalar(s.formula, label, optimize=False)
 
 
 def _assigns(src: str) -> tuple[list[ast.Assign], set[str]]:
@@ -146,7 +146,7 @@ def test_optimised_code_equals_the_plain_trace(case, frac):
 
 
 def test_step_checks_in_the_prologue():
-    fn = compile_scalar(TREES["paddle StepDecay"]._formula, "f")
+    fn = compile_scalar(TREES["paddle StepDecay"].formula, "f")
     assert fn(10**301) == fn(float(10**301))  # past the int fast path: the general check
     assert fn(True if False else 3) == fn(3.0)
     for bad, err in ((True, TypeError), ("3", TypeError), (None, TypeError), (-1, ValueError), (-0.5, ValueError),
@@ -155,21 +155,19 @@ def test_step_checks_in_the_prologue():
             fn(bad)
 
 
-def test_untraceable_formula_falls_back():
+def test_python_on_the_step_fails_loudly_at_compile():
+    """Issue 13: the tracer no longer swallows its own guard (0.1 fell back silently)."""
     def by_math(step, xp):
-        return 0.5 + 0.5 * math.cos(step / 10.0)  # calls math on the step: not traceable
+        return 0.5 + 0.5 * math.cos(step / 10.0)  # calls math on the step
 
-    f = compile_scalar(by_math, "f")
-    assert not hasattr(f, "__lrcore_source__")  # the direct path
-    assert f(3) == by_math(3.0, None) and f(4.5) == by_math(4.5, None)
-    with pytest.raises(ValueError, match="step must be"):
-        f(-1)
+    with pytest.raises(FormulaError, match="ops of xp"):
+        compile_scalar(by_math, "f")
 
     def branches_in_python(step, xp):
         return 1.0 if step < 3 else 2.0  # a Python `if` on the step
 
-    g = compile_scalar(branches_in_python, "g")
-    assert g(1) == 1.0 and g(5) == 2.0 and not hasattr(g, "__lrcore_source__")
+    with pytest.raises(FormulaError, match="xp.where"):
+        compile_scalar(branches_in_python, "g")
 
 
 def test_floor_is_scalar_floor():
@@ -249,4 +247,4 @@ def test_plateau_update_other_inputs_take_the_direct_path():
 
 
 def test_compile_module_exports():
-    assert set(_compile.__all__) == {"compile_scalar", "compile_function", "check_step"}
+    assert set(_compile.__all__) == {"compile_scalar", "compile_function", "check_step", "FormulaError"}

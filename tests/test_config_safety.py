@@ -98,16 +98,21 @@ VALID_CONFIGS = [s.to_config() for s in VALID_SCHEDULES]
 _REGISTRY = {c.__name__: c for c in (*map(type, VALID_SCHEDULES), *map(type, VALID_OTHERS))}
 
 
-def _fields_of(kind: str) -> dict[str, dataclasses.Field]:
-    from lrcore._config import _registry
+def _fields_of(kind: str) -> dict[str, lrcore.Field]:
+    return {f.name: f for f in lrcore.fields(lrcore.registered()[kind])}
 
-    return {f.name: f for f in dataclasses.fields(_registry()[kind])}
+
+_KIND_KEY = {"float": "float", "number": "float", "int": "int", "bool": "bool", "str": "str", "floats": "tuple",
+             "ints": "tuple", "schedules": "tuple", "schedule": "Schedule", "object:Plateau": "Plateau"}
+
+
+def _kind_key(f: lrcore.Field) -> str:
+    """The BAD_FOR_KIND key of a declared field (its kind, `| None` if optional)."""
+    return _KIND_KEY[f.kind] + (" | None" if f.optional else "")
 
 
 def test_valid_configs_cover_every_node_type_but_function() -> None:
-    from lrcore._config import _registry
-
-    missing = set(_registry()) - set(_REGISTRY) - {"Function"}
+    missing = set(lrcore.registered()) - set(_REGISTRY) - {"Function"}
     assert not missing
 
 
@@ -243,7 +248,7 @@ def broken_configs(draw: st.DrawFn) -> tuple[dict, str, str]:
     fields = _fields_of(node["type"])
     if action == "value":
         name = draw(st.sampled_from(sorted(fields)))
-        node[name] = draw(BAD_FOR_KIND[fields[name].type])
+        node[name] = draw(BAD_FOR_KIND[_kind_key(fields[name])])
         return cfg, _where(path, name), f"{action} {name}={node[name]!r}"
     if action == "item":
         lists = sorted(k for k, v in node.items() if isinstance(v, list) and v)
@@ -259,7 +264,7 @@ def broken_configs(draw: st.DrawFn) -> tuple[dict, str, str]:
         node[key] = draw(st.one_of(st.integers(), st.text(max_size=3), st.none()))
         return cfg, _where(path, key), f"{action} {key}"
     if action == "missing":
-        required = sorted(k for k, f in fields.items() if f.default is dataclasses.MISSING)
+        required = sorted(k for k, f in fields.items() if f.required)
         assume(required)
         name = draw(st.sampled_from(required))
         del node[name]

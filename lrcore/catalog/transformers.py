@@ -51,6 +51,7 @@ tree here is plain lrcore nodes, so ``lrcore.from_config(s.to_config()) == s``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -521,6 +522,9 @@ def get_scheduler(name: Any, *, lr: float, num_warmup_steps: int | None = None, 
     fn = _BY_NAME[key]
     if key == "constant":
         return fn(lr=lr)
+    if scheduler_specific_kwargs is not None and not isinstance(scheduler_specific_kwargs, Mapping):
+        raise TypeError("get_scheduler: `scheduler_specific_kwargs` must be a dict of keyword arguments or None, "
+                        f"got scheduler_specific_kwargs={safe_repr(scheduler_specific_kwargs)}")
     kwargs = dict(scheduler_specific_kwargs or {})
     if key in ("reduce_lr_on_plateau", "greedy"):
         return fn(lr=lr, **kwargs)

@@ -1,0 +1,410 @@
+"""Nodes: immutable values with declared, validated fields, and the registry configs load from.
+
+A node class declares its fields as annotated class attributes; the annotation says what a
+field holds and `field` adds bounds and allowed values::
+
+    class Cosine(Schedule):
+        start_value: float                    # any finite number
+        steps: int = field(ge=1)              # required, an int >= 1 (ints are <= 2**53)
+        end_value: float = 0.0                # optional, with its default
+        power: float = field(1.0, gt=0.0)     # optional, > 0
+
+Nothing is generated with ``exec``: one ``__init__`` shared by every node reads the class's
+field table, checks each argument (one error template, ``Cosine: `steps` must be an int >= 1
+and <= 9007199254740992, got steps=0``) and stores it. A node is immutable, equal by value,
+hashable, picklable, and its repr is its constructor call. Cross-field rules go in an optional
+``validate(self)`` method, run after every field has been checked.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+from ._errors import ScheduleError, ScheduleTypeError, check_bool, check_int, check_real
+
+__all__ = ["Node", "Field", "field", "fields", "register", "registered", "MAX_STEPS"]
+
+MAX_STEPS = 2**53
+"""Largest step count a node takes: every integer up to it is exact in float64."""
+
+_MISSING: Any = type("MISSING", (), {"__repr__": lambda self: "MISSING"})()
+
+
+class Field:
+    """One declared field: its name, kind (from the annotation), default and constraints."""
+
+    __slots__ = ("name", "kind", "optional", "default", "ge", "gt", "le", "lt", "choices", "min_len",
+                 "increasing", "check")
+
+    def __init__(self, default: Any = _MISSING, *, ge: float | None = None, gt: float | None = None,
+                 le: float | None = None, lt: float | None = None, choices: tuple | None = None,
+                 min_len: int = 1, increasing: bool = False, check: Callable | None = None) -> None:
+        self.name, self.kind, self.optional = "", "", False
+        self.default, self.ge, self.gt, self.le, self.lt = default, ge, gt, le, lt
+        self.choices, self.min_len, self.increasing, self.check = choices, min_len, increasing, check
+
+    @property
+    def required(self) -> bool:
+        """True if the field has no default."""
+        return self.default is _MISSING
+
+    def __repr__(self) -> str:
+        return f"Field({self.name!r}, {self.kind}{' | None' if self.optional else ''})"
+
+    # -- checking one value against the declaration
+    def validate(self, node: str, value: Any, earlier: dict | None = None) -> Any:
+        """`value` checked and normalised (ints as int, numbers as float, sequences as tuples).
+
+        A bound given as a string names an earlier field (``upper: float = field(gt="lower")``):
+        its value in `earlier` is the bound, and no bound where that is None."""
+        if value is None and self.optional:
+            return None
+        if earlier is not None and any(isinstance(b, str) for b in (self.ge, self.gt, self.le, self.lt)):
+            return self._resolved(earlier).validate(node, value)
+        if self.check is not None:
+            return self.check(node, self.name, value)
+        kind = self.kind
+        if kind == "float":
+            return check_real(node, self.name, value, low=self._low(), high=self._high(),
+                              low_open=self.gt is not None, high_open=self.lt is not None)
+        if kind == "int":
+            return self._int(node, self.name, value)
+        if kind == "number":  # an int stays an int (a step count), any other real a float
+            if isinstance(value, int) and not isinstance(value, bool):
+                return self._int(node, self.name, value)
+            return check_real(node, self.name, value, low=self._low(), high=self._high(),
+                              low_open=self.gt is not None, high_open=self.lt is not None)
+        if kind == "bool":
+            return check_bool(node, self.name, value)
+        if kind == "str":
+            if self.choices is None:
+                if not isinstance(value, str):
+                    raise ScheduleTypeError(node, self.name, "a string", value)
+                return value
+            if not isinstance(value, str) or value not in self.choices:
+                raise ScheduleError(node, self.name, "one of " + ", ".join(repr(c) for c in self.choices), value)
+            return value
+        if kind == "schedule":
+            return check_child(node, self.name, value)
+        if kind in ("floats", "ints", "schedules"):
+            return self._sequence(node, value)
+        if kind == "callable":
+            if not callable(value):
+                raise ScheduleTypeError(node, self.name, "a callable", value)
+            return value
+        return value  # an annotation this module does not check (a user's own type)
+
+    def _resolved(self, earlier: dict) -> "Field":
+        f = Field(self.default, choices=self.choices, min_len=self.min_len, increasing=self.increasing, check=self.check,
+                  **{k: earlier.get(b) if isinstance(b, str) else b
+                     for k, b in (("ge", self.ge), ("gt", self.gt), ("le", self.le), ("lt", self.lt))})
+        f.name, f.kind, f.optional = self.name, self.kind, self.optional
+        return f
+
+    def _low(self) -> float | None:
+        return self.gt if self.gt is not None else self.ge
+
+    def _high(self) -> float | None:
+        return self.lt if self.lt is not None else self.le
+
+    def _int(self, node: str, name: str, value: Any) -> int:
+        low = 0 if self.ge is None and self.gt is None else (
+            math.ceil(self.ge) if self.ge is not None else math.floor(self.gt) + 1)
+        high = MAX_STEPS if self.le is None and self.lt is None else (
+            math.floor(self.le) if self.le is not None else math.ceil(self.lt) - 1)
+        return check_int(node, name, value, low=low, high=high)
+
+    def _sequence(self, node: str, xs: Any) -> tuple:
+        name, n = self.name, self.min_len
+        if self.kind == "schedules":
+            what = f"a list of at least {n} Schedules"
+        else:
+            what = ("a non-empty list of " if n else "a list of ") + ("ints" if self.kind == "ints" else "numbers")
+        if isinstance(xs, (str, bytes, dict, Node)) or not hasattr(xs, "__iter__"):
+            raise ScheduleTypeError(node, name, what, xs)
+        try:
+            xs = tuple(xs)
+        except TypeError:  # iterable in name only: a 0-d numpy array
+            raise ScheduleTypeError(node, name, what, xs) from None
+        if len(xs) < n:
+            raise ScheduleError(node, name, what, list(xs))
+        if self.kind == "schedules":
+            return tuple(check_child(node, f"{name}[{i}]", x) for i, x in enumerate(xs))
+        if self.kind == "ints":
+            out = tuple(self._int(node, f"{name}[{i}]", x) for i, x in enumerate(xs))
+        else:
+            out = tuple(check_real(node, f"{name}[{i}]", x, low=self._low(), high=self._high(),
+                                   low_open=self.gt is not None, high_open=self.lt is not None)
+                        for i, x in enumerate(xs))
+        if self.increasing and any(b <= a for a, b in zip(out, out[1:])):
+            raise ScheduleError(node, name, "strictly increasing", list(xs))
+        return out
+
+
+def field(default: Any = _MISSING, *, ge: float | None = None, gt: float | None = None, le: float | None = None,
+          lt: float | None = None, choices: tuple | None = None, min_len: int = 1, increasing: bool = False,
+          check: Callable | None = None) -> Any:
+    """Declare a field's default and constraints next to its annotation.
+
+    ``ge``/``gt``/``le``/``lt``: bounds (ints also stay <= 2**53), a number or the name of an
+    earlier field (``field(gt="lower")``, no bound while that is None); ``choices``: the allowed
+    strings; ``min_len`` and ``increasing`` for sequences; ``check(node, name, value)``: a
+    checker of your own that returns the stored value. Without a default the field is required.
+
+    >>> import lrcore
+    >>> class Half(lrcore.Schedule):
+    ...     start_value: float
+    ...     half_life: float = lrcore.field(gt=0.0)
+    ...     def formula(self, t, xp):
+    ...         return self.start_value * xp.exp(-0.6931471805599453 * t / self.half_life)
+    ...     duration = None
+    >>> Half(start_value=1.0, half_life=10)(10)
+    0.5
+    >>> Half(start_value=1.0, half_life=0)
+    Traceback (most recent call last):
+    ...
+    lrcore._errors.ScheduleError: Half: `half_life` must be a number > 0.0, got half_life=0
+    """
+    return Field(default, ge=ge, gt=gt, le=le, lt=lt, choices=choices, min_len=min_len, increasing=increasing,
+                 check=check)
+
+
+# annotation (as written, or its name under `from __future__ import annotations`) -> field kind
+_KINDS = {
+    "float": "float", "int": "int", "int | float": "number", "float | int": "number", "bool": "bool",
+    "str": "str", "Schedule": "schedule", "Callable": "callable",
+    "tuple[float, ...]": "floats", "tuple[int, ...]": "ints", "tuple[Schedule, ...]": "schedules",
+}
+
+
+def _kind_of(annotation: Any) -> tuple[str, bool]:
+    """(kind, optional) of an annotation: ``float``, ``int | None``, ``tuple[int, ...]``, ..."""
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", None) or str(annotation)
+    text = text.replace("typing.", "").strip()
+    optional = text.startswith("Optional[")
+    if optional:
+        text = text[len("Optional["):-1]
+    optional = optional or text.endswith("| None") or text.startswith("None |")
+    if optional:
+        text = text.replace("| None", "").replace("None |", "").strip()
+    return _KINDS.get(text, "object:" + text), optional
+
+
+class FrozenNodeError(AttributeError):
+    """A node's fields cannot be changed: build a new one (``node.replace(field=value)``)."""
+
+
+class _Signature:
+    """``inspect.signature(NodeClass)``: its fields as keyword parameters (computed on use)."""
+
+    def __get__(self, obj: Any, cls: type) -> Any:
+        if obj is not None:
+            return None  # an instance's own call signature
+        import inspect  # on use: it costs milliseconds to import
+
+        P = inspect.Parameter
+        return inspect.Signature([P(f.name, P.KEYWORD_ONLY, default=P.empty if f.required else f.default)
+                                  for f in cls._fields])
+
+
+class Node:
+    """Base of every node: declared fields, keyword construction, value semantics, no ``exec``.
+
+    Subclasses declare fields as annotated class attributes (see `field`); they are built with
+    keyword arguments (positional ones are taken in declaration order), and are immutable,
+    equal by value, hashable and picklable. Private per-instance caches live in ``__dict__``
+    under names starting with ``_c_``, outside equality, hashing and pickling.
+    """
+
+    _fields: tuple = ()
+    _field_map: dict = {}
+    __signature__ = _Signature()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("__annotations__", {})
+        table = {f.name: f for f in cls._fields}
+        for name, annotation in own.items():
+            if name.startswith("_") or "ClassVar" in str(annotation):
+                continue
+            spec = cls.__dict__.get(name, _MISSING)
+            f = spec if isinstance(spec, Field) else Field(spec)
+            f.name = name
+            f.kind, f.optional = _kind_of(annotation)
+            if f.default is None:
+                f.optional = True
+            if isinstance(spec, Field):
+                if f.default is _MISSING:
+                    delattr(cls, name)
+                else:
+                    setattr(cls, name, f.default)
+            table[name] = f
+        cls._fields = tuple(table.values())
+        cls._field_map = table
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        cls = type(self)
+        name, fields_ = cls.__name__, cls._fields
+        if len(args) > len(fields_):
+            raise TypeError(f"{name}() takes {len(fields_)} arguments but {len(args)} were given positionally")
+        for f, a in zip(fields_, args):
+            if f.name in kwargs:
+                raise TypeError(f"{name}() got multiple values for argument '{f.name}'")
+            kwargs[f.name] = a
+        d = self.__dict__
+        for f in fields_:
+            v = kwargs.pop(f.name, _MISSING)
+            if v is _MISSING:
+                if f.default is _MISSING:
+                    raise TypeError(f"{name}() missing required argument: '{f.name}'")
+                d[f.name] = f.default
+            else:
+                d[f.name] = f.validate(name, v, d)
+        if kwargs:
+            raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        self.validate()
+
+    def validate(self) -> None:
+        """Cross-field rules, run after each field was checked (raise `lrcore.ScheduleError`)."""
+
+    # -- value semantics
+    def _field_values(self) -> tuple:
+        d = self.__dict__
+        return tuple(d[f.name] for f in self._fields)
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self is other or self._field_values() == other._field_values()
+
+    def __hash__(self) -> int:
+        try:
+            return self.__dict__["_c_hash"]
+        except KeyError:
+            h = self.__dict__["_c_hash"] = hash((type(self).__qualname__, self._field_values()))
+            return h
+
+    def __repr__(self) -> str:
+        d = self.__dict__
+        return f"{type(self).__qualname__}({', '.join(f'{f.name}={d[f.name]!r}' for f in self._fields)})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenNodeError(f"cannot assign to field '{name}' of {type(self).__name__}: nodes are immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenNodeError(f"cannot delete field '{name}' of {type(self).__name__}: nodes are immutable")
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_c_")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    def replace(self, **changes: Any) -> "Node":
+        """A copy with some fields changed (validated as in the constructor).
+
+        >>> import lrcore
+        >>> lrcore.Cosine(start_value=1.0, steps=10).replace(steps=20)
+        Cosine(start_value=1.0, steps=20, end_value=0.0, power=1.0)
+        """
+        d = self.__dict__
+        return type(self)(**{**{f.name: d[f.name] for f in self._fields}, **changes})
+
+    # -- caching (kept out of eq/hash/repr/pickle)
+    def _cached(self, key: str, make: Callable[[], Any]) -> Any:
+        d = self.__dict__
+        try:
+            return d[key]
+        except KeyError:
+            v = d[key] = make()
+            return v
+
+    def to_config(self) -> dict:
+        """Plain JSON data that `lrcore.from_config` turns back into an equal node."""
+        from ._config import to_config
+
+        return to_config(self)
+
+
+def fields(node: Any) -> tuple:
+    """The declared fields of a node class or instance, in order (each a `Field`).
+
+    >>> import lrcore
+    >>> [f.name for f in lrcore.fields(lrcore.Cosine)]
+    ['start_value', 'steps', 'end_value', 'power']
+    """
+    cls = node if isinstance(node, type) else type(node)
+    if not issubclass(cls, Node):
+        raise TypeError(f"fields() takes an lrcore node or node class, got {cls.__name__}")
+    return cls._fields
+
+
+MAX_DEPTH = 100
+"""Deepest schedule tree accepted (in nodes), so evaluation and configs never hit Python's recursion limit."""
+
+
+def check_child(node: str, field_name: str, x: Any) -> Any:
+    """`x` if it is a Schedule nested less than MAX_DEPTH deep, else the field's error."""
+    from ._base import Schedule
+
+    if not isinstance(x, Schedule):
+        raise ScheduleTypeError(node, field_name, "a Schedule", x)
+    if x._depth >= MAX_DEPTH:
+        raise ScheduleError(node, field_name, f"a schedule nested at most {MAX_DEPTH - 1} levels deep",
+                            f"<{type(x).__name__} {x._depth} nodes deep>")
+    return x
+
+
+# ----------------------------------------------------------------------------------------
+# The registry: the names `from_config` / `loads` know.
+
+_REGISTRY: dict[str, type] = {}
+
+
+def register(cls: Any = None, *, package: str | None = None, name: str | None = None) -> Any:
+    """Make a node class loadable by `lrcore.from_config` and `lrcore.loads` under its name.
+
+    The config ``type`` is the class name, or ``"package>Name"`` with ``package=`` (as Keras's
+    ``register_keras_serializable``). Loading never imports a module: the module that defines
+    a node must be imported, and the class registered, before a config naming it is loaded.
+    Registering another class under a taken name is an error; registering the same class
+    again (a module reloaded) replaces it.
+
+    >>> import lrcore
+    >>> @lrcore.register(package="docs")
+    ... class Halve(lrcore.Schedule):
+    ...     value: float
+    ...     def formula(self, t, xp):
+    ...         return self.value / 2
+    ...     duration = 0
+    >>> lrcore.dumps(Halve(value=1.0))
+    '{"lrcore": 1, "schedule": {"type": "docs>Halve", "value": 1.0}}'
+    >>> lrcore.loads(lrcore.dumps(Halve(value=1.0))) == Halve(value=1.0)
+    True
+    """
+    def wrap(c: type) -> type:
+        if not (isinstance(c, type) and issubclass(c, Node)):
+            raise TypeError(f"register() takes a subclass of lrcore.Schedule, got {c!r}")
+        key = (f"{package}>" if package else "") + (name or c.__name__)
+        old = _REGISTRY.get(key)
+        if old is not None and old is not c and (old.__module__, old.__qualname__) != (c.__module__, c.__qualname__):
+            raise ValueError(f"register: the name {key!r} is taken by {old.__module__}.{old.__qualname__}; "
+                             "pass package= to keep both")
+        _REGISTRY[key] = c
+        type.__setattr__(c, "_config_name", key)
+        return c
+
+    return wrap if cls is None else wrap(cls)
+
+
+def registered() -> dict[str, type]:
+    """The registered node classes by config name (a copy)."""
+    return dict(_REGISTRY)
+
+
+def config_name(node: Any) -> str | None:
+    """The name `node`'s class is registered under, or None."""
+    cls = type(node)
+    key = cls.__dict__.get("_config_name")
+    return key if key is not None and _REGISTRY.get(key) is cls else None
