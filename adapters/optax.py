@@ -36,10 +36,9 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from .._base import Schedule
-from .._ops import JaxOps
-from .._plateau import Plateau, PlateauSchedule
-from ..catalog.optax import OptaxPlateau
+from lrcore._base import Schedule
+from lrcore._ops import JaxOps
+from lrcore._plateau import PlateauRule, PlateauSchedule
 
 __all__ = ["as_schedule", "ScheduleFn", "PlateauStatefulSchedule", "PlateauStatefulScheduleState"]
 
@@ -94,9 +93,9 @@ class PlateauStatefulSchedule:
     def __init__(self, schedule: Schedule, plateau: Any, metric: str = "value", dtype: Any = None) -> None:
         if not isinstance(schedule, Schedule):
             raise TypeError(f"as_schedule: `schedule` must be an lrcore Schedule, got {schedule!r}")
-        if not isinstance(plateau, (Plateau, OptaxPlateau)):
-            raise TypeError("as_schedule: `plateau` must be an lrcore.Plateau or "
-                            f"lrcore.catalog.optax.contrib.reduce_on_plateau(...), got {plateau!r}")
+        if not isinstance(plateau, PlateauRule) or isinstance(plateau, type):  # (a class has the methods too)
+            raise TypeError("as_schedule: `plateau` must be an lrcore.Plateau, lrcore.catalog.optax.contrib."
+                            f"reduce_on_plateau(...) or another lrcore PlateauRule, got {plateau!r}")
         if not isinstance(metric, str) or not metric.isidentifier():
             raise TypeError(f"as_schedule: `metric` must be the name of a keyword argument, got {metric!r}")
         self.schedule, self.plateau, self.metric, self.dtype = schedule, plateau, metric, dtype

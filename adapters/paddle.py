@@ -30,42 +30,22 @@ from __future__ import annotations
 
 import copy
 import math
-from numbers import Integral, Real
+from numbers import Real
 from typing import Any
 
 import paddle  # noqa: F401 - the framework this adapter drives (imported first, as documented)
 from paddle.optimizer.lr import LRScheduler, ReduceOnPlateau
 
-from .. import PlateauSchedule, PlateauState, Schedule, fingerprint
-from .._resume import config_of, schedule_changes
+from lrcore import PlateauSchedule, PlateauState, Schedule, fingerprint
+from lrcore._resume import AdapterScheduler, ScheduleChangedError, check_step, config_of, schedule_changes
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
 
 STATE_FORMAT = "lrcore.adapters.paddle.ScheduleLR/1"
 """The ``lrcore_format`` entry of a state_dict, checked when it is loaded."""
 
-_MAX_CHANGES = 20
 _KEYS = ["last_epoch", "last_lr", "lrcore_format", "lrcore_schedule", "lrcore_fingerprint", "lrcore_mode",
          "lrcore_learning_rate", "lrcore_plateau"]
-
-
-class ScheduleChangedError(ValueError):
-    """``set_state_dict`` got a checkpoint written under a different schedule (or mode, or base rate).
-
-    ``changes`` lists the differences as ``"path: saved -> now"`` strings.
-    """
-
-    def __init__(self, changes: list[str]) -> None:
-        self.changes = list(changes)
-        shown = self.changes[:_MAX_CHANGES]
-        more = len(self.changes) - len(shown)
-        lines = "\n".join(f"  {c}" for c in shown) + (f"\n  ... and {more} more" if more > 0 else "")
-        super().__init__(
-            "ScheduleLR.set_state_dict: the checkpoint was saved with a different schedule "
-            "(checkpoint -> now):\n" + lines + "\nPass allow_schedule_change=True (to set_state_dict "
-            "or to the constructor) if this is intended: the step count is kept and the new "
-            "schedule continues from it."
-        )
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -84,7 +64,7 @@ def _metric(metrics: Any) -> float:
 
 # -- the scheduler -------------------------------------------------------------------------
 
-class ScheduleLR(LRScheduler):
+class ScheduleLR(AdapterScheduler, LRScheduler):
     """An lrcore schedule as paddle's ``learning_rate``: a real ``LRScheduler``, closed form.
 
     Args:
@@ -112,12 +92,11 @@ class ScheduleLR(LRScheduler):
     ['0.0000', '0.0500', '0.1000', '0.0962']
     """
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> "ScheduleLR":
-        # `schedule * Plateau` gets the metric-driven class (a paddle ReduceOnPlateau too).
-        schedule = args[0] if args else kwargs.get("schedule")
-        if cls is ScheduleLR and isinstance(schedule, PlateauSchedule):
-            cls = PlateauScheduleLR
-        return super().__new__(cls)
+    # `schedule * Plateau` (the first argument) builds a PlateauScheduleLR; `step` computes the rate
+    # itself (the number get_lr() gives, one call instead of three) unless a subclass overrides get_lr.
+    _rate_methods = ("get_lr",)
+    _transient = ("_fn", "_fns")  # compiled code: rebuilt on the next step
+    _fn: tuple = (None, None)  # (schedule, its scalar function)
 
     def __init__(self, schedule: Schedule | PlateauSchedule, *, learning_rate: float = 1.0, mode: str = "absolute",
                  allow_schedule_change: bool = False, last_epoch: int = -1, verbose: bool = False) -> None:
@@ -143,8 +122,7 @@ class ScheduleLR(LRScheduler):
                              f"schedule's values are the rates, so it must stay 1.0, got learning_rate={learning_rate!r}")
         if not isinstance(allow_schedule_change, bool):
             raise TypeError(f"ScheduleLR: `allow_schedule_change` must be a bool, got {allow_schedule_change!r}")
-        if isinstance(last_epoch, bool) or not isinstance(last_epoch, Integral) or last_epoch < -1:
-            raise ValueError(f"ScheduleLR: `last_epoch` must be an int >= -1, got last_epoch={last_epoch!r}")
+        last_epoch = check_step("ScheduleLR", "last_epoch", last_epoch, -1)
         self.schedule = schedule
         self.mode = mode
         self.allow_schedule_change = allow_schedule_change
@@ -156,7 +134,7 @@ class ScheduleLR(LRScheduler):
         self.lrcore_mode = mode
         self.lrcore_learning_rate = float(learning_rate)
         self.lrcore_plateau = None
-        LRScheduler.__init__(self, float(learning_rate), int(last_epoch), verbose)
+        LRScheduler.__init__(self, float(learning_rate), last_epoch, verbose)
 
     # -- the rate
     def get_lr(self) -> float:
@@ -168,24 +146,12 @@ class ScheduleLR(LRScheduler):
     def _get_closed_form_lr(self) -> float:
         return self.get_lr()
 
-    # `step` computes the rate itself (the same number as get_lr(), one call instead of three)
-    # unless a subclass overrides get_lr (set per class below).
-    _own_rates = True
-    _fn: tuple = (None, None)  # (schedule, its scalar function)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._own_rates = cls.get_lr is ScheduleLR.get_lr
-
     def step(self, epoch: int | None = None) -> None:  # type: ignore[override]
         """Advance one step (call it after ``optimizer.step()``), or go to step ``epoch``."""
         if epoch is None:
             self.last_epoch += 1
         else:
-            if isinstance(epoch, bool) or not isinstance(epoch, Integral) or epoch < 0:
-                hint = "; a metric? only a schedule scaled by lrcore.Plateau takes one" if isinstance(epoch, float) else ""
-                raise ValueError(f"ScheduleLR.step: `epoch` must be an int >= 0, got epoch={epoch!r}{hint}")
-            self.last_epoch = int(epoch)
+            self.last_epoch = check_step("ScheduleLR.step", "epoch", epoch, 0)
         if self._own_rates and self.plateau_state is None and self.mode == "absolute":
             fn = self._fn
             if fn[0] is not self.schedule:
@@ -238,11 +204,8 @@ class ScheduleLR(LRScheduler):
         if state_dict["lrcore_learning_rate"] != self.lrcore_learning_rate:
             changes.append(f"learning_rate: {state_dict['lrcore_learning_rate']!r} -> {self.lrcore_learning_rate!r}")
         if changes and not allow:
-            raise ScheduleChangedError(changes)
-        epoch = state_dict["last_epoch"]
-        if isinstance(epoch, bool) or not isinstance(epoch, Integral) or epoch < 0:
-            raise ValueError(f"ScheduleLR.set_state_dict: `last_epoch` must be an int >= 0, got {epoch!r}")
-        self.last_epoch = int(epoch)
+            raise ScheduleChangedError(changes, "set_state_dict")
+        self.last_epoch = check_step("ScheduleLR.set_state_dict", "last_epoch", state_dict["last_epoch"], 0)
         if self.plateau_state is not None:
             saved = state_dict["lrcore_plateau"]
             if saved is None:  # allowed change from a schedule without a plateau
@@ -256,18 +219,12 @@ class ScheduleLR(LRScheduler):
 
     set_dict = set_state_dict  # paddle's alias (the base class binds its own)
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state.pop("_fn", None)  # compiled code: rebuilt on the next step
-        state.pop("_fns", None)
-        return state
-
     def __repr__(self) -> str:
         base = f", learning_rate={self.base_lr!r}" if self.mode == "factor" else ""
         return f"{type(self).__name__}({self.schedule!r}, mode={self.mode!r}{base}, last_epoch={self.last_epoch})"
 
 
-class PlateauScheduleLR(ScheduleLR, ReduceOnPlateau):
+class PlateauScheduleLR(ScheduleLR, ReduceOnPlateau, plateau=True):
     """``schedule * lrcore.Plateau(...)`` as paddle's learning rate; ``step(metrics)``.
 
     ``ScheduleLR(s * plateau)`` returns this class. It is also a

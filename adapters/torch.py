@@ -59,8 +59,9 @@ import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
-from .. import PlateauSchedule, PlateauState, Schedule
-from .._resume import config_of, fingerprint_of, schedule_changes, short
+from lrcore import PlateauSchedule, PlateauState, Schedule
+from lrcore._resume import (AdapterScheduler, ScheduleChangedError, check_step, config_of, fingerprint_of,
+                            schedule_changes, short)
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
 
@@ -69,7 +70,6 @@ STATE_FORMAT = "lrcore.adapters.torch.ScheduleLR/1"
 
 _MODES = ("absolute", "factor")
 _STEP_SOURCES = ("scheduler", "optimizer")
-_MAX_CHANGES = 20  # differences listed in a ScheduleChangedError
 
 # torch's own texts (torch/optim/lr_scheduler.py), so filters written for torch keep working.
 _MSG_OVERRIDDEN = (
@@ -89,36 +89,7 @@ _MSG_ORDER = (
 _MSG_GET_LR = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
 
 
-class ScheduleChangedError(ValueError):
-    """``load_state_dict`` got a checkpoint saved under a different schedule (or mode).
-
-    ``changes`` lists the differences as ``"path: saved -> now"`` strings.
-    """
-
-    def __init__(self, changes: list[str]) -> None:
-        self.changes = list(changes)
-        shown = self.changes[:_MAX_CHANGES]
-        more = len(self.changes) - len(shown)
-        lines = "\n".join(f"  {c}" for c in shown) + (f"\n  ... and {more} more" if more > 0 else "")
-        super().__init__(
-            "ScheduleLR.load_state_dict: the checkpoint was saved with a different schedule "
-            "(checkpoint -> now):\n" + lines + "\nPass allow_schedule_change=True (to load_state_dict "
-            "or to the constructor) if this is intended: the step count is kept and the new "
-            "schedule continues from it."
-        )
-
-
 # -- helpers -------------------------------------------------------------------------------
-
-def _is_plateau(x: Any) -> bool:
-    return isinstance(x, PlateauSchedule)
-
-
-def _holds_plateau(schedule: Any) -> bool:
-    if isinstance(schedule, (list, tuple)):
-        return any(_is_plateau(s) for s in schedule)
-    return _is_plateau(schedule)
-
 
 def _check_schedules(what: str, schedule: Any, n_groups: int, plateau_ok: bool) -> Any:
     """One schedule (returned as is) or one per param group (returned as a tuple)."""
@@ -133,7 +104,7 @@ def _check_schedules(what: str, schedule: Any, n_groups: int, plateau_ok: bool) 
                 raise TypeError(f"ScheduleLR: `{what}[{i}]` must be {need}, got {type(s).__name__}")
         return tuple(schedule)
     if not isinstance(schedule, kinds):
-        if _is_plateau(schedule):
+        if isinstance(schedule, PlateauSchedule):
             raise TypeError(f"ScheduleLR: `{what}` must be a plain lrcore Schedule, a Plateau "
                             "scales only the learning rate")
         raise TypeError(f"ScheduleLR: `{what}` must be {need} or a list with one per param group, "
@@ -182,7 +153,7 @@ def _plain(v: Any) -> Any:
 
 # -- the scheduler -------------------------------------------------------------------------
 
-class ScheduleLR(LRScheduler):
+class ScheduleLR(AdapterScheduler, LRScheduler):
     """An lrcore schedule driving a torch optimizer: a real ``LRScheduler``, closed form.
 
     Args:
@@ -220,14 +191,12 @@ class ScheduleLR(LRScheduler):
     {'type': 'Linear', 'start_value': 1.0, 'end_value': 0.5, 'steps': 2}
     """
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> "ScheduleLR":
-        # ScheduleLR(opt, schedule * Plateau(...)) is a PlateauScheduleLR (also a
-        # ReduceLROnPlateau). Without arguments (pickle, deepcopy) the class stays as asked.
-        if cls is ScheduleLR:
-            schedule = args[1] if len(args) > 1 else kwargs.get("schedule")
-            if _holds_plateau(schedule):
-                cls = PlateauScheduleLR
-        return super().__new__(cls)
+    _schedule_at = 1  # ScheduleLR(optimizer, schedule): `schedule * Plateau` builds a PlateauScheduleLR
+    _rate_methods = ("get_lr", "_get_closed_form_lr", "_lr_at")  # overridden: `_apply` calls get_lr()
+    _transient = ("_fns", "_hook", "_device_steps")  # compiled code, the optimizer's hook, device tensors
+    _hook = None
+    _n_checked = -1  # param groups last checked against the schedules (`_check_groups`)
+    _fns: tuple = (None, None)  # (schedule, its scalar function(s)) for `_apply`
 
     def __init__(
         self,
@@ -250,8 +219,7 @@ class ScheduleLR(LRScheduler):
         for name, flag in (("compute_on_device", compute_on_device), ("allow_schedule_change", allow_schedule_change)):
             if not isinstance(flag, bool):
                 raise TypeError(f"ScheduleLR: `{name}` must be a bool, got {name}={flag!r}")
-        if isinstance(last_epoch, bool) or not isinstance(last_epoch, int) or last_epoch < -1:
-            raise ValueError(f"ScheduleLR: `last_epoch` must be an int >= -1, got last_epoch={last_epoch!r}")
+        last_epoch = check_step("ScheduleLR", "last_epoch", last_epoch, -1)
         groups = optimizer.param_groups
         self.schedule = _check_schedules("schedule", schedule, len(groups), plateau_ok=True)
         plateau = self._find_plateau(self.schedule)
@@ -276,7 +244,6 @@ class ScheduleLR(LRScheduler):
         self.allow_schedule_change = allow_schedule_change
         self.optimizer_steps = last_epoch + 1  # updates counted by the hook (step_source="optimizer")
         self._device_steps: dict[Any, torch.Tensor] = {}
-        self._hook = None
         LRScheduler.__init__(self, optimizer, last_epoch)  # sets initial_lr, base_lrs; writes s(0)
         if step_source == "optimizer":
             self._hook = optimizer.register_step_post_hook(self._on_optimizer_step)
@@ -285,7 +252,7 @@ class ScheduleLR(LRScheduler):
     @staticmethod
     def _find_plateau(schedule: Any) -> Any:
         items = schedule if isinstance(schedule, tuple) else (schedule,)
-        plateaus = [s.plateau for s in items if _is_plateau(s)]
+        plateaus = [s.plateau for s in items if isinstance(s, PlateauSchedule)]
         if not plateaus:
             return None
         if len(plateaus) != len(items) or any(p != plateaus[0] for p in plateaus):
@@ -334,7 +301,7 @@ class ScheduleLR(LRScheduler):
         s, t = self._schedule_for(i), self.last_epoch
         cur = group["lr"]
         on_device = self.compute_on_device and isinstance(cur, torch.Tensor)
-        if _is_plateau(s):
+        if isinstance(s, PlateauSchedule):
             value = (s.schedule.evaluate(self._device_step(cur.device)) if on_device else s.schedule(t)) * self.plateau_state.scale
         else:
             value = s.evaluate(self._device_step(cur.device)) if on_device else s(t)
@@ -364,58 +331,38 @@ class ScheduleLR(LRScheduler):
         return self._get_closed_form_lr()
 
     def _apply(self) -> None:
-        """Write the rates (and extra hyperparameters) for step ``last_epoch`` into the groups."""
-        if self._own_rates and not self.compute_on_device:
-            return self._apply_fast()
-        self._get_lr_called_within_step = True
-        try:
-            values = self.get_lr()
-        finally:
-            self._get_lr_called_within_step = False
+        """Write the rates (and extra hyperparameters) for step ``last_epoch`` into the groups.
+
+        Each distinct schedule is evaluated once per step (once for all the groups one schedule
+        serves) by its compiled scalar function, unless a subclass overrides how the rates are
+        computed or they are computed on the device: then through ``get_lr()``. Float rates are
+        stored, tensor rates filled in place.
+        """
         groups = self.optimizer.param_groups
-        for g, v in zip(groups, values, strict=True):
-            _write(g, "lr", None, v)
-        t = self.last_epoch
-        for key, sch in self.extra.items():
-            for i, (g, (k, idx)) in enumerate(zip(groups, self._extra_targets[key])):
-                _write(g, k, idx, (sch[i] if isinstance(sch, tuple) else sch)(t))
-        self._last_lr = [g["lr"].clone() if isinstance(g["lr"], torch.Tensor) else g["lr"] for g in groups]
-
-    # Whether `_apply` may compute the rates itself instead of through ``get_lr()`` (the same
-    # numbers): not in a subclass that overrides how they are computed (set per class below).
-    _own_rates = True
-    _n_checked = -1  # param groups last checked against the schedules (`_check_groups`)
-    _fns: tuple = (None, None)  # (schedule, its scalar function(s)) for `_apply_fast`
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._own_rates = all(getattr(cls, name) is getattr(ScheduleLR, name)
-                             for name in ("get_lr", "_get_closed_form_lr", "_lr_at"))
-
-    def _apply_fast(self) -> None:
-        """`_apply` without the per-group machinery: each distinct schedule is evaluated once
-        per step (one call for every group when a single schedule serves them all), and float
-        rates are stored directly; tensor rates are still filled in place."""
-        groups = self.optimizer.param_groups
-        n = len(groups)
+        n, t = len(groups), self.last_epoch
         if n != self._n_checked:
             self._check_groups()
             self._n_checked = n
-        t = self.last_epoch
-        sch = self.schedule
-        fns = self._fns
-        if fns[0] is not sch:  # first step, or the schedule was replaced
-            plain = self.plateau_state is None
-            fns = self._fns = (sch, tuple((s if plain else s.schedule).scalar_fn for s in sch)
-                               if sch.__class__ is tuple else (sch if plain else sch.schedule).scalar_fn)
-        fn = fns[1]
-        if self.plateau_state is None:
-            values = [f(t) for f in fn] if fn.__class__ is tuple else [fn(t)] * n
+        if self._own_rates and not self.compute_on_device:  # the common case
+            sch, fns, st = self.schedule, self._fns, self.plateau_state
+            if fns[0] is not sch:  # first step, or the schedule was replaced
+                fns = self._fns = (sch, tuple((s if st is None else s.schedule).scalar_fn for s in sch)
+                                   if sch.__class__ is tuple else (sch if st is None else sch.schedule).scalar_fn)
+            fn = fns[1]
+            if st is None:
+                values = [f(t) for f in fn] if fn.__class__ is tuple else [fn(t)] * n
+            else:
+                scale = st.scale
+                values = [f(t) * scale for f in fn] if fn.__class__ is tuple else [fn(t) * scale] * n
+            if self.mode == "factor":
+                values = [b * v for b, v in zip(self._bases(), values)]
         else:
-            scale = self.plateau_state.scale
-            values = [f(t) * scale for f in fn] if fn.__class__ is tuple else [fn(t) * scale] * n
-        if self.mode == "factor":
-            values = [b * v for b, v in zip(self._bases(), values)]
+            self._get_lr_called_within_step = True
+            try:
+                values = [v if isinstance(g["lr"], torch.Tensor) else _plain(v)
+                          for g, v in zip(groups, self.get_lr(), strict=True)]
+            finally:
+                self._get_lr_called_within_step = False
         tensors = False
         for g, v in zip(groups, values):
             cur = g["lr"]
@@ -423,8 +370,7 @@ class ScheduleLR(LRScheduler):
                 g["lr"] = v
             else:
                 tensors = True
-                with torch.no_grad():
-                    cur.fill_(v)
+                _write(g, "lr", None, v)
         for key, sch in self.extra.items() if self.extra else ():
             extra = [s(t) for s in sch] if sch.__class__ is tuple else [sch(t)] * n
             for g, (k, idx), v in zip(groups, self._extra_targets[key], extra):
@@ -458,13 +404,8 @@ class ScheduleLR(LRScheduler):
                                  "is the optimizer's update count)")
             self.last_epoch = self.optimizer_steps
         else:
-            if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
-                raise ValueError(f"ScheduleLR.step: `epoch` must be an int >= 0, got epoch={epoch!r}")
-            self.last_epoch = epoch
-        if self._own_rates and not self.compute_on_device:
-            self._apply_fast()
-        else:
-            self._apply()
+            self.last_epoch = check_step("ScheduleLR.step", "epoch", epoch, 0)
+        self._apply()
 
     def _on_optimizer_step(self, optimizer: Optimizer, args: Any, kwargs: Any) -> None:
         """Optimizer step post-hook (step_source="optimizer"): one more update ran."""
@@ -537,16 +478,10 @@ class ScheduleLR(LRScheduler):
             self.plateau_state = self.plateau.init() if saved is None else PlateauState(**{k: float(v) for k, v in saved.items()})
         self._apply()
 
-    # -- pickling: the optimizer drops its hooks and torch's step marker; put them back
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_hook"] = None
-        state["_device_steps"] = {}
-        state.pop("_fns", None)  # compiled code: rebuilt on the first step
-        return state
-
+    # -- pickling (`_transient` is not pickled): the optimizer drops its hooks and torch's step
+    # marker; put them back
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        self.__dict__.update(state, _device_steps={})
         _patch_optimizer_step(self.optimizer)
         if self.step_source == "optimizer":
             self._hook = self.optimizer.register_step_post_hook(self._on_optimizer_step)
@@ -557,7 +492,7 @@ class ScheduleLR(LRScheduler):
                 f"step_source={self.step_source!r}{extra}, last_epoch={self.last_epoch})")
 
 
-class PlateauScheduleLR(ScheduleLR, ReduceLROnPlateau):
+class PlateauScheduleLR(ScheduleLR, ReduceLROnPlateau, plateau=True):
     """``schedule * lrcore.Plateau(...)`` driving a torch optimizer; ``step(metric)``.
 
     ``ScheduleLR(optimizer, s * plateau)`` returns this class (one obvious way: pass the

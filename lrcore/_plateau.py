@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, Protocol, runtime_checkable
 
 from . import _ops
 from ._base import Schedule
@@ -11,7 +11,7 @@ from ._compile import compile_function
 from ._errors import ScheduleTypeError
 from ._node import Node, field, register
 
-__all__ = ["Plateau", "PlateauState", "PlateauSchedule"]
+__all__ = ["Plateau", "PlateauState", "PlateauSchedule", "PlateauRule"]
 
 
 class PlateauState(NamedTuple):
@@ -25,6 +25,24 @@ class PlateauState(NamedTuple):
     num_bad: Any
     cooldown: Any
     scale: Any
+
+
+@runtime_checkable
+class PlateauRule(Protocol):
+    """What an adapter needs of a plateau rule: pure ``init()``, ``update(state, metric)`` and
+    ``scale(state)`` over an immutable state (a jax pytree). `Plateau` (torch's and paddle's
+    rules) is one, ``lrcore.catalog.optax.contrib.reduce_on_plateau(...)`` (optax's) another;
+    ``isinstance(x, PlateauRule)`` tells whether ``x`` has the three methods.
+
+    >>> isinstance(Plateau(), PlateauRule), isinstance("min", PlateauRule)
+    (True, False)
+    """
+
+    def init(self) -> Any: ...
+
+    def update(self, state: Any, metric: Any) -> Any: ...
+
+    def scale(self, state: Any) -> Any: ...
 
 
 @register
