@@ -31,55 +31,43 @@ example below runs in the test suite in a subprocess with ``KERAS_BACKEND=jax``:
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import keras
 from keras import ops
 
-from .._base import Schedule
-from .._config import from_config, to_config
-from .._ops import _ArrayOps
-from .._plateau import PlateauSchedule
+from lrcore import PlateauSchedule, Schedule, from_config, to_config
+from lrcore._backends import ArrayOps
 
 __all__ = ["as_schedule", "LRCoreSchedule", "KerasOps"]
 
-_Number = (int, float)
-_UNROLL = 32  # tables up to this many keys are looked up with a chain of selects
 
-
-def _unary(name: str) -> Callable:
-    def op(self: "KerasOps", x: Any) -> Any:
-        return self._cast(getattr(self._fns, name)(self._lift(x) if isinstance(x, _Number) else x))
-
-    op.__name__ = name
-    return op
-
-
-class KerasOps(_ArrayOps):
-    """The lrcore op set in ``keras.ops``, bound to one float dtype (a Keras dtype name).
+class KerasOps(ArrayOps):
+    """The lrcore op set (`lrcore.ops`) in ``keras.ops``, bound to one float dtype (a Keras dtype name).
 
     Keras 3.15 computes some ops on float64 tensors in float32: ``ops.sin``/``cos``/``tanh``
     on jax (its ``result_type("float64", float)`` is float32), ``ops.floor``/``minimum``/
     ``maximum`` on torch. Those come from the backend's own library instead (jax.numpy,
     torch), so a float64 schedule is float64 throughout; every result is also cast to the
-    namespace's dtype.
+    namespace's dtype. Its backends may compile with XLA: divisions and lookups are written
+    as for jax (``xla``, ``unroll``).
     """
 
     name = "keras"
+    xla = unroll = True
 
     def __init__(self, dtype: Any, device: Any = None) -> None:
         super().__init__(keras.backend.standardize_dtype(dtype), device)
-        self._fns = _Fns(keras.backend.backend())
+        self.lib = _Fns(keras.backend.backend())
 
-    def _lift(self, x: Any) -> Any:
+    def lift(self, x: Any) -> Any:
         return ops.convert_to_tensor(x, dtype=self.dtype)
 
     def _cast(self, x: Any) -> Any:
         return x if keras.backend.standardize_dtype(x.dtype) == self.dtype else ops.cast(x, self.dtype)
 
-    sin, cos, tanh = _unary("sin"), _unary("cos"), _unary("tanh")
-    exp, expm1, log, log1p = _unary("exp"), _unary("expm1"), _unary("log"), _unary("log1p")
-    sqrt, floor = _unary("sqrt"), _unary("floor")
+    def _unary(self, name: str, x: Any) -> Any:
+        return self._cast(super()._unary(name, x))
 
     def pow(self, a: Any, b: Any) -> Any:
         return self._cast(ops.power(*self._lift_all(a, b)))
@@ -91,19 +79,10 @@ class KerasOps(_ArrayOps):
         return self._cast(ops.where(c, *self._lift_all(a, b)))
 
     def minimum(self, a: Any, b: Any) -> Any:
-        return self._cast(self._fns.minimum(*self._lift_all(a, b)))
+        return self._cast(self.lib.minimum(*self._lift_all(a, b)))
 
     def maximum(self, a: Any, b: Any) -> Any:
-        return self._cast(self._fns.maximum(*self._lift_all(a, b)))
-
-    def div(self, a: Any, b: Any) -> Any:
-        # XLA turns a division by a constant into a multiplication by its reciprocal (an ulp
-        # off); a divisor that depends on the input stays a true division.
-        return a / (a * 0.0 + b) if isinstance(b, _Number) else a / b
-
-    def divisor(self, c: Any, m: Any) -> Any:
-        # max(m, c) is c wherever m <= c, yet a compiler cannot fold it to the constant.
-        return self.maximum(m, c) if isinstance(c, _Number) else c
+        return self._cast(self.lib.maximum(*self._lift_all(a, b)))
 
     def searchsorted(self, table: tuple, x: Any) -> Any:
         # The count of entries <= x, as a sum of compares: any shape of x, every backend.
@@ -113,14 +92,6 @@ class KerasOps(_ArrayOps):
     def take(self, table: tuple, i: Any) -> Any:
         return ops.take(ops.convert_to_tensor(table, dtype=self.dtype), ops.cast(i, "int32"))
 
-    def lookup(self, keys: tuple, values: tuple, x: Any) -> Any:
-        if len(keys) > _UNROLL:
-            return super().lookup(keys, values, x)
-        out = self._lift(values[0])
-        for k, v in zip(keys, values[1:]):
-            out = ops.where(x >= k, self._lift(v), out)
-        return out
-
     def full_like(self, t: Any, v: Any) -> Any:
         return ops.full_like(t, v, dtype=self.dtype)
 
@@ -129,7 +100,8 @@ class _Fns:
     """keras.ops, with the ops that Keras 3.15 computes in float32 from the backend (see `KerasOps`)."""
 
     def __init__(self, backend: str) -> None:
-        for name in ("sin", "cos", "tanh", "exp", "expm1", "log", "log1p", "sqrt", "floor", "minimum", "maximum"):
+        for name in ("sin", "cos", "tanh", "exp", "expm1", "log", "log1p", "sqrt", "floor", "minimum", "maximum",
+                     "where"):
             setattr(self, name, getattr(ops, name))
         if backend == "jax":
             import jax.numpy as jnp

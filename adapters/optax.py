@@ -37,7 +37,7 @@ import jax.numpy as jnp
 import optax
 
 from lrcore._base import Schedule
-from lrcore._ops import JaxOps
+from lrcore._backends import JaxOps
 from lrcore._plateau import PlateauRule, PlateauSchedule
 
 __all__ = ["as_schedule", "ScheduleFn", "PlateauStatefulSchedule", "PlateauStatefulScheduleState"]

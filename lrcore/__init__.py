@@ -9,7 +9,9 @@ A schedule is an immutable tree of primitives and combinators. ``s(step)`` is a 
 '0.00e+00 5.00e-04 1.00e-03 1.00e-05'
 """
 
+from . import ops
 from ._base import Phase, Phases, Schedule, Segment
+from ._compile import FormulaError
 from ._combinators import (
     Clamp,
     Maximum,
@@ -61,6 +63,6 @@ __all__ = [
     "Shift", "Stretch", "Quantize", "Warp", "minimum", "maximum",
     "Plateau", "PlateauState", "PlateauSchedule",
     "to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION",
-    "ScheduleError", "ScheduleTypeError",
+    "ScheduleError", "ScheduleTypeError", "FormulaError", "ops",
     "extend_stable",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Iterator, NamedTuple
 
-from . import _ops
+from . import ops as _ops
 from ._compile import FormulaError, check_step, compile_scalar
 from ._errors import ScheduleError, ScheduleTypeError
 from ._node import MAX_DEPTH, Node, check_child
@@ -171,8 +171,6 @@ class Schedule(Node):
         >>> lrcore.Linear(start_value=0.0, end_value=1.0, steps=4).evaluate([0, 1, 2, 4, 8]).tolist()
         [0.0, 0.25, 0.5, 1.0, 1.0]
         """
-        if "_c_scalar" not in self.__dict__:
-            self.scalar_fn  # a formula with Python control flow on t fails here, loudly, on every path
         if isinstance(steps, range) and len(steps) > _CHUNK and steps.step > 0:
             # a long range is never materialised: its segments run block by block (_vector)
             from ._vector import evaluate_sorted
@@ -194,6 +192,9 @@ class Schedule(Node):
         return self._evaluate(t, xp)
 
     def _evaluate(self, t: Any, xp: Any) -> Any:
+        """The formula on an array t of namespace xp, shaped as t (every array path ends here)."""
+        if "_c_scalar" not in self.__dict__:
+            self.scalar_fn  # a formula with Python control flow on t fails here, loudly, on every path
         out = self.formula(t, xp)
         if isinstance(out, (int, float)) or getattr(out, "shape", None) != t.shape:
             out = out + xp.full_like(t, 0.0)  # a constant, or a broadcast 0-d value

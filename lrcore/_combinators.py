@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-from . import _ops
+from . import ops as _ops
 from ._base import INF, Schedule, Segment, clipped, first_at, shifted, value_at
 from ._errors import ScheduleError
 from ._math import RAMP_SHAPES, cycle_of, exact_div, floor_div, power, ramp
@@ -593,7 +593,7 @@ class Quantize(Schedule):
     def segments(self, lo: float, hi: float) -> list:
         # the time floor(t / e) * e reaches a child's boundary a at the first multiple of e >= a
         e, out = float(self.every), []
-        for g in self.schedule.segments(lo, hi):
+        for g in self.schedule.segments(math.floor(lo / e) * e, hi):  # t runs its child at floor(t / e) * e
             a, b = math.ceil(g.start / e) * e, (INF if g.end == INF else math.ceil(g.end / e) * e)
             if a < b:
                 fn = None if g.fn is None else (lambda t, xp, fn=g.fn: fn(floor_div(t, self.every, xp) * e, xp))

@@ -1,6 +1,6 @@
 """Compile a schedule's formula, traced once, into Python for ``s(step)``.
 
-The formula is written once against the op set (``_ops``). Evaluating it node by node on a
+The formula is written once against the op set (`lrcore.ops`). Evaluating it node by node on a
 Python float costs a method call per op; tracing it with symbolic values instead records one
 node per op, with every parameter folded in as a constant, and the recorded graph is turned
 into a plain Python function, so the scalar path runs as fast as a hand-written one:
@@ -23,7 +23,7 @@ import math
 import numbers
 from typing import Any, Callable, Sequence
 
-from ._ops import ScalarOps
+from .ops import Ops as ScalarOps
 
 __all__ = ["compile_scalar", "compile_function", "check_step", "FormulaError"]
 
@@ -113,10 +113,11 @@ def _pos_zero(x: Any) -> bool:
 
 
 class _Tracer:
-    """A namespace with the op set of ``_ops`` that records a graph instead of computing."""
+    """A namespace with the op set of `lrcore.ops` that records a graph instead of computing."""
 
     name = "trace"
     double = True  # the generated code runs on Python floats
+    xla = False
 
     def __init__(self, optimize: bool = True) -> None:
         self.optimize = optimize
@@ -289,9 +290,6 @@ class _Tracer:
         i = self.emit(f"_bisect({self.lit(keys)}, {x.name})", (x,))
         return self.emit(f"{self.lit(values)}[{i.name}]", (i,),
                          isf=all(type(v) is float for v in values), nn=all(self._nn(v) for v in values))
-
-    def divisor(self, c: Any, m: Any) -> Any:
-        return c
 
     def apply(self, fn: Callable, x: Any) -> Any:
         if not isinstance(x, _Sym):

@@ -65,9 +65,13 @@ class Interval:
 
     @property
     def den(self) -> Any:
-        """The length as a divisor: a true division everywhere (xp.divisor keeps XLA from using a reciprocal)."""
+        """The length as a divisor, a true division on every backend."""
         if self._den is None:
-            self._den = self.xp.divisor(self.length, self.m)
+            L, xp = self.length, self.xp
+            # Under XLA a division by a constant becomes a product with its reciprocal (see
+            # Ops.div); max(m, L) is L wherever m <= L, yet XLA cannot fold it to the constant:
+            # one instruction, shared by every quotient of the interval.
+            self._den = xp.maximum(self.m, L) if xp.xla and isinstance(L, (int, float)) else L
         return self._den
 
     @property

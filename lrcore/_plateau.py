@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, NamedTuple, Protocol, runtime_checkable
 
-from . import _ops
+from . import ops as _ops
 from ._base import Schedule
 from ._compile import compile_function
 from ._errors import ScheduleTypeError

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-from . import _ops
+from . import ops as _ops
 from ._base import INF, Schedule, Segment
 from ._errors import ScheduleError
 from ._node import MAX_STEPS, field, register

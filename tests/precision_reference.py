@@ -226,7 +226,7 @@ def ref(s: Any, t: Any, children: str = "exact") -> mpf:  # noqa: C901 - one bra
     if n == "Stretch":
         # the documented time t / factor, a float64, snapped to the integer k where k * factor
         # rounds to t (lrcore._math.exact_div, the formula's own rule)
-        from lrcore import _ops
+        from lrcore import ops as _ops
         from lrcore._math import exact_div
 
         return sub(s.schedule, _x(float(exact_div(float(t), s.factor, _ops.scalar))))
@@ -236,7 +236,7 @@ def ref(s: Any, t: Any, children: str = "exact") -> mpf:  # noqa: C901 - one bra
         # the documented time steps * (t / steps) ** exponent, a float64 number (as Stretch's
         # t / factor), as the formula computes it (sqrt and products for 0.5, 2, 3, 4); that this
         # time is itself within a few ulp of the exact one is test_precision's warp_time test
-        from lrcore import _ops
+        from lrcore import ops as _ops
 
         return sub(s.schedule, _x(float(s._time(float(t), _ops.scalar))))
     if n == "Quantize":

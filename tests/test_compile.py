@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 import lrcore
 from lrcore import _compile
 from lrcore._compile import FormulaError, compile_function, compile_scalar
-from lrcore._ops import ScalarOps
+from lrcore.ops import Ops as ScalarOps
 from lrcore.catalog import paddle as P
 from lrcore.catalog import torch as T
 from strategies import schedules_and_steps

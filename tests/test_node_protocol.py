@@ -203,7 +203,7 @@ def test_phase_at_contains_the_step_and_its_formula_is_the_value(s, data):
         ph = s.phase_at(t)
         assert ph.start <= t and (ph.end is None or t < ph.end), (t, ph)
         seg = _segment_at(s, t)
-        here = s(math.ceil(seg.start)) if seg.fn is None else float(seg.fn(float(t), lrcore._ops.scalar))
+        here = s(math.ceil(seg.start)) if seg.fn is None else float(seg.fn(float(t), lrcore.ops.scalar))
         assert here == pytest.approx(s(t), rel=1e-12, abs=1e-300), (t, seg.kind)
         assert ph.kind == seg.kind
 
@@ -228,3 +228,11 @@ def test_stretch_by_a_fraction_of_fractional_phases():
                                   np.concatenate([s.evaluate(t[i:i + 1]) for i in range(t.size)]
                                                  + [s.evaluate(np.arange(40.0, 8300.0)[i:i + 1000])
                                                     for i in range(0, 8260, 1000)]))
+
+
+def test_quantize_covers_steps_inside_a_child_segment_it_skips():
+    """Found by the phase property (kept as a regression case): the child's timeline is asked
+    from the quantized step, not the step itself."""
+    s = lrcore.Quantize(lrcore.Restart(lrcore.Sequential(parts=[lrcore.Constant(value=1.0), lrcore.Constant(value=1.0)],
+                                                         boundaries=[1]), period_steps=1), every=2)
+    assert [s.phase_at(t).start for t in range(5)] == [0, 0, 2, 2, 4]

@@ -136,7 +136,7 @@ def test_warp_time_within_4_ulp_of_the_exact_time(n: int, k: float, frac: float)
     """The float64 time a Warp gives its child (the reference runs the child at it) is itself
     ``steps * (t / steps) ** exponent`` to ``2 + exponent`` ulp: the quotient's half ulp raised
     to the exponent (an ulp of the result is up to twice as fine), pow's ulp and the product's."""
-    from lrcore import _ops
+    from lrcore import ops as _ops
 
     s = lrcore.Warp(lrcore.Linear(start_value=1.0, end_value=0.0, steps=n), steps=n, exponent=k)
     t = int(frac * n)

@@ -28,7 +28,7 @@ from numbers import Integral
 from types import SimpleNamespace
 from typing import Any, Iterable, Mapping, NamedTuple
 
-from .. import _ops
+from .. import ops as _ops
 from .._base import Schedule
 from .._combinators import Clamp, Sequential, Shift
 from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, check_int, check_real
