@@ -9,8 +9,8 @@ one ``formula(t, xp)`` with the ops of ``xp``, a ``duration``, and ``@lrcore.reg
 1. equal values through ``s(t)``, numpy, ``jax.jit`` (float64), torch and paddle (float64);
 2. composition: ``Restart(Warmup(node, warmup_steps=20), period_steps=...)``, equal everywhere too;
 3. a round trip of that tree through ``lrcore.dumps`` / ``lrcore.loads``;
-4. a torch run checkpointed half way (``torch.save(sched.state_dict())``) and resumed by a fresh
-   optimizer and scheduler: the rates and weights equal an uninterrupted run's.
+4. a torch run checkpointed in its second cycle (``torch.save(sched.state_dict())``) and resumed
+   by a fresh optimizer and scheduler: the rates and weights equal an uninterrupted run's.
 
 Run it with ``python examples/custom_node.py``.
 """
@@ -138,7 +138,7 @@ def main() -> None:
     print(f"loads(dumps(tree)) == tree: {back == tree} (fingerprint {back.fingerprint})")
     print()
 
-    total, half = 2 * warmed.duration, warmed.duration + 50
+    total, half = 2 * warmed.duration, warmed.duration + 50  # resume 50 steps into cycle 1
     ref_lrs, ref_model, _, _ = train(tree, range(total))
     lrs, model, opt, sched = train(tree, range(half))
     with tempfile.TemporaryDirectory() as tmp:
