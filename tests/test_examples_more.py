@@ -180,3 +180,62 @@ def test_plotting_writes_a_png(tmp_path):
         assert hits.sum() > 150, colour
         assert hits[:, 300:].sum() > 20, colour  # drawn on the log axes (right half) too
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.png"]
+
+
+# -- custom_node.py (CONTRIBUTING.md, "Add a node") ---------------------------------------------
+
+def token_decay(t: float, peak: float = 3e-4, end: float = 3e-5, per_step: int = 2**19, budget: int = 10**8,
+                shape: str = "cosine") -> float:
+    """The example's TokenBudgetDecay, from its definition: peak -> end over the budget, in tokens seen."""
+    p = min(t * per_step, budget) / budget
+    w = 1 - p if shape == "linear" else (1 + math.cos(math.pi * p)) / 2
+    return end + (peak - end) * w
+
+
+def test_custom_node():
+    for mod in ("torch", "paddle", "jax"):
+        pytest.importorskip(mod)
+    lines = run("custom_node.py")
+    text = "\n".join(lines)
+    assert lines[0] == ("TokenBudgetDecay(peak_value=0.0003, tokens_per_step=524288, token_budget=100000000, "
+                        "end_value=3e-05, shape='cosine')")
+    d = 191  # ceil(1e8 / 2**19): the steps that spend the budget
+    m = re.search(r"^duration: (\d+) steps; s\(0\) = (\S+), s\((\d+)\) = (\S+), s\((\d+)\) = (\S+)$", text, re.M)
+    assert m and int(m.group(1)) == d and (int(m.group(3)), int(m.group(5))) == (d // 2, d)
+    for t, v in ((0, m.group(2)), (d // 2, m.group(4)), (d, m.group(6))):
+        assert float(v) == pytest.approx(token_decay(t), rel=1e-6)
+    assert token_decay(d - 1) > token_decay(d) == token_decay(d + 5) == 3e-5  # spent at step 191, held after
+    assert "validate: TokenBudgetDecay: `end_value` must be <= peak_value = 0.0003, got end_value=0.001" in lines
+
+    # every library equals s(t): the node alone, its linear shape, and the composed tree
+    for name, n in (("TokenBudgetDecay", d + 10), (r"TokenBudgetDecay\(shape='linear'\)", d + 10),
+                    (r"Restart\(Warmup\(TokenBudgetDecay\)\)", 3 * (d + 20) + 10)):
+        m = re.search(rf"^{name}: s\(t\) = numpy = jax\.jit = torch = paddle at {n} steps: True "
+                      r"\(largest relative difference (\S+)\)$", text, re.M)
+        assert m, (name, lines)
+        assert float(m.group(1)) <= 1e-12
+
+    # the warmed node's timeline: the warmup, the node's formula over its duration, then constant
+    header = lines.index(next(ln for ln in lines if ln.split()[:2] == ["start", "end"]))
+    rows = [ln.split() for ln in lines[header + 1: header + 4]]
+    assert [r[:3] for r in rows] == [["0", "20", "warmup"], ["20", "211", "tokenbudgetdecay"], ["211", "inf", "constant"]]
+    assert float(rows[1][3]) == pytest.approx(token_decay(0), rel=1e-5)
+    assert float(rows[1][4]) == pytest.approx(token_decay(d), rel=1e-5)
+
+    # the config names the node by its registered name, and loads back to the same fingerprint
+    config = json.loads(next(ln for ln in lines if ln.startswith("dumps: ")).split(": ", 1)[1])
+    node = config["schedule"]["schedule"]["schedule"]
+    assert (config["schedule"]["type"], config["schedule"]["period_steps"]) == ("Restart", d + 20)
+    assert config["schedule"]["schedule"]["warmup_steps"] == 20
+    assert node == {"type": "myproj>TokenBudgetDecay", "peak_value": 3e-4, "tokens_per_step": 2**19,
+                    "token_budget": 10**8, "end_value": 3e-5, "shape": "cosine"}
+    m = re.search(r"^loads\(dumps\(tree\)\) == tree: True \(fingerprint ([0-9a-f]{16})\)$", text, re.M)
+    assert m
+    assert f"checkpoint at step 261: scheduler last_epoch 261, fingerprint {m.group(1)}" in lines
+
+    # resumed in cycle 1 at step 261: 50 steps into the cycle, 30 into the decay
+    m = re.search(r"^resumed at step 261 with lr (\S+) \(the schedule's value there: (\S+)\)$", text, re.M)
+    assert m and float(m.group(1)) == float(m.group(2)) == pytest.approx(token_decay(30), rel=1e-9)
+    for claim in ["resumed lrs equal uninterrupted", "resumed weights equal uninterrupted (bitwise)",
+                  "lrs equal the schedule at every one of 422 steps"]:
+        assert f"{claim}: True" in lines
