@@ -18,7 +18,7 @@ for a registered node without one. Users of the table:
 * test_fuzz_bad_input.py: ``full``, the valid call the fuzzer breaks one or two arguments of;
 * test_config_safety.py: `instances` round trip through configs, and are the bases it breaks;
 * test_describe.py: `instances` tile the steps and agree with phase_at;
-* test_parity.py: `instances` through numpy equal the scalar path; every strategy is in `schedules`;
+* test_eval_path_parity.py: `instances` through numpy equal the scalar path; every strategy is in `schedules`;
 * test_precision.py: ``strategy`` against ``reference``;
 * test_golden.py: `instances` against the peers' formulas; every entry has golden values.
 """
