@@ -99,7 +99,7 @@ def check(s, ref, steps, *, rtol: float = RTOL, atol: float = 0.0) -> None:
     bad = []
     for i, (t, w) in enumerate(zip(steps, want)):
         # below the smallest normal float64 relative precision is gone by definition (subnormals,
-        # which XLA flushes to 0): as in test_parity, such a reference accepts any value below it
+        # which XLA flushes to 0): as in test_eval_path_parity, such a reference accepts any value below it
         tol = atol + rtol * abs(w) + (2.2250738585072014e-308 if abs(w) < 2.2250738585072014e-308 else 0.0)
         got_s = s(t)
         assert type(got_s) is float
