@@ -20,7 +20,8 @@ import lrcore
 
 __all__ = [
     "smooth_fn", "values", "step_counts", "leaves", "schedules", "finite", "boundaries_of",
-    "step_sets", "schedules_and_steps", "MAX_RANDOM_STEP",
+    "step_sets", "schedules_and_steps", "MAX_RANDOM_STEP", "PRIMITIVES", "COMBINATORS", "of_kind", "plateaus",
+    "plateau_schedules",
 ]
 
 MAX_RANDOM_STEP = 2**40
@@ -206,8 +207,10 @@ def finite(draw, child):
     return lrcore.Sequential(parts=[child, lrcore.Constant(value=draw(values))], boundaries=[b])
 
 
-_KINDS = ["Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
-          "Shift", "Stretch", "Quantize", "Warp"]
+#: The combinators `schedules` draws (each through `of_kind`, one by one).
+COMBINATORS = ("Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
+               "Shift", "Stretch", "Quantize", "Warp")
+_KINDS = list(COMBINATORS)
 
 
 @st.composite
@@ -319,6 +322,28 @@ def schedules(draw, max_depth=4):
 
     assert kind == "Quantize"
     return lrcore.Quantize(draw(sub), every=draw(st.one_of(st.integers(1, 100), st.integers(1, 1000))))
+
+
+def of_kind(kind: str, max_depth: int = 1):
+    """Trees whose root is a `kind` combinator (over leaves at max_depth=1), as `schedules` draws them."""
+    return schedules(max_depth=max_depth).filter(lambda x: type(x).__name__ == kind)
+
+
+#: Plateau rules in the ranges the frameworks are used with (tests/test_plateau.py draws their runs).
+plateaus = st.builds(
+    lrcore.Plateau,
+    mode=st.sampled_from(["min", "max"]),
+    factor=st.one_of(st.sampled_from([0.1, 0.5, 0.9]), st.floats(min_value=0.01, max_value=0.99, **_FLOATS)),
+    patience=st.integers(0, 10),
+    threshold=st.one_of(st.sampled_from([0.0, 1e-4, 0.1]), st.floats(min_value=0.0, max_value=0.99, **_FLOATS)),
+    threshold_mode=st.sampled_from(["rel", "abs"]),
+    cooldown=st.integers(0, 3),
+    min_value=st.sampled_from([0.0, 1e-3, 0.05, 0.3]),
+    eps=st.sampled_from([0.0, 1e-8, 1e-3]),
+    rule=st.sampled_from(["torch", "paddle"]),
+)
+#: A schedule times a plateau rule (``s * Plateau(...)``).
+plateau_schedules = st.builds(lrcore.PlateauSchedule, schedule=schedules(max_depth=1), plateau=plateaus)
 
 
 # -- boundaries --------------------------------------------------------------------------

@@ -492,7 +492,7 @@ def test_the_advanced_trees_are_stored_as_negative_shifts():
 
 
 def test_get_scheduler_names_bad_specific_kwargs() -> None:
-    """Found by test_bad_input's fuzzing (kept as a regression case): not a dict of keyword arguments."""
+    """Found by test_fuzz_bad_input's fuzzing (kept as a regression case): not a dict of keyword arguments."""
     for bad in (object(), "x", [1]):
         with pytest.raises(TypeError, match=r"^get_scheduler: `scheduler_specific_kwargs` must be a dict"):
             C.get_scheduler("cosine_with_restarts", lr=0.1, num_warmup_steps=1, num_training_steps=10,

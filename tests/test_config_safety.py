@@ -31,15 +31,12 @@ from lrcore import (
     Function,
     Interpolate,
     InverseSqrt,
-    InverseTime,
     Linear,
     MultiStep,
     Noam,
     OneCycle,
     Piecewise,
     Plateau,
-    Polynomial,
-    Quantize,
     Restart,
     Sequential,
     Shift,
@@ -47,6 +44,7 @@ from lrcore import (
     Tanh,
     Warmup,
 )
+from nodes import NODES, instances, schedule_instances
 
 ESCAPES = (RecursionError, KeyError, IndexError, ZeroDivisionError, AttributeError, OverflowError)
 
@@ -55,47 +53,14 @@ _LIN = Linear(start_value=0.0, end_value=1.0, steps=10)
 _COS = Cosine(start_value=1.0, steps=20, end_value=0.1, power=2.0)
 _CONST = Constant(value=0.5)
 
-VALID_SCHEDULES = [
-    _CONST,
-    _LIN,
-    _COS,
-    Polynomial(start_value=1.0, end_value=0.0, steps=10, power=0.5),
-    Exponential(start_value=1.0, factor=0.9, every=3, staircase=True),
-    Exponential(start_value=1.0, factor=0.9, every=2.5),
-    MultiStep(start_value=1.0, milestones=[3, 6, 9], factor=0.5),
-    Piecewise(values=[1.0, 0.5, 0.1], boundaries=[2, 4]),
-    Interpolate(boundaries=[0, 4, 8], values=[1.0, 0.5, 0.1], shape="cosine"),
-    InverseSqrt(start_value=1.0, timescale_steps=4),
-    InverseTime(start_value=1.0, rate=0.5, every=2, staircase=True),
-    Noam(d_model=512, warmup_steps=10, scale=2.0),
-    Tanh(start_value=1.0, steps=10, end_value=0.1, lower=-6.0, upper=2.0),
-    Cyclic(low_value=0.1, high_value=1.0, up_steps=4, down_steps=2, mode="exp_range", gamma=0.99),
-    OneCycle(peak_value=1.0, total_steps=20, pct_start=0.25, anneal="linear", three_phase=True),
-    WSD(peak_value=1.0, warmup_steps=2, stable_steps=3, decay_steps=4, decay_shape="1-sqrt"),
-    Sequential(parts=[_LIN, _COS]),
-    Sequential(parts=[_LIN, InverseSqrt(start_value=1.0, timescale_steps=2), _CONST], boundaries=[5, 9]),
-    Warmup(_COS, warmup_steps=3, start_value=0.1, shape="cosine", prefix=False),
-    Restart(_COS, period_steps=10, period_mult=2.0, decay=0.5, limit=4, decay_mode="peak"),
-    Clamp(_LIN, min_value=0.2, max_value=0.8),
-    Clamp(_COS, max_value=0.5),
-    _LIN * 0.5,
-    _LIN + _COS,
-    lrcore.minimum(_LIN, _COS, 0.3),
-    lrcore.maximum(_LIN, 0.1),
-    Shift(_COS, steps=4),
-    Stretch(_LIN, factor=2.5),
-    Quantize(Stretch(_COS, factor=3), every=3),
-    Shift(_COS, steps=-3),
-    lrcore.Warp(_COS, steps=10, exponent=1.5),
-    Warmup(Sequential(parts=[_COS, Restart(_LIN, period_steps=5)], boundaries=[7]) * 0.5, warmup_steps=2),
-]
-VALID_OTHERS = [
-    Plateau(mode="max", factor=0.5, patience=2, threshold=0.01, threshold_mode="abs", cooldown=1,
-            min_value=0.01, eps=0.0, rule="paddle"),
-    _COS * Plateau(factor=0.5),
-]
+# every instance of the node table (tests/nodes.py) but Function's (whose configs load only with
+# allow_functions=True, tested below): the schedules, then Plateau and PlateauSchedule
+VALID_SCHEDULES = schedule_instances(functions=False)
+VALID_OTHERS = [x for x in instances(functions=False) if x not in VALID_SCHEDULES]
+assert isinstance(VALID_OTHERS[0], Plateau)
 VALID_CONFIGS = [s.to_config() for s in VALID_SCHEDULES]
-_REGISTRY = {c.__name__: c for c in (*map(type, VALID_SCHEDULES), *map(type, VALID_OTHERS))}
+PLATEAU_CONFIGS = [p.to_config() for p in VALID_OTHERS if isinstance(p, Plateau)]
+_REGISTRY = {name: e.cls for name, e in NODES.items() if name != "Function"}
 
 
 def _fields_of(kind: str) -> dict[str, lrcore.Field]:
@@ -109,12 +74,6 @@ _KIND_KEY = {"float": "float", "number": "float", "int": "int", "bool": "bool", 
 def _kind_key(f: lrcore.Field) -> str:
     """The BAD_FOR_KIND key of a declared field (its kind, `| None` if optional)."""
     return _KIND_KEY[f.kind] + (" | None" if f.optional else "")
-
-
-def test_valid_configs_cover_every_node_type_but_function() -> None:
-    builtin = {k for k, c in lrcore.registered().items() if c.__module__.startswith("lrcore.")}  # not tests' own
-    missing = builtin - set(_REGISTRY) - {"Function"}
-    assert not missing
 
 
 @pytest.mark.parametrize("node", VALID_SCHEDULES + VALID_OTHERS, ids=lambda s: type(s).__name__)
@@ -227,7 +186,7 @@ def wrap(cfg: dict, how: int) -> dict:
 
 @st.composite
 def valid_configs(draw: st.DrawFn) -> dict:
-    cfg = copy.deepcopy(draw(st.sampled_from(VALID_CONFIGS + [VALID_OTHERS[0].to_config()])))
+    cfg = copy.deepcopy(draw(st.sampled_from(VALID_CONFIGS + PLATEAU_CONFIGS)))
     if cfg["type"] != "Plateau":
         for how in draw(st.lists(st.integers(0, 5), max_size=3)):
             cfg = wrap(cfg, how)
@@ -645,6 +604,35 @@ def test_moderate_nesting_in_loads_names_the_path() -> None:
 def test_nesting_within_the_limit_loads() -> None:
     s = lrcore.loads(_clamp_chain_text(20))
     assert s(5) == 1.0
+
+
+def _deep_list(n: int) -> list:
+    x: list = []
+    for _ in range(n):
+        x = [x]
+    return x
+
+
+def _deep_dict(n: int) -> dict:
+    x: dict = {}
+    for _ in range(n):
+        x = {"a": x}
+    return x
+
+
+@pytest.mark.parametrize("shape", ["list", "dict", "typed"])
+def test_ten_thousand_nested_configs_are_refused(shape: str) -> None:
+    if shape == "typed":
+        cfg: Any = {"type": "Constant", "value": 1.0}
+        for _ in range(DEEP):
+            cfg = {"type": "Shift", "schedule": cfg, "steps": 1}
+    else:
+        cfg = {"type": "Constant", "value": _deep_list(DEEP) if shape == "list" else _deep_dict(DEEP)}
+    with pytest.raises((ValueError, TypeError)):
+        lrcore.from_config(cfg)
+    text = '{"lrcore": 1, "schedule": ' + "[" * DEEP + "]" * DEEP + "}"
+    with pytest.raises(ValueError):
+        lrcore.loads(text)
 
 
 # --------------------------------------------------------------------------- the versioned envelope

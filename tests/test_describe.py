@@ -36,6 +36,7 @@ from lrcore import (
     Warmup,
     Warp,
 )
+from nodes import schedule_instances
 
 INF = None  # an unbounded phase end
 ANY = object()  # a value this test does not check
@@ -440,55 +441,8 @@ def test_phase_at_examples():
     assert r.phase_at(12345).start == 12340
 
 
-def test_phase_at_rejects_bad_steps():
-    with pytest.raises(ValueError, match="finite number >= 0"):
-        C.phase_at(-1)
-    with pytest.raises(ValueError, match="finite number >= 0"):
-        C.phase_at(math.nan)
-    with pytest.raises(TypeError, match="int or a float"):
-        C.phase_at(True)
-
-
-CATALOG = [
-    Constant(value=0.3),
-    Linear(start_value=0.0, end_value=1.0, steps=4),
-    C,
-    Polynomial(start_value=1.0, end_value=0.25, steps=4, power=2.0),
-    Exponential(start_value=2.0, factor=0.5),
-    MultiStep(start_value=2.0, milestones=[2, 5], factor=0.1),
-    Piecewise(values=[1.0, 0.5, 0.1], boundaries=[2, 4]),
-    Interpolate(boundaries=[2, 4, 8], values=[1.0, 0.5, 0.1]),
-    InverseSqrt(start_value=2.0, timescale_steps=4),
-    InverseTime(start_value=2.0, rate=0.5, every=3, staircase=True),
-    Noam(d_model=4, warmup_steps=2),
-    Tanh(start_value=1.0, steps=10, end_value=0.1),
-    Cyclic(low_value=0.1, high_value=1.0, up_steps=3, down_steps=2, mode="triangular2"),
-    OneCycle(peak_value=1.0, total_steps=10),
-    OneCycle(peak_value=1.0, total_steps=17, pct_start=0.25, three_phase=True, anneal="linear"),
-    WSD(peak_value=1.0, warmup_steps=2, stable_steps=3, decay_steps=4, end_value=0.1, decay_shape="cosine"),
-    Function(fn=math.sqrt),
-    Sequential(parts=[Linear(start_value=0.0, end_value=1.0, steps=4), Constant(value=0.5)]),
-    Sequential(parts=[Linear(start_value=0.0, end_value=1.0, steps=10), C], boundaries=[4]),
-    Warmup(C, warmup_steps=4),
-    Warmup(C, warmup_steps=3, prefix=False, shape="cosine"),
-    Restart(C, period_steps=10, limit=3),
-    Restart(C, period_steps=4),
-    Restart(C, period_steps=2, period_mult=1.5, decay=0.5, decay_mode="above_end"),
-    Clamp(C, min_value=0.3, max_value=0.8),
-    C * Linear(start_value=1.0, end_value=0.0, steps=5),
-    C + Cyclic(low_value=0.0, high_value=0.1, up_steps=2),
-    lrcore.minimum(C, 0.5),
-    lrcore.maximum(C, Linear(start_value=0.0, end_value=1.0, steps=20)),
-    Shift(C, steps=3),
-    Stretch(Piecewise(values=[1.0, 0.5, 0.1], boundaries=[2, 4]), factor=1.5),
-    Quantize(C, every=3),
-    Shift(C, steps=-3),
-    Shift(Restart(C, period_steps=4), steps=-6),
-    Warp(C, steps=10, exponent=2.0),
-    Warp(Piecewise(values=[1.0, 0.5, 0.1], boundaries=[2, 4]), steps=6, exponent=0.5),
-    Warp(Linear(start_value=1.0, end_value=0.0, steps=20), steps=5, exponent=3.0),
-    Warp(Restart(C, period_steps=3), steps=12, exponent=1.7),
-]
+# every schedule of the node table (tests/nodes.py): each node's arguments and its examples
+CATALOG = schedule_instances()
 IDS = [type(s).__name__ + str(i) for i, s in enumerate(CATALOG)]
 
 # schedules whose value is continuous (no step in the formula): every jump is 0 within 1e-12

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+import lrcore
 from lrcore import (
     WSD,
     Clamp,
@@ -39,12 +40,16 @@ from lrcore import (
     OneCycle,
     Piecewise,
     Polynomial,
+    Quantize,
     Restart,
     Sequential,
     Shift,
+    Stretch,
     Tanh,
     Warmup,
+    Warp,
 )
+from nodes import NODES
 
 RTOL = 1e-12
 
@@ -94,7 +99,7 @@ def check(s, ref, steps, *, rtol: float = RTOL, atol: float = 0.0) -> None:
     bad = []
     for i, (t, w) in enumerate(zip(steps, want)):
         # below the smallest normal float64 relative precision is gone by definition (subnormals,
-        # which XLA flushes to 0): as in test_parity, such a reference accepts any value below it
+        # which XLA flushes to 0): as in test_eval_path_parity, such a reference accepts any value below it
         tol = atol + rtol * abs(w) + (2.2250738585072014e-308 if abs(w) < 2.2250738585072014e-308 else 0.0)
         got_s = s(t)
         assert type(got_s) is float
@@ -1009,3 +1014,104 @@ def test_warm_restart_epochs_exact(T_0, T_mult, epochs):
     # the step before a restart is the last step of the previous cycle (torch's integer path)
     want = ref_warm_restarts(epochs[3] + 2, 1.0, T_0, T_mult, 0.0)
     check(s, lambda t: want[t], range(epochs[3] + 2), atol=1e-12)
+
+
+# ----------------------------------------------------------------------------------------------
+# The node table (tests/nodes.py): every instance of every primitive against its peer formula
+# above, and golden values for every node (a new node is a table entry plus its golden values).
+
+
+def _golden_polynomial(s):
+    assert not s.cycle, "ref_polynomial is the peers' cycle=False formula"
+    return (lambda t: ref_polynomial(t, s.start_value, s.end_value, s.steps, s.power), grid(s.steps),
+            _atol(s.start_value, s.end_value))
+
+
+# name -> s -> (reference, steps, atol): the atol where the reference cancels, as in the tests above
+GOLDEN_FORMULAS = {
+    "Constant": lambda s: (lambda t: s.value, grid(10), 0.0),
+    "Linear": lambda s: (lambda t: ref_linear(t, s.start_value, s.end_value, s.steps), grid(s.steps),
+                         _atol(s.start_value, s.end_value)),
+    "Cosine": lambda s: (lambda t: ref_cosine(t, s.start_value, s.steps, s.end_value, s.power), grid(s.steps),
+                         _atol(s.start_value, s.end_value)),
+    "Polynomial": _golden_polynomial,
+    "Exponential": lambda s: (lambda t: ref_exponential(t, s.start_value, s.factor, s.every, s.staircase),
+                              unambiguous(grid(60), s.every, s.staircase), 0.0),
+    "MultiStep": lambda s: (lambda t: ref_multistep(t, s.start_value, s.milestones, s.factor),
+                            grid(s.milestones[-1]), 0.0),
+    "Piecewise": lambda s: (lambda t: ref_piecewise(t, s.values, s.boundaries), grid(s.boundaries[-1]), 0.0),
+    "Interpolate": lambda s: (lambda t: ref_interpolate(t, s.boundaries, s.values, s.shape),
+                              grid(s.boundaries[-1]), _atol(*s.values)),
+    "InverseSqrt": lambda s: (lambda t: ref_inverse_sqrt(t, s.start_value, s.timescale_steps), grid(200), 0.0),
+    "InverseTime": lambda s: (lambda t: ref_inverse_time(t, s.start_value, s.rate, s.every, s.staircase),
+                              unambiguous(grid(100), s.every, s.staircase), 0.0),
+    "Noam": lambda s: (lambda t: ref_noam(t, s.d_model, s.warmup_steps, s.scale), grid(s.warmup_steps), 0.0),
+    "Tanh": lambda s: (lambda t: ref_tanh(t, s.start_value, s.steps, s.end_value, s.lower, s.upper), grid(s.steps),
+                       _atol(s.start_value, s.end_value)),
+    "Cyclic": lambda s: (lambda t: ref_cyclic(t, s.low_value, s.high_value, s.up_steps, s.down_steps, s.mode, s.gamma),
+                         grid(s.up_steps + (s.up_steps if s.down_steps is None else s.down_steps), mult=4),
+                         _atol(s.low_value, s.high_value)),
+    "OneCycle": lambda s: (lambda t: ref_onecycle(t, s.peak_value, s.total_steps, s.pct_start, s.div_factor,
+                                                  s.final_div_factor, s.anneal, s.three_phase),
+                           grid(s.total_steps), _atol(s.peak_value)),
+    "WSD": lambda s: (lambda t: ref_wsd(t, s.peak_value, s.warmup_steps, s.stable_steps, s.decay_steps, s.start_value,
+                                        s.end_value, s.decay_shape),
+                      grid(s.warmup_steps + s.stable_steps + s.decay_steps),
+                      _atol(s.peak_value, s.start_value, s.end_value)),
+}
+# The pointwise and time-changing combinators that no famous configuration uses, over the
+# references above: the combinator's formula written out here (DESIGN.md 3).
+def _lin(t):
+    return ref_linear(t, 0.0, 1.0, 10)
+
+
+def _cos(t):
+    return ref_cosine(t, 1.0, 10, 0.1, 1.0)
+
+
+_LIN, _COS = Linear(start_value=0.0, end_value=1.0, steps=10), Cosine(start_value=1.0, steps=10, end_value=0.1)
+COMBINATOR_GOLDEN = [
+    ("Sum linear + cosine", _LIN + _COS, lambda t: _lin(t) + _cos(t), 0.0),
+    ("Minimum(linear, cosine, 0.3)", lrcore.minimum(_LIN, _COS, 0.3), lambda t: min(_lin(t), _cos(t), 0.3), 0.0),
+    ("Maximum(linear, cosine)", lrcore.maximum(_LIN, _COS), lambda t: max(_lin(t), _cos(t)), 0.0),
+    ("Stretch(linear, 2.5): t / 2.5", Stretch(_LIN, factor=2.5), lambda t: _lin(t / 2.5), _atol(1.0)),
+    ("Stretch(cosine, 3): t / 3", Stretch(_COS, factor=3), lambda t: _cos(t / 3), _atol(1.0)),
+    ("Quantize(cosine, 3): floor(t / 3) * 3", Quantize(_COS, every=3), lambda t: _cos(t // 3 * 3), _atol(1.0)),
+    # timm's k_decay: the child at steps * (t / steps) ** k below steps, at t after
+    ("Warp(cosine, 10, k=2)", Warp(_COS, steps=10, exponent=2.0), lambda t: _cos(10 * (t / 10) ** 2 if t < 10 else t),
+     _atol(1.0)),
+    ("Warp(linear, 10, k=0.5)", Warp(_LIN, steps=10, exponent=0.5), lambda t: _lin(10 * (t / 10) ** 0.5 if t < 10 else t),
+     _atol(1.0)),
+]
+
+
+@pytest.mark.parametrize("name,s,ref,atol", COMBINATOR_GOLDEN, ids=[c[0] for c in COMBINATOR_GOLDEN])
+def test_combinator_golden(name, s, ref, atol):
+    check(s, ref, grid(40), atol=atol)
+
+
+# The nodes whose golden values live elsewhere, or that have none.
+GOLDEN_ELSEWHERE = {
+    "Function": "none: a user's function, its values are the user's",
+    "Plateau": "tests/test_plateau.py: against torch's ReduceLROnPlateau and paddle's ReduceOnPlateau",
+    "PlateauSchedule": "tests/test_plateau.py: a schedule times a plateau rule, against torch and paddle",
+}
+
+
+def _node_types(s):
+    yield type(s).__name__
+    for c in s.children():
+        yield from _node_types(c)
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_FORMULAS))
+def test_table_instances_match_the_peer_formulas(name):
+    for s in NODES[name].instances:
+        ref, steps, atol = GOLDEN_FORMULAS[name](s)
+        check(s, ref, steps, atol=atol)
+
+
+def test_every_node_of_the_table_has_golden_values():
+    in_famous = {n for _, s, *_ in FAMOUS + COMBINATOR_GOLDEN for n in _node_types(s)}
+    missing = sorted(set(NODES) - set(GOLDEN_FORMULAS) - in_famous - set(GOLDEN_ELSEWHERE))
+    assert not missing, f"nodes without golden values: {missing}"

@@ -220,7 +220,7 @@ def test_describe_tiles_the_steps_it_covers(s):
 
 
 def test_stretch_by_a_fraction_of_fractional_phases():
-    """Found by test_vector: a boundary search ran past the float range (kept as a regression case)."""
+    """Found by test_long_numpy_inputs: a boundary search ran past the float range (kept as a regression case)."""
     s = lrcore.Stretch(lrcore.OneCycle(peak_value=1.0, total_steps=6, pct_start=0.453125, div_factor=1.0,
                                        final_div_factor=1.0, three_phase=True), factor=0.3)
     t = np.arange(0.0, 40.0, 0.25)

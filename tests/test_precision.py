@@ -62,6 +62,7 @@ from mpmath import mpf
 
 import lrcore
 import strategies as S
+from nodes import NODES
 from precision_reference import ref, ulp_error
 
 MAX_ULP = 4.0
@@ -70,14 +71,10 @@ N_PRIM = int(os.environ.get("LRCORE_PRECISION_EXAMPLES", 400 if _LONG else 12))
 N_COMB = max(1, N_PRIM // 2)
 WORST: dict[str, tuple[float, Any]] = collections.defaultdict(lambda: (0.0, None))
 
-PRIMITIVES = {k: v for k, v in S.PRIMITIVES.items() if k != "Function"}  # a user's function has no reference
-def _kind_strategy(kind: str) -> st.SearchStrategy:
-    # schedules(max_depth=1) draws one combinator over leaves (or a leaf): keep the wanted kind
-    return S.schedules(max_depth=1).filter(lambda x: type(x).__name__ == kind)
-
-
-COMBINATORS = ["Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum", "Shift",
-               "Stretch", "Quantize", "Warp"]
+# the node table (tests/nodes.py): each schedule node with a reference formula, drawn by its strategy
+# (a user's Function has none; a combinator's strategy puts it over leaves)
+PRIMITIVES = {k: e.strategy for k, e in NODES.items() if k in S.PRIMITIVES and e.reference is not None}
+COMBINATORS = [k for k, e in NODES.items() if k in S.COMBINATORS and e.reference is not None]
 
 
 def _has_function(s: lrcore.Schedule) -> bool:
@@ -196,7 +193,7 @@ def test_combinators_within_4_ulp_of_the_reference(kind: str) -> None:
     @settings(max_examples=N_COMB, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.data())
     def run(data: st.DataObject) -> None:
-        s = data.draw(_kind_strategy(kind).filter(lambda x: not _has_function(x)))
+        s = data.draw(NODES[kind].strategy.filter(lambda x: not _has_function(x)))
         check(s, data.draw(S.step_sets(s, max_random=4)), kind)
 
     run()

@@ -36,7 +36,10 @@ from lrcore import (
     Clamp, Constant, Cosine, Cyclic, Exponential, Interpolate, Linear, MultiStep, OneCycle, Polynomial,
     Maximum, Restart, Sequential, Shift, Stretch, Tanh, Warmup, Warp, WSD,
 )
-from strategies import boundaries_of, exact_marks_of, schedules, schedules_and_steps
+from nodes import NODES
+from strategies import (
+    COMBINATORS, PRIMITIVES, boundaries_of, exact_marks_of, schedules, schedules_and_steps, smooth_fn,
+)
 
 # -- example counts ----------------------------------------------------------------------
 
@@ -801,3 +804,27 @@ def test_found_case_cyclic_int32_counts_as_optax_passes_them(request):
     counts = [2**30, 2**31 - 1]
     out = jax.jit(s.evaluate)(jax.numpy.asarray(counts, dtype=jax.numpy.int32))
     assert_float32_close(np.asarray(out), s, np.asarray(counts, dtype=np.float32), "jax int32 jit")
+
+
+# -- the node table (tests/nodes.py) ------------------------------------------------------
+
+_TABLE_SCHEDULES = sorted(k for k, e in NODES.items() if issubclass(e.cls, lrcore.Schedule)
+                          and e.cls is not lrcore.PlateauSchedule)
+
+
+def test_the_trees_drawn_here_use_every_schedule_node_of_the_table():
+    assert set(PRIMITIVES) | set(COMBINATORS) == set(_TABLE_SCHEDULES)
+
+
+@pytest.mark.parametrize("name", _TABLE_SCHEDULES)
+def test_table_instances_numpy_equals_scalar(name, request):
+    """Every instance of the table (a user Function only with `smooth_fn`, which runs on arrays):
+    numpy equals the scalar path at 0, every boundary and its neighbours, and 2**40; and the
+    float32 bound knows the node (`magnitude`)."""
+    evaluate = _numpy64(request)
+    for s in NODES[name].instances:
+        if any(isinstance(n, lrcore.Function) and n.fn is not smooth_fn for n in _walk(s)):
+            continue
+        steps = sorted({0, 2**40} | {x for b in boundaries_of(s) for x in (b - 1, b, b + 1) if 0 <= x <= 2**53})
+        assert_float64_close(evaluate(s, steps), scalar_values(s, steps), s, steps, "numpy")
+        assert math.isfinite(magnitude(s))

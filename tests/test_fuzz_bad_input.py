@@ -1,4 +1,4 @@
-"""Bad input anywhere: only a ValueError or TypeError that names the field; nothing imported or run.
+"""Fuzzing with bad input anywhere: only a ValueError or TypeError that names the field; nothing imported or run.
 
 Hypothesis takes a valid call of every constructor (every primitive and combinator of lrcore,
 Plateau, PlateauSchedule, minimum / maximum, extend_stable, and every public constructor of
@@ -44,6 +44,7 @@ from hypothesis import strategies as st
 
 import lrcore
 import lrcore.catalog
+from nodes import COS, LIN, NODES, half
 
 _PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 EXAMPLES = int(os.environ.get("LRCORE_BAD_INPUT_EXAMPLES", 20_000 if _PROFILE == "long" else 500))
@@ -96,12 +97,6 @@ def sentinel_fn(step: Any) -> float:
     return 0.5
 
 
-def half(step: Any) -> float:
-    return 0.5
-
-
-LIN = lrcore.Linear(start_value=0.0, end_value=1.0, steps=10)
-COS = lrcore.Cosine(start_value=1.0, steps=10)
 WSD = lrcore.WSD(peak_value=1.0, warmup_steps=2, stable_steps=2, decay_steps=4)
 
 # ------------------------------------------------------------------------------- bad values
@@ -128,42 +123,9 @@ bad_values = st.one_of(
 )
 
 # ----------------------------------------------------------------------- lrcore's constructors
+# Every node of the table (tests/nodes.py) with every field given, and the other constructors.
 CORE_BASE: dict[str, tuple[Callable, dict]] = {
-    "Constant": (lrcore.Constant, dict(value=0.1)),
-    "Linear": (lrcore.Linear, dict(start_value=0.0, end_value=1.0, steps=10)),
-    "Cosine": (lrcore.Cosine, dict(start_value=1.0, steps=10, end_value=0.1, power=1.5)),
-    "Polynomial": (lrcore.Polynomial, dict(start_value=1.0, end_value=0.0, steps=10, power=2.0)),
-    "Exponential": (lrcore.Exponential, dict(start_value=1.0, factor=0.5, every=2, staircase=True)),
-    "MultiStep": (lrcore.MultiStep, dict(start_value=1.0, milestones=[2, 4], factor=0.1)),
-    "Piecewise": (lrcore.Piecewise, dict(values=[1.0, 0.5, 0.1], boundaries=[2, 4])),
-    "Interpolate": (lrcore.Interpolate, dict(boundaries=[0, 4, 8], values=[1.0, 0.5, 0.1], shape="cosine")),
-    "InverseSqrt": (lrcore.InverseSqrt, dict(start_value=1.0, timescale_steps=4)),
-    "InverseTime": (lrcore.InverseTime, dict(start_value=1.0, rate=1.0, every=2, staircase=False)),
-    "Noam": (lrcore.Noam, dict(d_model=512, warmup_steps=10, scale=2.0)),
-    "Tanh": (lrcore.Tanh, dict(start_value=1.0, steps=10, end_value=0.1, lower=-6.0, upper=2.0)),
-    "Cyclic": (lrcore.Cyclic, dict(low_value=0.1, high_value=1.0, up_steps=4, down_steps=2, mode="exp_range",
-                                   gamma=0.9)),
-    "OneCycle": (lrcore.OneCycle, dict(peak_value=1.0, total_steps=20, pct_start=0.25, div_factor=25.0,
-                                       final_div_factor=1e4, anneal="cos", three_phase=True)),
-    "WSD": (lrcore.WSD, dict(peak_value=1.0, warmup_steps=2, stable_steps=2, decay_steps=4, start_value=0.0,
-                             end_value=0.01, decay_shape="exponential")),
-    "Function": (lrcore.Function, dict(fn=half)),
-    "Sequential": (lrcore.Sequential, dict(parts=[LIN, COS], boundaries=[5])),
-    "Warmup": (lrcore.Warmup, dict(schedule=COS, warmup_steps=2, start_value=0.0, shape="1-sqrt", prefix=False)),
-    "Restart": (lrcore.Restart, dict(schedule=COS, period_steps=10, period_mult=2.0, decay=0.5, limit=4,
-                                     decay_mode="peak")),
-    "Clamp": (lrcore.Clamp, dict(schedule=LIN, min_value=0.2, max_value=0.8)),
-    "Product": (lrcore.Product, dict(factors=[LIN, COS])),
-    "Sum": (lrcore.Sum, dict(terms=[LIN, COS])),
-    "Minimum": (lrcore.Minimum, dict(schedules=[LIN, COS])),
-    "Maximum": (lrcore.Maximum, dict(schedules=[LIN, COS])),
-    "Shift": (lrcore.Shift, dict(schedule=LIN, steps=3)),
-    "Stretch": (lrcore.Stretch, dict(schedule=LIN, factor=2.5)),
-    "Quantize": (lrcore.Quantize, dict(schedule=LIN, every=2)),
-    "Warp": (lrcore.Warp, dict(schedule=COS, steps=10, exponent=2.0)),
-    "Plateau": (lrcore.Plateau, dict(mode="max", factor=0.5, patience=2, threshold=0.01, threshold_mode="abs",
-                                     cooldown=1, min_value=0.01, eps=1e-8, rule="paddle", unit=1.0)),
-    "PlateauSchedule": (lrcore.PlateauSchedule, dict(schedule=LIN, plateau=lrcore.Plateau())),
+    **{name: (e.cls, e.full) for name, e in NODES.items()},
     "extend_stable": (lrcore.extend_stable, dict(schedule=WSD, extra_steps=3)),
     "minimum": (lambda a, b: lrcore.minimum(a, b), dict(a=LIN, b=0.5)),
     "maximum": (lambda a, b: lrcore.maximum(a, b), dict(a=LIN, b=0.5)),
@@ -583,18 +545,3 @@ def test_ten_thousand_nested_values_are_refused_by_name(make: Callable, deep: st
     x = {"list": _deep_list, "dict": _deep_dict, "tuple": lambda: tuple(_deep_list())}[deep]()
     with pytest.raises((ValueError, TypeError)):
         make(x)
-
-
-@pytest.mark.parametrize("shape", ["list", "dict", "typed"])
-def test_ten_thousand_nested_configs_are_refused(shape: str) -> None:
-    if shape == "typed":
-        cfg: Any = {"type": "Constant", "value": 1.0}
-        for _ in range(DEEP):
-            cfg = {"type": "Shift", "schedule": cfg, "steps": 1}
-    else:
-        cfg = {"type": "Constant", "value": _deep_list() if shape == "list" else _deep_dict()}
-    with pytest.raises((ValueError, TypeError)):
-        lrcore.from_config(cfg)
-    text = '{"lrcore": 1, "schedule": ' + "[" * DEEP + "]" * DEEP + "}"
-    with pytest.raises(ValueError):
-        lrcore.loads(text)
