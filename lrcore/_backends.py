@@ -45,33 +45,6 @@ class ArrayOps(Ops):
     def _unary(self, name: str, x: Any) -> Any:
         return getattr(self.lib, name)(self.lift(x) if isinstance(x, _Number) else x)
 
-    def sin(self, x: Any) -> Any:  # type: ignore[override]
-        return self._unary("sin", x)
-
-    def cos(self, x: Any) -> Any:  # type: ignore[override]
-        return self._unary("cos", x)
-
-    def tanh(self, x: Any) -> Any:  # type: ignore[override]
-        return self._unary("tanh", x)
-
-    def exp(self, x: Any) -> Any:  # type: ignore[override]
-        return self._unary("exp", x)
-
-    def expm1(self, x: Any) -> Any:  # type: ignore[override]
-        return self._unary("expm1", x)
-
-    def log(self, x: Any) -> Any:  # type: ignore[override]
-        return self._unary("log", x)
-
-    def log1p(self, x: Any) -> Any:  # type: ignore[override]
-        return self._unary("log1p", x)
-
-    def sqrt(self, x: Any) -> Any:  # type: ignore[override]
-        return self._unary("sqrt", x)
-
-    def floor(self, x: Any) -> Any:  # type: ignore[override]
-        return self._unary("floor", x)
-
     def pow(self, a: Any, b: Any) -> Any:  # type: ignore[override]
         # both as arrays of our dtype: paddle rounds a Python float exponent to float32
         return self.lib.pow(*self._lift_all(a, b))
@@ -122,6 +95,18 @@ class ArrayOps(Ops):
             f"evaluated on Python numbers and numpy arrays, not on {self.name} arrays; give it "
             "a signature fn(step, xp) that uses the ops of xp to run everywhere"
         )
+
+
+def _elementwise(name: str) -> Callable:
+    def op(self: ArrayOps, x: Any) -> Any:
+        return self._unary(name, x)
+
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+for _name in ("sin", "cos", "tanh", "exp", "expm1", "log", "log1p", "sqrt", "floor"):
+    setattr(ArrayOps, _name, _elementwise(_name))
 
 
 def _check_numpy_steps(np: Any, t: Any) -> None:

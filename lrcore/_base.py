@@ -65,7 +65,10 @@ class Phases(list):
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 
 
-_CHUNK = 1 << 13  # numpy steps per block: 64 KiB float64 temporaries, below glibc's 128 KiB mmap threshold
+# Numpy steps per block: the formula's temporaries stay in cache, and at 64 KiB each they stay
+# below glibc's 128 KiB mmap threshold (at 2**14 float64 every temporary was a fresh mmap with
+# page faults: 2.7x slower).
+BLOCK = 1 << 13
 
 
 class Schedule(Node):
@@ -97,6 +100,10 @@ class Schedule(Node):
     >>> f"{s(5):.3f} {s(15):.3f}", s.evaluate([5, 15]).round(3).tolist()
     ('1.000 0.500', [1.0, 0.5])
     """
+
+    # Whether the node runs its children on its own clock, shifted by a constant or pointwise
+    # (extend_stable can then lengthen a WSD below it without changing anything else).
+    keeps_clock = False
 
     # -- to implement in subclasses
     def formula(self, t: Any, xp: Any) -> Any:
@@ -171,23 +178,23 @@ class Schedule(Node):
         >>> lrcore.Linear(start_value=0.0, end_value=1.0, steps=4).evaluate([0, 1, 2, 4, 8]).tolist()
         [0.0, 0.25, 0.5, 1.0, 1.0]
         """
-        if isinstance(steps, range) and len(steps) > _CHUNK and steps.step > 0:
+        if isinstance(steps, range) and len(steps) > BLOCK and steps.step > 0:
             # a long range is never materialised: its segments run block by block (_vector)
             from ._vector import evaluate_sorted
 
             xp, _ = _ops.prepare_steps(range(steps.start, steps.start + 1), dtype)  # checks start, dtype
             return evaluate_sorted(self, float(steps.start), len(steps), float(steps.step), xp)
         xp, t = _ops.prepare_steps(steps, dtype)
-        if xp.name == "numpy" and t.ndim == 1 and t.size > _CHUNK and bool((t[1:] >= t[:-1]).all()):
+        if xp.name == "numpy" and t.ndim == 1 and t.size > BLOCK and bool((t[1:] >= t[:-1]).all()):
             from ._vector import evaluate_sorted
 
             return evaluate_sorted(self, 0.0, t.size, 1.0, xp, t)
-        if xp.name == "numpy" and t.size > _CHUNK:
+        if xp.name == "numpy" and t.size > BLOCK:
             # Blocks small enough for the formula's temporaries to stay in cache: on long
             # inputs this is several times faster than whole-array passes through memory.
             flat, out = t.reshape(-1), xp.np.empty(t.size, dtype=t.dtype)
-            for i in range(0, t.size, _CHUNK):
-                out[i:i + _CHUNK] = self._evaluate(flat[i:i + _CHUNK], xp)
+            for i in range(0, t.size, BLOCK):
+                out[i:i + BLOCK] = self._evaluate(flat[i:i + BLOCK], xp)
             return out.reshape(t.shape)
         return self._evaluate(t, xp)
 

@@ -95,6 +95,8 @@ class Warmup(Schedule):
     ['0.000', '0.500', '1.000', '0.854', '0.500', '0.146', '0.000']
     """
 
+    keeps_clock = True
+
     schedule: Schedule
     warmup_steps: int = field(ge=1)
     start_value: float = 0.0
@@ -312,6 +314,8 @@ class Clamp(Schedule):
     [0.2, 0.3, 0.5]
     """
 
+    keeps_clock = True
+
     schedule: Schedule
     min_value: float | None = None
     max_value: float | None = field(None, ge="min_value")
@@ -366,6 +370,8 @@ def _merged(node: Any, kids: tuple, lo: float, hi: float) -> list:
 
 class _Pointwise(Schedule):
     """A pointwise combination of several schedules: ``_combine`` of their values."""
+
+    keeps_clock = True
 
     def _kids(self) -> tuple:
         raise NotImplementedError
@@ -501,6 +507,8 @@ class Shift(Schedule):
     ([0.75, 0.5, 0.25, 0.0, 0.0], 3)
     """
 
+    keeps_clock = True
+
     schedule: Schedule
     steps: int = field(ge=-MAX_STEPS)
 
@@ -578,6 +586,8 @@ class Quantize(Schedule):
     >>> [s(t) for t in range(6)]
     [0.0, 0.0, 0.5, 0.5, 1.0, 1.0]
     """
+
+    keeps_clock = True
 
     schedule: Schedule
     every: int = field(ge=1)

@@ -13,7 +13,10 @@ from contextlib import contextmanager
 from numbers import Integral, Real
 from typing import Any, Iterator
 
-__all__ = ["ScheduleError", "ScheduleTypeError", "invalid"]
+__all__ = ["ScheduleError", "ScheduleTypeError", "MAX_STEPS"]
+
+MAX_STEPS = 2**53
+"""Largest step count a node takes: every integer up to it is exact in float64."""
 
 
 _SHORT = reprlib.Repr()
@@ -84,10 +87,6 @@ def check_list(node: str, field: str, xs: Any, what: str = "a list") -> list:
         raise ScheduleTypeError(node, field, what, xs) from None
 
 
-def invalid(node: str, field: str, requirement: str, value: Any) -> ScheduleError:
-    return ScheduleError(node, field, requirement, value)
-
-
 def _is_real(x: Any) -> bool:
     return isinstance(x, Real) and not isinstance(x, bool)
 
@@ -128,6 +127,11 @@ def check_int(node: str, field: str, x: Any, *, low: int = 0, high: int | None =
     return v
 
 
+def check_steps(node: str, field: str, x: Any, low: int = 1) -> int:
+    """A step count: an int >= low and <= 2**53."""
+    return check_int(node, field, x, low=low, high=MAX_STEPS)
+
+
 def check_choice(node: str, field: str, x: Any, choices: tuple[str, ...]) -> str:
     what = "one of " + ", ".join(repr(c) for c in choices)
     if not isinstance(x, str) or x not in choices:
@@ -140,6 +144,3 @@ def check_bool(node: str, field: str, x: Any) -> bool:
         raise ScheduleTypeError(node, field, "a bool", x)
     return x
 
-
-MAX_STEP = 2.0**53
-"""Largest step with an exact float64 representation of every integer below it."""

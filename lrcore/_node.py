@@ -21,12 +21,9 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-from ._errors import ScheduleError, ScheduleTypeError, check_bool, check_int, check_real
+from ._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, check_bool, check_int, check_real
 
 __all__ = ["Node", "Field", "field", "fields", "register", "registered", "MAX_STEPS"]
-
-MAX_STEPS = 2**53
-"""Largest step count a node takes: every integer up to it is exact in float64."""
 
 _MISSING: Any = type("MISSING", (), {"__repr__": lambda self: "MISSING"})()
 

@@ -18,14 +18,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ._base import INF, Segment, clipped, value_at
+from ._base import BLOCK, INF, Segment, clipped, value_at
 
 __all__ = ["evaluate_sorted"]
 
-# Steps per block: the formula's temporaries stay in cache, and at 64 KiB each they stay below
-# glibc's 128 KiB mmap threshold (at 2**14 float64 every temporary was a fresh mmap with page
-# faults: 2.7x slower).
-BLOCK = 1 << 13
 
 
 def _pieces(s: Any, lo: float, hi: float, xp: Any) -> list:

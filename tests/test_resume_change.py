@@ -417,3 +417,12 @@ def test_resuming_after_the_decay_started_would_jump() -> None:
     new = lrcore.extend_stable(WSD_BASE, EXTRA)
     for t in range(41, 61):
         assert new(t) == 0.1 != WSD_BASE(t)
+
+
+def test_extend_stable_refuses_a_node_that_changes_the_clock() -> None:
+    """Warp re-times its child: a longer stable phase below it would reshape the warp (0.1's
+    "every combinator is listed" pragma on this error was false)."""
+    w = lrcore.WSD(peak_value=1.0, warmup_steps=2, stable_steps=2, decay_steps=4)
+    with pytest.raises(ValueError, match=r"^extend_stable: `schedule` must be a tree of nodes that keep the WSD's "
+                                         r"clock; Warp \(at <root>\) is not one"):
+        lrcore.extend_stable(lrcore.Warp(w, steps=8, exponent=2.0), 3)

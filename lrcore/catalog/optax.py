@@ -48,7 +48,7 @@ _MAX_STAIRS = 10_000
 
 # ----------------------------------------------------------------------------- checks
 
-def _steps(fn: str, field: str, x: Any, low: int = 1, hint: str = "") -> int:
+def _steps_hinted(fn: str, field: str, x: Any, low: int = 1, hint: str = "") -> int:
     if not isinstance(x, Integral) or isinstance(x, bool):
         raise ScheduleTypeError(fn, field, f"an int >= {low}", x)
     if not low <= int(x) <= MAX_STEPS:
@@ -98,9 +98,9 @@ def polynomial_schedule(init_value: float, end_value: float, power: float, trans
     init_value = check_real(fn, "init_value", init_value)
     end_value = check_real(fn, "end_value", end_value)
     power = check_real(fn, "power", power, low=0.0)
-    steps = _steps(fn, "transition_steps", transition_steps,
+    steps = _steps_hinted(fn, "transition_steps", transition_steps,
                    hint=" (optax would silently return constant init_value; use constant_schedule)")
-    begin = _steps(fn, "transition_begin", transition_begin, low=0)
+    begin = _steps_hinted(fn, "transition_begin", transition_begin, low=0)
     if power == 0.0:
         return Constant(value=(init_value - end_value) + end_value)
     if power == 1.0:
@@ -118,9 +118,9 @@ def linear_schedule(init_value: float, end_value: float, transition_steps: int, 
     [1.0, 0.75, 0.0, 0.0]
     """
     fn = "linear_schedule"
-    _steps(fn, "transition_steps", transition_steps,
+    _steps_hinted(fn, "transition_steps", transition_steps,
            hint=" (optax would silently return constant init_value; use constant_schedule)")
-    _steps(fn, "transition_begin", transition_begin, low=0)
+    _steps_hinted(fn, "transition_begin", transition_begin, low=0)
     return polynomial_schedule(init_value=init_value, end_value=end_value, power=1.0,
                                transition_steps=transition_steps, transition_begin=transition_begin)
 
@@ -183,7 +183,7 @@ def piecewise_interpolate_schedule(interpolate_type: str, init_value: float,
 
 
 def _onecycle_steps(fn: str, transition_steps: Any) -> int:
-    return _steps(fn, "transition_steps", transition_steps)
+    return _steps_hinted(fn, "transition_steps", transition_steps)
 
 
 def linear_onecycle_schedule(transition_steps: int, peak_value: float, pct_start: float = 0.3, pct_final: float = 0.85,
@@ -252,12 +252,12 @@ def exponential_decay(init_value: float, transition_steps: int, decay_rate: floa
     fn = "exponential_decay"
     init = check_real(fn, "init_value", init_value)
     if isinstance(transition_steps, Integral) and not isinstance(transition_steps, bool):
-        every: float = _steps(fn, "transition_steps", transition_steps,
+        every: float = _steps_hinted(fn, "transition_steps", transition_steps,
                               hint=" (optax would silently return constant init_value; use constant_schedule)")
     else:
         every = check_real(fn, "transition_steps", transition_steps, low=0.0, low_open=True)
     rate = check_real(fn, "decay_rate", decay_rate, low=0.0, low_open=True)
-    begin = _steps(fn, "transition_begin", transition_begin, low=0)
+    begin = _steps_hinted(fn, "transition_begin", transition_begin, low=0)
     staircase = check_bool(fn, "staircase", staircase)
     end = None if end_value is None else check_real(fn, "end_value", end_value)
     if rate > 1.0:
@@ -311,7 +311,7 @@ def cosine_decay_schedule(init_value: float, decay_steps: int, alpha: float = 0.
     """
     fn = "cosine_decay_schedule"
     init = check_real(fn, "init_value", init_value)
-    steps = _steps(fn, "decay_steps", decay_steps)
+    steps = _steps_hinted(fn, "decay_steps", decay_steps)
     alpha = check_real(fn, "alpha", alpha)
     exponent = check_real(fn, "exponent", exponent, low=0.0)
     if exponent == 0.0:
@@ -330,7 +330,7 @@ def warmup_constant_schedule(init_value: float, peak_value: float, warmup_steps:
     [0.0, 0.5, 1.0, 1.0]
     """
     fn = "warmup_constant_schedule"
-    steps = _steps(fn, "warmup_steps", warmup_steps,
+    steps = _steps_hinted(fn, "warmup_steps", warmup_steps,
                    hint=" (optax would silently return constant init_value; use constant_schedule(peak_value))")
     return Linear(start_value=check_real(fn, "init_value", init_value), end_value=check_real(fn, "peak_value", peak_value),
                   steps=steps)
@@ -339,7 +339,7 @@ def warmup_constant_schedule(init_value: float, peak_value: float, warmup_steps:
 def _warmup_then(fn: str, init_value: float, peak_value: float, warmup_steps: int, decay: Schedule) -> Schedule:
     # join_schedules([linear_schedule(init, peak, W), decay], [W]); with W == 0 the join starts
     # the decay at count 0 (optax's degenerate linear part is never used).
-    w = _steps(fn, "warmup_steps", warmup_steps, low=0)
+    w = _steps_hinted(fn, "warmup_steps", warmup_steps, low=0)
     if w == 0:
         return decay
     ramp = Linear(start_value=check_real(fn, "init_value", init_value), end_value=peak_value, steps=w)
@@ -361,8 +361,8 @@ def warmup_cosine_decay_schedule(init_value: float, peak_value: float, warmup_st
     fn = "warmup_cosine_decay_schedule"
     peak = check_real(fn, "peak_value", peak_value)
     end = check_real(fn, "end_value", end_value)
-    w = _steps(fn, "warmup_steps", warmup_steps, low=0)
-    d = _steps(fn, "decay_steps", decay_steps, low=w + 1, hint=" (decay_steps includes the warmup)")
+    w = _steps_hinted(fn, "warmup_steps", warmup_steps, low=0)
+    d = _steps_hinted(fn, "decay_steps", decay_steps, low=w + 1, hint=" (decay_steps includes the warmup)")
     alpha = 0.0 if peak == 0.0 else end / peak
     decay = cosine_decay_schedule(init_value=peak, decay_steps=d - w, alpha=alpha, exponent=exponent)
     return _warmup_then(fn, init_value, peak, w, decay)
@@ -438,7 +438,7 @@ def join_schedules(schedules: Iterable[Schedule], boundaries: Iterable[int]) -> 
             raise ScheduleTypeError(fn, f"schedules[{i}]", "an lrcore Schedule (wrap optax callables with lrcore.Function)", p)
     if not parts or len(bounds) != len(parts) - 1:
         raise ScheduleError(fn, "boundaries", f"a list of len(schedules) - 1 = {len(parts) - 1} ints", bounds)
-    bounds = [_steps(fn, f"boundaries[{i}]", b, low=0) for i, b in enumerate(bounds)]
+    bounds = [_steps_hinted(fn, f"boundaries[{i}]", b, low=0) for i, b in enumerate(bounds)]
     if any(b <= a for a, b in zip(bounds, bounds[1:])):
         raise ScheduleError(fn, "boundaries", "strictly increasing", bounds)
     if bounds and bounds[0] == 0:

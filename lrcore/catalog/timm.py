@@ -56,7 +56,7 @@ from typing import Any, Callable
 
 from .._base import Schedule
 from .._combinators import Quantize, Restart, Sequential, Stretch, Sum, Warmup, Warp
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_int, check_real
+from .._errors import check_steps, ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_int, check_real
 from .._plateau import PlateauSchedule
 from .._primitives import MAX_STEPS, Constant, Cosine, Exponential, Linear, MultiStep, Piecewise, Polynomial, Tanh
 
@@ -72,10 +72,6 @@ def _lr(node: str, x: Any) -> float:
     return check_real(node, "lr", x, low=0.0)
 
 
-def _steps(node: str, field: str, x: Any, low: int = 0) -> int:
-    return check_int(node, field, x, low=low, high=MAX_STEPS)
-
-
 
 def _no_noise(node: str, noise_range_t: Any) -> None:
     if noise_range_t is not None:
@@ -88,7 +84,7 @@ def _epochs(node: str, s: Schedule, t_in_epochs: Any, updates_per_epoch: Any) ->
     t_in_epochs = check_bool(node, "t_in_epochs", t_in_epochs)
     if updates_per_epoch is None:
         return s
-    n = _steps(node, "updates_per_epoch", updates_per_epoch, low=1)
+    n = check_steps(node, "updates_per_epoch", updates_per_epoch, low=1)
     if not t_in_epochs:
         raise ScheduleError(node, "updates_per_epoch", "None when t_in_epochs=False (timm's counts are "
                             "then in updates already)", n)
@@ -148,16 +144,16 @@ def _cycles(node: str, child: Callable[[float, float], Schedule], lr: float, lr_
 
 def _cycle_args(node: str, t_initial: Any, lr_min: Any, cycle_mul: Any, cycle_decay: Any,
                 cycle_limit: Any) -> tuple:
-    t_initial = _steps(node, "t_initial", t_initial, low=1)
+    t_initial = check_steps(node, "t_initial", t_initial, low=1)
     lr_min = check_real(node, "lr_min", lr_min, low=0.0)
     cycle_mul = check_real(node, "cycle_mul", cycle_mul, low=1.0)
     cycle_decay = check_real(node, "cycle_decay", cycle_decay, low=0.0, low_open=True)
-    cycle_limit = _steps(node, "cycle_limit", cycle_limit)
+    cycle_limit = check_steps(node, "cycle_limit", cycle_limit, low=0)
     return t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit
 
 
 def _warmup_args(node: str, warmup_t: Any, warmup_lr_init: Any, warmup_prefix: Any) -> tuple:
-    return (_steps(node, "warmup_t", warmup_t), check_real(node, "warmup_lr_init", warmup_lr_init, low=0.0),
+    return (check_steps(node, "warmup_t", warmup_t, low=0), check_real(node, "warmup_lr_init", warmup_lr_init, low=0.0),
             check_bool(node, "warmup_prefix", warmup_prefix))
 
 
@@ -287,7 +283,7 @@ def StepLRScheduler(*, lr: float, decay_t: float, decay_rate: float = 1.0, warmu
     lr = _lr(n, lr)
     w, init, prefix = _warmup_args(n, warmup_t, warmup_lr_init, warmup_prefix)
     if isinstance(decay_t, int) and not isinstance(decay_t, bool):
-        decay_t = _steps(n, "decay_t", decay_t, low=1)
+        decay_t = check_steps(n, "decay_t", decay_t, low=1)
     else:
         decay_t = check_real(n, "decay_t", decay_t, low=0.0, low_open=True)
     rate = check_real(n, "decay_rate", decay_rate, low=0.0, high=1.0, low_open=True)
@@ -373,7 +369,7 @@ def PlateauLRScheduler(*, lr: float, decay_rate: float = 0.1, patience_t: int = 
     n = "PlateauLRScheduler"
     _no_noise(n, noise_range_t)
     lr = _lr(n, lr)
-    w = _steps(n, "warmup_t", warmup_t)
+    w = check_steps(n, "warmup_t", warmup_t, low=0)
     init = check_real(n, "warmup_lr_init", warmup_lr_init, low=0.0)
     with renamed(n, factor="decay_rate", patience="patience_t", cooldown="cooldown_t", min_lr="lr_min"):
         plateau = ReduceLROnPlateau(lr=lr, mode=mode, factor=decay_rate, patience=patience_t, threshold=threshold,

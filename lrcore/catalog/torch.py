@@ -37,7 +37,7 @@ from typing import Any, Callable
 from .._base import Schedule
 from .._combinators import Product, Restart, Sequential, Sum
 from .._config import _fn_ref
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_choice, check_int, check_real
+from .._errors import check_steps, ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_choice, check_int, check_real
 from .._plateau import Plateau, PlateauSchedule
 from .._primitives import (
     MAX_STEPS,
@@ -84,10 +84,6 @@ def _callable(node: str, field: str, fn: Any) -> Callable:
     if not callable(fn):
         raise ScheduleTypeError(node, field, "a callable", fn)
     return fn
-
-
-def _steps(node: str, field: str, x: Any, low: int = 1) -> int:
-    return check_int(node, field, x, low=low, high=MAX_STEPS)
 
 
 
@@ -275,7 +271,7 @@ def StepLR(*, lr: float, step_size: int, gamma: float = 0.1) -> Product:
     """
     n = "StepLR"
     lr = _lr(n, lr)
-    step_size = _steps(n, "step_size", step_size)
+    step_size = check_steps(n, "step_size", step_size)
     return _scaled(lr, _powers(n, _gamma(n, gamma), step_size, lr))
 
 
@@ -296,7 +292,7 @@ def MultiStepLR(*, lr: float, milestones: Any, gamma: float = 0.1) -> Product:
     lr = _lr(n, lr)
     if isinstance(milestones, (str, bytes)) or not hasattr(milestones, "__iter__"):
         raise ScheduleTypeError(n, "milestones", "a list of ints >= 0", milestones)
-    ms = sorted(_steps(n, f"milestones[{i}]", m, low=0) for i, m in enumerate(check_list(n, "milestones", milestones)))
+    ms = sorted(check_steps(n, f"milestones[{i}]", m, low=0) for i, m in enumerate(check_list(n, "milestones", milestones)))
     gamma = _gamma(n, gamma)
     if not ms:
         return _scaled(lr, Constant(value=1.0))
@@ -330,7 +326,7 @@ def ConstantLR(*, lr: float, factor: float = 1.0 / 3, total_iters: int = 5) -> P
     n = "ConstantLR"
     lr = _lr(n, lr)
     factor = _number(n, "factor", factor, low=0.0, high=1.0)
-    total_iters = _steps(n, "total_iters", total_iters)
+    total_iters = check_steps(n, "total_iters", total_iters)
     return _scaled(lr, Piecewise(values=[factor, 1.0], boundaries=[total_iters]))
 
 
@@ -350,7 +346,7 @@ def LinearLR(*, lr: float, start_factor: float = 1.0 / 3, end_factor: float = 1.
     lr = _lr(n, lr)
     start = _number(n, "start_factor", start_factor, low=0.0, high=1.0, low_open=True)
     end = _number(n, "end_factor", end_factor, low=0.0, high=1.0)
-    total_iters = _steps(n, "total_iters", total_iters)
+    total_iters = check_steps(n, "total_iters", total_iters)
     return _scaled(lr, Linear(start_value=start, end_value=end, steps=total_iters))
 
 
@@ -385,7 +381,7 @@ def PolynomialLR(*, lr: float, total_iters: int = 5, power: float = 1.0) -> Prod
     """
     n = "PolynomialLR"
     lr = _lr(n, lr)
-    total_iters = _steps(n, "total_iters", total_iters)
+    total_iters = check_steps(n, "total_iters", total_iters)
     power = _number(n, "power", power, low=0.0)
     if power == 0.0:
         return _scaled(lr, Constant(value=1.0))
@@ -414,7 +410,7 @@ def CosineAnnealingLR(*, lr: float, T_max: int, eta_min: float = 0.0) -> Schedul
     """
     n = "CosineAnnealingLR"
     lr = _lr(n, lr)
-    T_max = _steps(n, "T_max", T_max)
+    T_max = check_steps(n, "T_max", T_max)
     eta_min = _number(n, "eta_min", eta_min)
     top, low = (1.0, 0.0) if eta_min == 0.0 else (lr, eta_min)
     with renamed(n, start_value="lr", end_value="eta_min", steps="T_max"):
@@ -443,8 +439,8 @@ def CosineAnnealingWarmRestarts(*, lr: float, T_0: int, T_mult: int = 1, eta_min
     """
     n = "CosineAnnealingWarmRestarts"
     lr = _lr(n, lr)
-    T_0 = _steps(n, "T_0", T_0)
-    T_mult = _steps(n, "T_mult", T_mult)
+    T_0 = check_steps(n, "T_0", T_0)
+    T_mult = check_steps(n, "T_mult", T_mult)
     eta_min = _number(n, "eta_min", eta_min)
     with renamed(n, start_value="lr", end_value="eta_min", period_mult="T_mult"):
         return Restart(Cosine(start_value=lr, steps=T_0, end_value=eta_min), period_steps=T_0,
@@ -453,8 +449,8 @@ def CosineAnnealingWarmRestarts(*, lr: float, T_0: int, T_mult: int = 1, eta_min
 
 def _cyclic(n: str, low: float, high: float, step_size_up: Any, step_size_down: Any, mode: Any,
             gamma: Any, scale_fn: Any, scale_mode: Any) -> Schedule:
-    up = _steps(n, "step_size_up", step_size_up)
-    down = up if step_size_down is None else _steps(n, "step_size_down", step_size_down)
+    up = check_steps(n, "step_size_up", step_size_up)
+    down = up if step_size_down is None else check_steps(n, "step_size_down", step_size_down)
     if scale_fn is None:
         mode = check_choice(n, "mode", mode, ("triangular", "triangular2", "exp_range"))
         if mode == "exp_range":
@@ -528,10 +524,10 @@ def CyclicLR_momentum(*, base_lr: float, max_lr: float, step_size_up: int = 2000
 
 def _onecycle_steps(n: str, total_steps: Any, epochs: Any, steps_per_epoch: Any) -> int:
     if total_steps is not None:
-        return _steps(n, "total_steps", total_steps, low=2)
+        return check_steps(n, "total_steps", total_steps, low=2)
     if epochs is not None and steps_per_epoch is not None:
-        epochs = _steps(n, "epochs", epochs)
-        steps_per_epoch = _steps(n, "steps_per_epoch", steps_per_epoch)
+        epochs = check_steps(n, "epochs", epochs)
+        steps_per_epoch = check_steps(n, "steps_per_epoch", steps_per_epoch)
         if epochs * steps_per_epoch < 2:
             raise ScheduleError(n, "epochs", "such that epochs * steps_per_epoch >= 2", epochs)
         return epochs * steps_per_epoch
@@ -706,7 +702,7 @@ def SequentialLR(*, schedulers: Any, milestones: Any) -> Schedule:
         raise ScheduleError(n, "schedulers", "a non-empty list of schedules", [])
     if isinstance(milestones, (str, bytes)) or not hasattr(milestones, "__iter__"):
         raise ScheduleTypeError(n, "milestones", "a list of ints >= 0", milestones)
-    ms = [_steps(n, f"milestones[{i}]", m, low=0) for i, m in enumerate(check_list(n, "milestones", milestones))]
+    ms = [check_steps(n, f"milestones[{i}]", m, low=0) for i, m in enumerate(check_list(n, "milestones", milestones))]
     if len(ms) != len(parts) - 1:
         raise ScheduleError(n, "milestones", f"a list of len(schedulers) - 1 = {len(parts) - 1} ints", ms)
     if any(b < a for a, b in zip(ms, ms[1:])):
