@@ -1,4 +1,5 @@
-"""The other examples run as scripts and print what they claim (expectations from the formulas)."""
+"""The other example scripts (same_schedule_everywhere, resume_from_checkpoint, epoch_vs_iteration,
+migrate_from_peer, plotting, custom_node) run and print what they claim (expectations from the formulas)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The examples run as scripts and print what they claim (expectations from the formulas)."""
+"""examples/quickstart.py runs as a script and prints what it claims (expectations from the formulas)."""
 
 from __future__ import annotations
 
