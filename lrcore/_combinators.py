@@ -238,15 +238,19 @@ class Restart(Schedule):
                     return None
         return out
 
-    def _in_cycle(self, k: Any, u: Any, length: Any, xp: Any) -> Any:
-        """The value at position u of cycle k (of that length)."""
+    def _local(self, u: Any, length: Any, xp: Any) -> Any:
+        """The child's time at position u of a cycle of that length."""
         d = float(self.schedule.duration)
         # Inside a cycle the child runs strictly before its end (float32, which cannot resolve the
         # cycles of a huge step, could otherwise round onto it); only the hold after `limit` is at it.
         if self.period_mult == 1.0 and self.period_steps == self.schedule.duration:
-            local = xp.minimum(u, xp.below(d))
-        else:
-            local = xp.minimum(exact_div(u * d, length, xp), xp.below(d))
+            return xp.minimum(u, xp.below(d))
+        return xp.minimum(exact_div(u * d, length, xp), xp.below(d))
+
+    def _in_cycle(self, k: Any, u: Any, length: Any, xp: Any) -> Any:
+        """The value at position u of cycle k (of that length)."""
+        d = float(self.schedule.duration)
+        local = self._local(u, length, xp)
         if self.limit is not None:
             local = xp.where(u >= length, d, local)
         return self._scale(self.schedule.formula(local, xp), k, xp)
@@ -288,8 +292,22 @@ class Restart(Schedule):
         cycles = self._cycles(lo, hi, _MAX_PERIODS)
         if cycles is None:
             return [Segment(0.0, INF, "restart", self.formula)]
-        inner = type(self.schedule).__name__.lower()
-        out = [Segment(b, b + n, f"cycle {int(k)} {inner}", self._cycle_fn(k, b, n)) for k, b, n in cycles]
+        d = float(self.schedule.duration)
+        # the child's own phases inside each cycle (while few cycles are asked for)
+        inner = [g for g in self.schedule.segments(0.0, d) if g.start < d] if len(cycles) <= 256 else []
+        out = []
+        for k, b, n in cycles:
+            fn = self._cycle_fn(k, b, n)
+            if len(inner) < 2:
+                kind = inner[0].kind if inner else type(self.schedule).__name__.lower()
+                out.append(Segment(b, b + n, f"cycle {int(k)} {kind}", fn))
+                continue
+
+            def at(t: float, b: float = b, n: float = n) -> float:
+                return float(self._local(self._position(t, b, n, _ops.scalar), n, _ops.scalar))
+
+            edges = [b] + [first_at(at, g.start, b + g.start * n / d) for g in inner[1:]] + [b + n]
+            out += [Segment(x, y, f"cycle {int(k)} {g.kind}", fn) for g, x, y in zip(inner, edges, edges[1:]) if x < y]
         if self.limit is not None and (not out or out[-1].end < hi):  # after the last cycle: held
             starts, _ = self._table
             end = float(self.limit * self.period_steps) if self.period_mult == 1.0 else starts[self.limit]

@@ -236,3 +236,15 @@ def test_quantize_covers_steps_inside_a_child_segment_it_skips():
     s = lrcore.Quantize(lrcore.Restart(lrcore.Sequential(parts=[lrcore.Constant(value=1.0), lrcore.Constant(value=1.0)],
                                                          boundaries=[1]), period_steps=1), every=2)
     assert [s.phase_at(t).start for t in range(5)] == [0, 0, 2, 2, 4]
+
+
+def test_restart_shows_its_childs_phases_in_each_cycle():
+    s = lrcore.Restart(lrcore.Warmup(lrcore.Cosine(start_value=1.0, steps=8), warmup_steps=2), period_steps=10)
+    assert [(p.start, p.end, p.kind) for p in s.describe(until=20)] == [
+        (0, 2, "cycle 0 warmup linear"), (2, 10, "cycle 0 cosine"), (10, 12, "cycle 1 warmup linear"),
+        (12, 20, "cycle 1 cosine")]
+    assert s.phase_at(5).kind == "cycle 0 cosine" and s.phase_at(11).kind == "cycle 1 warmup linear"
+    # stretched cycles (7, then 10.5 steps): the ramp's 2 steps of child time are 1.4, then 2.1 steps
+    s = lrcore.Restart(s.schedule, period_steps=7, period_mult=1.5)
+    assert [(p.start, p.kind) for p in s.describe(until=18)] == [
+        (0, "cycle 0 warmup linear"), (2, "cycle 0 cosine"), (7, "cycle 1 warmup linear"), (10, "cycle 1 cosine")]
