@@ -37,7 +37,8 @@ import paddle  # noqa: F401 - the framework this adapter drives (imported first,
 from paddle.optimizer.lr import LRScheduler, ReduceOnPlateau
 
 from lrcore import PlateauSchedule, PlateauState, Schedule, fingerprint
-from lrcore._resume import AdapterScheduler, ScheduleChangedError, check_step, config_of, schedule_changes
+from lrcore._resume import ScheduleChangedError, config_of, schedule_changes
+from lrcore.adapters._common import AdapterScheduler, check_step
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
 

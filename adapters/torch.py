@@ -60,8 +60,8 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from lrcore import PlateauSchedule, PlateauState, Schedule
-from lrcore._resume import (AdapterScheduler, ScheduleChangedError, check_step, config_of, fingerprint_of,
-                            schedule_changes, short)
+from lrcore._resume import ScheduleChangedError, config_of, fingerprint_of, schedule_changes, short
+from lrcore.adapters._common import AdapterScheduler, check_step
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
 
