@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from . import ops as _ops
 from ._base import INF, Schedule, Segment
+from ._compile import FormulaError
 from ._errors import ScheduleError
 from ._node import MAX_STEPS, field, register
 from ._math import DECAY_SHAPES, Interval, blend, cosine, exact_step, cycle_of, decay_weights, floor_div, interval, power, power_of_ratio, power_weights, ramp, weights
@@ -630,14 +631,14 @@ class Function(Schedule):
     fn: Callable
 
     def formula(self, step: Any, xp: Any) -> Any:
-        if xp.name == "trace":  # s(step) runs the function itself, whatever Python it uses
-            return xp.apply(self._direct, step)
-        if self._c_xp:
+        if not self._c_xp:
+            return xp.apply(self.fn, step)  # s(step) calls it as it is, whatever Python it uses
+        if xp.name != "trace":
             return self.fn(step, xp=xp)
-        return xp.apply(self.fn, step)
-
-    def _direct(self, t: float) -> float:
-        return self.fn(t, xp=_ops.scalar) if self._c_xp else self.fn(t)
+        try:  # compiled into s(step) like any formula, if it is written with the ops of xp only
+            return self.fn(step, xp=xp)
+        except FormulaError:  # it uses Python on the step: s(step) calls it on the plain-math ops
+            return xp.apply(lambda t: self.fn(t, xp=_ops.scalar), step)
 
     @property
     def _c_xp(self) -> bool:

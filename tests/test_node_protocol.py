@@ -248,3 +248,10 @@ def test_restart_shows_its_childs_phases_in_each_cycle():
     s = lrcore.Restart(s.schedule, period_steps=7, period_mult=1.5)
     assert [(p.start, p.kind) for p in s.describe(until=18)] == [
         (0, "cycle 0 warmup linear"), (2, "cycle 0 cosine"), (7, "cycle 1 warmup linear"), (10, "cycle 1 cosine")]
+
+
+def test_a_function_of_xp_with_python_on_the_step_still_runs_on_the_scalar_path():
+    f = lrcore.Function(fn=lambda step, xp: 1.0 if step < 5 else 0.5)
+    assert [f(t) for t in (0, 4, 5)] == [1.0, 1.0, 0.5]
+    g = lrcore.Function(fn=lambda step, xp: xp.where(step < 5, 1.0, 0.5))  # compiled like any formula
+    assert [g(t) for t in (0, 4, 5)] == [1.0, 1.0, 0.5] and g.evaluate([0, 5]).tolist() == [1.0, 0.5]
