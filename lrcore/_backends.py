@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import struct
-from typing import Any, Callable
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from .ops import Ops
 

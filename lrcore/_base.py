@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterator, NamedTuple
+from collections import namedtuple
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterator
 
 from . import ops as _ops
 from ._compile import FormulaError, check_step, compile_scalar
@@ -15,7 +18,7 @@ __all__ = ["Schedule", "Phase", "Phases", "Segment", "as_schedule_arg", "check_c
 INF = math.inf
 
 
-class Segment(NamedTuple):
+class Segment(namedtuple("Segment", "start end kind fn")):
     """A stretch ``[start, end)`` of a node's timeline (float steps, end ``inf`` if unbounded).
 
     ``kind`` names it (``"cosine"``, ``"warmup linear"``, ``"cycle 2 cosine"``, ...); ``fn(t, xp)``
@@ -24,13 +27,10 @@ class Segment(NamedTuple):
     (its value is the formula's at ``start``).
     """
 
-    start: float
-    end: float
-    kind: str
-    fn: Callable[[Any, Any], Any] | None
+    __slots__ = ()
 
 
-class Phase(NamedTuple):
+class Phase(namedtuple("Phase", "start end kind start_value end_value jump")):
     """One phase of a schedule: steps [start, end) (end None: forever), what it is, and its values.
 
     ``start_value`` is the value at ``start``; ``end_value`` the value this phase's formula
@@ -38,16 +38,7 @@ class Phase(NamedTuple):
     ``end`` where the next phase starts (0.0 where the schedule is continuous, None if unbounded).
     """
 
-    start: int
-    end: int | None
-    kind: str
-    start_value: float
-    end_value: float | None
-    jump: float | None
-
-    def __repr__(self) -> str:
-        return (f"Phase(start={self.start!r}, end={self.end!r}, kind={self.kind!r}, start_value={self.start_value!r}, "
-                f"end_value={self.end_value!r}, jump={self.jump!r})")
+    __slots__ = ()
 
 
 class Phases(list):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from . import ops as _ops
 from ._base import INF, Schedule, Segment, clipped, first_at, shifted, value_at

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Callable, Sequence
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Sequence
 
 from .ops import Ops as ScalarOps
 

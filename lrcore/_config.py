@@ -9,7 +9,9 @@ path of the field (``parts[1].steps: must be an int >= 1, got 0``). A `Function`
 
 from __future__ import annotations
 
-from typing import Any, Callable
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from ._errors import ScheduleError, ScheduleTypeError, safe_repr
 from ._node import _REGISTRY, MAX_DEPTH, Node, config_name  # MAX_DEPTH: schedule nodes; lists in between do not count

@@ -11,7 +11,9 @@ import math
 import reprlib
 from contextlib import contextmanager
 from numbers import Integral, Real
-from typing import Any, Iterator
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 __all__ = ["ScheduleError", "ScheduleTypeError", "MAX_STEPS"]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any
 
 from ._base import Schedule
 from ._combinators import Restart, Sequential, Stretch

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import math
 import struct
-from typing import Any
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["DECAY_SHAPES", "RAMP_SHAPES", "Interval", "interval", "cosine", "blend", "weights", "decay_weights", "power_weights", "power", "ramp",
            "power_of_ratio", "floor_div", "cycle_of", "exact_div"]

@@ -19,7 +19,9 @@ hashable, picklable, and its repr is its constructor call. Cross-field rules go 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from ._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, check_bool, check_int, check_real
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, NamedTuple, Protocol, runtime_checkable
+from abc import ABC
+from collections import namedtuple
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from . import ops as _ops
 from ._base import Schedule
@@ -14,21 +18,17 @@ from ._node import Node, field, register
 __all__ = ["Plateau", "PlateauState", "PlateauSchedule", "PlateauRule"]
 
 
-class PlateauState(NamedTuple):
+class PlateauState(namedtuple("PlateauState", "best num_bad cooldown scale")):
     """Immutable state of a `Plateau` (a NamedTuple, so a jax pytree as it is).
 
     best: the best metric so far (+inf / -inf before the first); num_bad: evaluations since
     the last improvement; cooldown: evaluations of cooldown left; scale: the multiplier now.
     """
 
-    best: Any
-    num_bad: Any
-    cooldown: Any
-    scale: Any
+    __slots__ = ()
 
 
-@runtime_checkable
-class PlateauRule(Protocol):
+class PlateauRule(ABC):
     """What an adapter needs of a plateau rule: pure ``init()``, ``update(state, metric)`` and
     ``scale(state)`` over an immutable state (a jax pytree). `Plateau` (torch's and paddle's
     rules) is one, ``lrcore.catalog.optax.contrib.reduce_on_plateau(...)`` (optax's) another;
@@ -38,11 +38,9 @@ class PlateauRule(Protocol):
     (True, False)
     """
 
-    def init(self) -> Any: ...
-
-    def update(self, state: Any, metric: Any) -> Any: ...
-
-    def scale(self, state: Any) -> Any: ...
+    @classmethod
+    def __subclasshook__(cls, other: type) -> Any:
+        return all(callable(getattr(other, m, None)) for m in ("init", "update", "scale")) or NotImplemented
 
 
 @register

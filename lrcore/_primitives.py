@@ -7,7 +7,9 @@ a keyword argument, validated at construction.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from . import ops as _ops
 from ._base import INF, Schedule, Segment

@@ -7,7 +7,9 @@ listed as ``path: saved -> now`` (`ScheduleChangedError`) instead of resuming si
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 from ._config import fingerprint, to_config
 

@@ -16,7 +16,9 @@ Segment boundaries are float64 steps, so outside float64 the whole formula runs.
 from __future__ import annotations
 
 import math
-from typing import Any
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any
 
 from ._base import BLOCK, INF, Segment, clipped, value_at
 

@@ -35,7 +35,9 @@ import math
 import operator
 import sys
 from bisect import bisect_right
-from typing import Any, Callable, ClassVar
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Callable, ClassVar
 
 __all__ = ["Ops", "scalar", "namespace_for", "prepare_steps", "metric_namespace"]
 
