@@ -30,6 +30,7 @@ from ._combinators import (
 )
 from ._config import FORMAT_VERSION, dumps, fingerprint, from_config, loads, to_config
 from ._errors import ScheduleError, ScheduleTypeError
+from ._cooldown import cooldown
 from ._extend import extend_stable
 from ._node import Field, field, fields, register, registered
 from ._plateau import Plateau, PlateauSchedule, PlateauState
@@ -64,5 +65,5 @@ __all__ = [
     "Plateau", "PlateauState", "PlateauSchedule",
     "to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION",
     "ScheduleError", "ScheduleTypeError", "FormulaError", "ops",
-    "extend_stable",
+    "extend_stable", "cooldown",
 ]

@@ -89,7 +89,8 @@ class Warmup(Schedule):
     ``p``, "cosine" ``(1 - cos(pi p)) / 2``, "1-sqrt" ``1 - sqrt(1 - p)``. ``prefix=True`` runs
     the schedule after the ramp, at ``t - W`` (paddle LinearWarmup, optax warmup_*);
     ``prefix=False`` overlays the ramp on the unshifted schedule (timm ``warmup_prefix=False``,
-    which can jump at t = W).
+    which can jump at t = W). ``warmup_steps=0`` is the schedule itself (sweeps that turn the
+    warmup off build it so).
 
     >>> from lrcore import Cosine
     >>> s = Warmup(Cosine(start_value=1.0, steps=4), warmup_steps=2)
@@ -100,7 +101,7 @@ class Warmup(Schedule):
     keeps_clock = True
 
     schedule: Schedule
-    warmup_steps: int = field(ge=1)
+    warmup_steps: int = field(ge=0)
     start_value: float = 0.0
     shape: str = field("linear", choices=RAMP_SHAPES)
     prefix: bool = True
@@ -113,6 +114,8 @@ class Warmup(Schedule):
         return ramp(step, self.start_value, self._target, self.warmup_steps, self.shape, xp)
 
     def formula(self, step: Any, xp: Any) -> Any:
+        if not self.warmup_steps:
+            return self.schedule.formula(step, xp)
         w = float(self.warmup_steps)
         inner = self.schedule.formula(xp.maximum(step - w, 0.0) if self.prefix else step, xp)
         return xp.where(step < w, self._ramp(step, xp), inner)

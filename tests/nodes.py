@@ -381,7 +381,7 @@ _case(Sequential, ValueError, "parts[0]", [Clamp(_CYC, max_value=0.5), LIN], sho
       id="Sequential.parts[0]-clamped-cyclic")
 
 _child_field(Warmup, "schedule")
-_int_field(Warmup, "warmup_steps", low=1)
+_int_field(Warmup, "warmup_steps", low=0)
 _real_field(Warmup, "start_value")
 _choice_field(Warmup, "shape")
 _case(Warmup, ValueError, "shape", "exponential")  # a decay shape, not a ramp shape

@@ -127,6 +127,7 @@ bad_values = st.one_of(
 CORE_BASE: dict[str, tuple[Callable, dict]] = {
     **{name: (e.cls, e.full) for name, e in NODES.items()},
     "extend_stable": (lrcore.extend_stable, dict(schedule=WSD, extra_steps=3)),
+    "cooldown": (lrcore.cooldown, dict(schedule=LIN, at=3, steps=4, end_value=0.1, shape="cosine")),
     "minimum": (lambda a, b: lrcore.minimum(a, b), dict(a=LIN, b=0.5)),
     "maximum": (lambda a, b: lrcore.maximum(a, b), dict(a=LIN, b=0.5)),
     "s * k": (lambda k: LIN * k, dict(k=0.5)),
@@ -446,7 +447,7 @@ def _function_ref_module(i: int) -> str:
 
 
 CONFIG_BASES = [ctor(**kw).to_config() for name, (ctor, kw) in CORE_BASE.items()
-                if name not in ("Function", "extend_stable", "minimum", "maximum") and " " not in name]
+                if name not in ("Function", "extend_stable", "cooldown", "minimum", "maximum") and " " not in name]
 FUNCTION_REFS = ["this:s", "antigravity:fly", "os:system", "subprocess:run", f"{_function_ref_module(1)}:f",
                  "builtins:eval", "lrcore:Constant", "tests.resume_worker:main"]
 config_bad = st.one_of(
