@@ -161,3 +161,31 @@ def test_adapter_doctests(run):
     if "doctest" in out:
         failed, attempted = out["doctest"]
         assert attempted > 0 and failed == 0
+
+
+GUARD_WORKER = r"""
+import keras, lrcore
+from lrcore.adapters.keras import as_schedule
+
+class BranchesInPython(lrcore.Schedule):
+    value: float
+    def formula(self, t, xp):
+        return self.value if t < 5 else 0.0
+    duration = 5
+
+try:
+    as_schedule(BranchesInPython(value=1.0))(3)
+except lrcore.FormulaError as e:
+    print("FormulaError:", e)
+"""
+
+
+def test_python_if_fails_loudly_in_keras(tmp_path):
+    """Issue 13's control-flow guard on the Keras path (the schedule is evaluated in keras.ops)."""
+    script = tmp_path / "guard_worker.py"
+    script.write_text(GUARD_WORKER)
+    env = dict(os.environ, KERAS_BACKEND="jax", JAX_PLATFORMS="cpu", CUDA_VISIBLE_DEVICES="")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert proc.stdout.startswith("FormulaError: BranchesInPython.formula: a formula must not use Python control flow")
+    assert "xp.where" in proc.stdout
