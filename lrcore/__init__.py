@@ -51,6 +51,7 @@ from ._primitives import (
     Polynomial,
     Tanh,
 )
+from ._resume import ScheduleChangedError, check_resume
 
 __version__ = "0.1.0"
 
@@ -64,5 +65,5 @@ __all__ = [
     "Plateau", "PlateauState", "PlateauSchedule",
     "to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION",
     "ScheduleError", "ScheduleTypeError", "FormulaError", "ops",
-    "extend_stable",
+    "extend_stable", "check_resume", "ScheduleChangedError",
 ]
