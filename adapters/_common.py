@@ -57,6 +57,8 @@ class AdapterScheduler:
       ``step`` may compute the rates itself (the same numbers) instead of calling them.
     * Pickling drops the attributes named in ``_transient`` (compiled code, hooks): the
       adapter rebuilds them on use.
+    * ``on_change`` (the resume policy, ``"error"`` by default) and its read-only alias
+      ``allow_schedule_change``.
 
     >>> import lrcore
     >>> class Sched(AdapterScheduler):
@@ -90,5 +92,19 @@ class AdapterScheduler:
                 cls = cls._plateau_class
         return super().__new__(cls)
 
+    on_change = "error"  # what loading a checkpoint saved under another schedule does (lrcore._resume.ON_CHANGE)
+
+    @property
+    def allow_schedule_change(self) -> bool:
+        """Whether a checkpoint saved under another schedule is loaded with this one
+        (``on_change == "current"``; the constructor argument of that name is its alias)."""
+        return self.on_change == "current"
+
     def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in self._transient}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        if "allow_schedule_change" in state:  # pickled by lrcore 0.1, before on_change
+            state.setdefault("on_change", "current" if state.pop("allow_schedule_change") else "error")
+        self.__dict__.update(state)

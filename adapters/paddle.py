@@ -17,10 +17,12 @@ one schedule serves groups with different rates.
 
 * ``state_dict()`` (what ``optimizer.state_dict()["LR_Scheduler"]`` holds) is plain data,
   listed by ``state_keys()``: ``last_epoch``, ``last_lr``, the schedule's config and
-  fingerprint, the mode, the base rate and the plateau state. ``set_state_dict`` refuses a
-  checkpoint written under a different schedule and names each field that changed
-  (``schedule.parts[1].steps: 100 -> 200``), unless ``allow_schedule_change=True`` (an argument
-  of the constructor or of ``set_state_dict``); the rate is then recomputed from the step.
+  fingerprint, the mode, the base rate and the plateau state. A checkpoint written under a
+  different schedule is handled by ``on_change`` (an argument of the constructor or of
+  ``set_state_dict``): ``"error"`` (the default) refuses it and names each field that changed
+  (``schedule.parts[1].steps: 100 -> 200``), ``"checkpoint"`` continues with the checkpoint's
+  schedule (rebuilt from its config), ``"current"`` (alias ``allow_schedule_change=True``) with
+  the schedule given here; the rate is then recomputed from the step.
 * A schedule scaled by a ``lrcore.Plateau`` makes ``ScheduleLR(...)`` return a
   `PlateauScheduleLR` (also a ``paddle.optimizer.lr.ReduceOnPlateau``) whose
   ``step(metrics)`` feeds the metric to the plateau and advances one step.
@@ -36,8 +38,16 @@ from typing import Any
 import paddle  # noqa: F401 - the framework this adapter drives (imported first, as documented)
 from paddle.optimizer.lr import LRScheduler, ReduceOnPlateau
 
-from lrcore import PlateauSchedule, PlateauState, Schedule, fingerprint
-from lrcore._resume import ScheduleChangedError, config_of, schedule_changes
+from lrcore import PlateauSchedule, PlateauState, Schedule
+from lrcore._resume import (
+    ScheduleChangedError,
+    config_of,
+    fingerprint_of,
+    has_opaque,
+    rebuild,
+    resolve_on_change,
+    schedule_changes,
+)
 from lrcore.adapters._common import AdapterScheduler, check_step
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
@@ -74,8 +84,16 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         learning_rate: the base rate of ``mode="factor"`` (paddle's ``base_lr``); with
             ``mode="absolute"`` it must stay 1.0, the schedule's values being the rates.
         mode: "absolute" (rate = s(t)) or "factor" (rate = learning_rate * s(t)).
-        allow_schedule_change: let ``set_state_dict`` accept a checkpoint saved under a
-            different schedule (the step count is kept and this schedule continues from it).
+        on_change: what ``set_state_dict`` does with a checkpoint saved under a different
+            schedule (or mode, or base rate): ``"error"`` (the default) raises
+            `ScheduleChangedError` naming each change as ``path: saved -> now``;
+            ``"checkpoint"`` continues with the checkpoint's schedule, mode and base rate (the
+            schedule rebuilt from its config; a clear ValueError if it was not storable);
+            ``"current"`` keeps the ones given here and continues from the saved step. An
+            opaque fingerprint (a function whose behaviour cannot be encoded) proves nothing,
+            so ``"error"`` refuses it even when equal.
+        allow_schedule_change: the older spelling of ``on_change``: True is ``"current"``,
+            False ``"error"`` (giving both in disagreement is an error).
         last_epoch, verbose: as for every paddle scheduler (the first ``step()`` runs in the
             constructor, so ``last_epoch`` is 0 afterwards by default).
 
@@ -100,7 +118,8 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
     _fn: tuple = (None, None)  # (schedule, its scalar function)
 
     def __init__(self, schedule: Schedule | PlateauSchedule, *, learning_rate: float = 1.0, mode: str = "absolute",
-                 allow_schedule_change: bool = False, last_epoch: int = -1, verbose: bool = False) -> None:
+                 on_change: str | None = None, allow_schedule_change: bool | None = None, last_epoch: int = -1,
+                 verbose: bool = False) -> None:
         plateau_cls = isinstance(self, PlateauScheduleLR)
         if not isinstance(schedule, (Schedule, PlateauSchedule)):
             hint = " (a paddle scheduler is not an lrcore schedule; see lrcore.catalog.paddle)" \
@@ -121,17 +140,15 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         if mode == "absolute" and learning_rate != 1.0:
             raise ValueError("ScheduleLR: `learning_rate` is the base rate of mode='factor'; with mode='absolute' the "
                              f"schedule's values are the rates, so it must stay 1.0, got learning_rate={learning_rate!r}")
-        if not isinstance(allow_schedule_change, bool):
-            raise TypeError(f"ScheduleLR: `allow_schedule_change` must be a bool, got {allow_schedule_change!r}")
+        self.on_change = resolve_on_change("ScheduleLR", on_change, allow_schedule_change)
         last_epoch = check_step("ScheduleLR", "last_epoch", last_epoch, -1)
         self.schedule = schedule
         self.mode = mode
-        self.allow_schedule_change = allow_schedule_change
         self.plateau_state: PlateauState | None = schedule.init() if plateau_cls else None
         # The plain-data state (state_keys): fixed parts now, the plateau state at state_dict().
         self.lrcore_format = STATE_FORMAT
         self.lrcore_schedule = config_of(schedule)
-        self.lrcore_fingerprint = fingerprint(schedule)
+        self.lrcore_fingerprint = fingerprint_of(schedule)
         self.lrcore_mode = mode
         self.lrcore_learning_rate = float(learning_rate)
         self.lrcore_plateau = None
@@ -184,14 +201,19 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         return copy.deepcopy(LRScheduler.state_dict(self))
 
     def set_state_dict(  # type: ignore[override]
-            self, state_dict: dict[str, Any], *, allow_schedule_change: bool | None = None) -> None:
+            self, state_dict: dict[str, Any], *, on_change: str | None = None,
+            allow_schedule_change: bool | None = None) -> None:
         """Resume from ``state_dict()``: the step and the plateau state; the rate is recomputed.
 
-        Raises `ScheduleChangedError` (a ValueError naming every changed field) if the
-        checkpoint was written under a different schedule, mode or base rate, unless
-        ``allow_schedule_change`` (here, or given to the constructor) is True.
+        If the checkpoint was written under a different schedule, mode or base rate,
+        ``on_change`` (here, or else the constructor's) decides: ``"error"`` raises
+        `ScheduleChangedError` (a ValueError naming every changed field) and loads nothing;
+        ``"checkpoint"`` continues with the checkpoint's schedule (rebuilt from its config),
+        mode and base rate; ``"current"`` (``allow_schedule_change=True``) with this
+        scheduler's. An opaque fingerprint counts as a change.
         """
-        allow = self.allow_schedule_change if allow_schedule_change is None else allow_schedule_change
+        policy = self.on_change if on_change is None and allow_schedule_change is None else \
+            resolve_on_change("ScheduleLR.set_state_dict", on_change, allow_schedule_change)
         missing = [k for k in _KEYS if k not in state_dict]
         if missing or state_dict.get("lrcore_format") != STATE_FORMAT:
             raise ValueError(f"ScheduleLR.set_state_dict: not a ScheduleLR state_dict (format {STATE_FORMAT!r}); "
@@ -200,12 +222,16 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                              f"expected {STATE_FORMAT!r}")
         changes = schedule_changes("schedule", state_dict["lrcore_schedule"], state_dict["lrcore_fingerprint"],
                                     self.lrcore_schedule, self.lrcore_fingerprint)
+        schedule_changed = bool(changes)
         if state_dict["lrcore_mode"] != self.mode:
             changes.append(f"mode: {state_dict['lrcore_mode']!r} -> {self.mode!r}")
         if state_dict["lrcore_learning_rate"] != self.lrcore_learning_rate:
             changes.append(f"learning_rate: {state_dict['lrcore_learning_rate']!r} -> {self.lrcore_learning_rate!r}")
-        if changes and not allow:
-            raise ScheduleChangedError(changes, "set_state_dict")
+        if changes and policy == "error":
+            raise ScheduleChangedError(changes, "set_state_dict",
+                                       opaque=has_opaque(state_dict["lrcore_fingerprint"], self.lrcore_fingerprint))
+        if changes and policy == "checkpoint":
+            self._take_checkpoint_schedule(state_dict, schedule_changed)
         self.last_epoch = check_step("ScheduleLR.set_state_dict", "last_epoch", state_dict["last_epoch"], 0)
         if self.plateau_state is not None:
             saved = state_dict["lrcore_plateau"]
@@ -219,6 +245,28 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         self.last_lr = self.get_lr()
 
     set_dict = set_state_dict  # paddle's alias (the base class binds its own)
+
+    def _take_checkpoint_schedule(self, state_dict: dict[str, Any], schedule_changed: bool) -> None:
+        """on_change="checkpoint": switch to the checkpoint's schedule (if it changed), mode and
+        base rate; the schedule is rebuilt and checked before anything is replaced."""
+        schedule = self.schedule
+        if schedule_changed:
+            schedule = rebuild("ScheduleLR.set_state_dict", "schedule", state_dict["lrcore_schedule"],
+                               state_dict["lrcore_fingerprint"])
+            if not isinstance(schedule, (Schedule, PlateauSchedule)):
+                raise ValueError("ScheduleLR.set_state_dict: on_change='checkpoint': the checkpoint's schedule is "
+                                 f"not an lrcore Schedule, got {type(schedule).__name__}")
+            if isinstance(schedule, PlateauSchedule) != isinstance(self, PlateauScheduleLR):
+                has = "is" if isinstance(schedule, PlateauSchedule) else "is not"
+                raise ValueError(f"ScheduleLR.set_state_dict: on_change='checkpoint': the checkpoint's schedule {has} "
+                                 f"scaled by a Plateau and this {type(self).__name__}'s {'is not' if has == 'is' else 'is'}; "
+                                 "build the scheduler with a schedule of the same kind (ScheduleLR(s * Plateau(...)) "
+                                 "gives a PlateauScheduleLR)")
+        self.schedule = schedule
+        self.lrcore_schedule = state_dict["lrcore_schedule"] if schedule_changed else self.lrcore_schedule
+        self.lrcore_fingerprint = fingerprint_of(schedule)
+        self.mode = self.lrcore_mode = state_dict["lrcore_mode"]
+        self.base_lr = self.lrcore_learning_rate = float(state_dict["lrcore_learning_rate"])
 
     def __repr__(self) -> str:
         base = f", learning_rate={self.base_lr!r}" if self.mode == "factor" else ""

@@ -12,9 +12,11 @@ param groups, with torch's step convention: right after construction every group
 where ``s_i`` is the one schedule given, or the i-th of a list with one schedule per group.
 
 * ``state_dict()`` is plain data (step counts, the schedule's config and fingerprint, the mode)
-  so ``torch.load(weights_only=True)`` reads it; ``load_state_dict`` refuses a checkpoint saved
-  under a different schedule and names every field that changed, unless
-  ``allow_schedule_change=True`` (an argument of the constructor or of ``load_state_dict``).
+  so ``torch.load(weights_only=True)`` reads it. A checkpoint saved under a different schedule
+  is handled by ``on_change`` (an argument of the constructor or of ``load_state_dict``):
+  ``"error"`` (the default) refuses it and names every field that changed, ``"checkpoint"``
+  continues with the checkpoint's schedule (rebuilt from its config), ``"current"`` (alias
+  ``allow_schedule_change=True``) with the schedule given here, from the saved step.
 * Tensor learning rates are filled in place (``fill_`` / ``copy_``), never rebound, so a
   ``torch.compile``d or capturable optimizer step does not recompile. With
   ``compute_on_device=True`` a tensor rate is computed on its own device
@@ -60,7 +62,16 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
 from lrcore import PlateauSchedule, PlateauState, Schedule
-from lrcore._resume import ScheduleChangedError, config_of, fingerprint_of, schedule_changes, short
+from lrcore._resume import (
+    ScheduleChangedError,
+    config_of,
+    fingerprint_of,
+    has_opaque,
+    rebuild,
+    resolve_on_change,
+    schedule_changes,
+    short,
+)
 from lrcore.adapters._common import AdapterScheduler, check_step
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
@@ -171,8 +182,16 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             ``"optimizer"`` (t = number of optimizer updates that ran; the rates are written
             after each update, and ``step()`` only re-applies them).
         compute_on_device: compute tensor learning rates on their device, without host sync.
-        allow_schedule_change: let ``load_state_dict`` accept a checkpoint saved under a
-            different schedule (it keeps the step count).
+        on_change: what ``load_state_dict`` does with a checkpoint saved under a different
+            schedule (or mode, or step source): ``"error"`` (the default) raises
+            `ScheduleChangedError` naming each change as ``path: saved -> now``;
+            ``"checkpoint"`` continues with the checkpoint's schedule, mode and step source
+            (the schedules rebuilt from their configs; a clear ValueError if one was not
+            storable); ``"current"`` keeps the ones given here and continues from the saved
+            step. An opaque fingerprint (a function whose behaviour cannot be encoded) proves
+            nothing, so ``"error"`` refuses it even when equal.
+        allow_schedule_change: the older spelling of ``on_change``: True is ``"current"``,
+            False ``"error"`` (giving both in disagreement is an error).
 
     Step ``t`` is ``last_epoch``. ``get_lr()`` and ``_get_closed_form_lr()`` both return the
     closed form at ``last_epoch``, as Python floats (device tensors for tensor lrs with
@@ -208,7 +227,8 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         extra: Mapping[str, Schedule | Sequence[Schedule]] | None = None,
         step_source: str = "scheduler",
         compute_on_device: bool = False,
-        allow_schedule_change: bool = False,
+        on_change: str | None = None,
+        allow_schedule_change: bool | None = None,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"ScheduleLR: `optimizer` must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
@@ -216,9 +236,9 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             raise ValueError(f"ScheduleLR: `mode` must be one of 'absolute', 'factor', got mode={mode!r}")
         if step_source not in _STEP_SOURCES:
             raise ValueError(f"ScheduleLR: `step_source` must be one of 'scheduler', 'optimizer', got step_source={step_source!r}")
-        for name, flag in (("compute_on_device", compute_on_device), ("allow_schedule_change", allow_schedule_change)):
-            if not isinstance(flag, bool):
-                raise TypeError(f"ScheduleLR: `{name}` must be a bool, got {name}={flag!r}")
+        if not isinstance(compute_on_device, bool):
+            raise TypeError(f"ScheduleLR: `compute_on_device` must be a bool, got compute_on_device={compute_on_device!r}")
+        self.on_change = resolve_on_change("ScheduleLR", on_change, allow_schedule_change)
         last_epoch = check_step("ScheduleLR", "last_epoch", last_epoch, -1)
         groups = optimizer.param_groups
         self.schedule = _check_schedules("schedule", schedule, len(groups), plateau_ok=True)
@@ -241,7 +261,6 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         self.mode = mode
         self.step_source = step_source
         self.compute_on_device = compute_on_device
-        self.allow_schedule_change = allow_schedule_change
         self.optimizer_steps = last_epoch + 1  # updates counted by the hook (step_source="optimizer")
         self._device_steps: dict[Any, torch.Tensor] = {}
         LRScheduler.__init__(self, optimizer, last_epoch)  # sets initial_lr, base_lrs; writes s(0)
@@ -435,14 +454,19 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             sd["plateau_state"] = {k: float(v) for k, v in self.plateau_state._asdict().items()}
         return sd
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], *, allow_schedule_change: bool | None = None) -> None:  # type: ignore[override]
+    def load_state_dict(self, state_dict: Mapping[str, Any], *, on_change: str | None = None,  # type: ignore[override]
+                        allow_schedule_change: bool | None = None) -> None:
         """Restore the step counts (and plateau state), then write the rates of the restored step.
 
-        Raises `ScheduleChangedError` naming every changed field (``schedule.parts[1].steps: 900
-        -> 1000``) if the checkpoint was saved under another schedule, mode or step source, unless
-        ``allow_schedule_change`` (here, or given to the constructor) is True.
+        If the checkpoint was saved under another schedule, mode or step source, ``on_change``
+        (here, or else the constructor's) decides: ``"error"`` raises `ScheduleChangedError`
+        naming every changed field (``schedule.parts[1].steps: 900 -> 1000``) and loads
+        nothing; ``"checkpoint"`` continues with the checkpoint's schedules (rebuilt from their
+        configs), mode and step source; ``"current"`` (``allow_schedule_change=True``) with this
+        scheduler's. An opaque fingerprint counts as a change.
         """
-        allow = self.allow_schedule_change if allow_schedule_change is None else allow_schedule_change
+        policy = self.on_change if on_change is None and allow_schedule_change is None else \
+            resolve_on_change("ScheduleLR.load_state_dict", on_change, allow_schedule_change)
         if not isinstance(state_dict, Mapping) or state_dict.get("format") != STATE_FORMAT:
             keys = sorted(state_dict) if isinstance(state_dict, Mapping) else type(state_dict).__name__
             raise ValueError(f"ScheduleLR.load_state_dict: not a ScheduleLR state_dict (format {STATE_FORMAT!r}), "
@@ -451,23 +475,29 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         for key in ("mode", "step_source"):
             if state_dict[key] != getattr(self, key):
                 changes.append(f"{key}: {state_dict[key]!r} -> {getattr(self, key)!r}")
-        changes += schedule_changes("schedule", state_dict["schedule"], state_dict["fingerprint"],
-                                     config_of(self.schedule), fingerprint_of(self.schedule))
+        fps = [state_dict["fingerprint"], fingerprint_of(self.schedule)]
+        changed: dict[Any, list[str]] = {"schedule": schedule_changes("schedule", state_dict["schedule"], state_dict["fingerprint"],
+                                                config_of(self.schedule), fps[1])}
         saved_extra = state_dict.get("extra", {})
         for k in list(saved_extra) + [k for k in self.extra if k not in saved_extra]:
             path = f"extra[{k!r}]"
             if k not in self.extra:
-                changes.append(f"{path}: {short(saved_extra[k]['schedule'])} -> (absent)")
+                changed[("extra", k)] = [f"{path}: {short(saved_extra[k]['schedule'])} -> (absent)"]
             elif k not in saved_extra:
-                changes.append(f"{path}: (absent) -> {short(config_of(self.extra[k]))}")
+                changed[("extra", k)] = [f"{path}: (absent) -> {short(config_of(self.extra[k]))}"]
             else:
-                changes += schedule_changes(path, saved_extra[k]["schedule"], saved_extra[k]["fingerprint"],
-                                             config_of(self.extra[k]), fingerprint_of(self.extra[k]))
-        if changes and not allow:
-            raise ScheduleChangedError(changes)
+                fps += [saved_extra[k]["fingerprint"], fingerprint_of(self.extra[k])]
+                changed[("extra", k)] = schedule_changes(path, saved_extra[k]["schedule"], saved_extra[k]["fingerprint"],
+                                                         config_of(self.extra[k]), fps[-1])
+        for lines in changed.values():
+            changes += lines
+        if changes and policy == "error":
+            raise ScheduleChangedError(changes, opaque=has_opaque(*fps))
         n_saved, n = len(state_dict["base_lrs"]), len(self.optimizer.param_groups)
         if n_saved != n:
             raise ValueError(f"ScheduleLR.load_state_dict: the checkpoint has {n_saved} param groups, the optimizer {n}")
+        if changes and policy == "checkpoint":
+            self._take_checkpoint_schedules(state_dict, {k for k, lines in changed.items() if lines})
         self.last_epoch = int(state_dict["last_epoch"])
         self._step_count = int(state_dict["_step_count"])
         self.optimizer_steps = int(state_dict["optimizer_steps"])
@@ -478,10 +508,47 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             self.plateau_state = self.plateau.init() if saved is None else PlateauState(**{k: float(v) for k, v in saved.items()})
         self._apply()
 
+    def _take_checkpoint_schedules(self, state_dict: Mapping[str, Any], changed: set[str]) -> None:
+        """on_change="checkpoint": switch to the checkpoint's schedules (those in ``changed``:
+        "schedule" and ``("extra", key)``), mode and step source. Everything is rebuilt and
+        checked before anything is replaced, so a refusal leaves the scheduler as it was."""
+        where = "ScheduleLR.load_state_dict"
+        groups = self.optimizer.param_groups
+        schedule, plateau = self.schedule, self.plateau
+        if "schedule" in changed:
+            schedule = _check_schedules("schedule", rebuild(where, "schedule", state_dict["schedule"],
+                                                            state_dict["fingerprint"]), len(groups), plateau_ok=True)
+            plateau = self._find_plateau(schedule)
+            if (plateau is None) != (self.plateau is None):
+                has = "is" if plateau is not None else "is not"
+                raise ValueError(f"{where}: on_change='checkpoint': the checkpoint's schedule {has} scaled by a Plateau "
+                                 f"and this {type(self).__name__}'s {'is not' if plateau is not None else 'is'}; build "
+                                 "the scheduler with a schedule of the same kind (ScheduleLR(optimizer, s * Plateau(...)) "
+                                 "gives a PlateauScheduleLR)")
+        saved_extra = state_dict.get("extra", {})
+        extra = {k: v for k, v in self.extra.items() if k in saved_extra}
+        targets = {k: v for k, v in self._extra_targets.items() if k in saved_extra}
+        for k in saved_extra:
+            if ("extra", k) in changed:
+                extra[k] = _check_schedules(f"extra[{k!r}]", rebuild(where, f"extra[{k!r}]", saved_extra[k]["schedule"],
+                                                                      saved_extra[k]["fingerprint"]),
+                                            len(groups), plateau_ok=False)
+                targets[k] = [self._extra_target(k, i, g) for i, g in enumerate(groups)]
+        self.schedule, self.plateau, self.extra, self._extra_targets = schedule, plateau, extra, targets
+        self._n_checked = -1
+        self.mode = state_dict["mode"]
+        if state_dict["step_source"] != self.step_source:
+            self.step_source = state_dict["step_source"]
+            if self._hook is not None:
+                self._hook.remove()
+                self._hook = None
+            if self.step_source == "optimizer":
+                self._hook = self.optimizer.register_step_post_hook(self._on_optimizer_step)
+
     # -- pickling (`_transient` is not pickled): the optimizer drops its hooks and torch's step
     # marker; put them back
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, _device_steps={})
+        AdapterScheduler.__setstate__(self, {**state, "_device_steps": {}})
         _patch_optimizer_step(self.optimizer)
         if self.step_source == "optimizer":
             self._hook = self.optimizer.register_step_post_hook(self._on_optimizer_step)

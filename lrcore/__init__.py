@@ -52,6 +52,7 @@ from ._primitives import (
     Polynomial,
     Tanh,
 )
+from ._resume import ScheduleChangedError, check_resume
 
 __version__ = "0.1.0"
 
@@ -65,5 +66,5 @@ __all__ = [
     "Plateau", "PlateauState", "PlateauSchedule",
     "to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION",
     "ScheduleError", "ScheduleTypeError", "FormulaError", "ops",
-    "extend_stable", "cooldown",
+    "extend_stable", "cooldown", "check_resume", "ScheduleChangedError",
 ]

@@ -2,6 +2,7 @@
 
     python tests/resume_worker.py FRAMEWORK --schedule JSON --ckpt PATH --out PATH --total N
                                   [--crash-at K --crash-how self|parent]
+                                  [--on-change error|checkpoint|current]
 
 FRAMEWORK is ``torch`` (lrcore.adapters.torch.ScheduleLR + AdamW), ``paddle``
 (lrcore.adapters.paddle.ScheduleLR + AdamW) or ``jax`` (optax.inject_hyperparams(optax.adamw)
@@ -10,7 +11,8 @@ with lrcore.adapters.optax.as_schedule). The script resumes from PATH if it exis
 optimizer, scheduler, the rates used so far) atomically: a temporary file, flushed and fsynced,
 then ``os.replace``. Right after checkpoint K it prints ``checkpointed K`` and, with
 ``--crash-how self``, SIGKILLs itself; with ``parent`` it waits to be killed. At the end it
-writes the rates used and the final parameters as JSON to ``--out``.
+writes the rates used and the final parameters as JSON to ``--out``. ``--on-change`` is the
+torch and paddle ``ScheduleLR``'s resume policy for a checkpoint saved under another schedule.
 
 Everything is deterministic on CPU: data for update t comes from a generator seeded with t.
 """
@@ -72,13 +74,13 @@ def run_torch(s: lrcore.Schedule, args: argparse.Namespace) -> None:
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
     opt = torch.optim.AdamW(model.parameters(), lr=0.0, weight_decay=0.01)
-    sched = ScheduleLR(opt, s)
+    sched = ScheduleLR(opt, s, on_change=args.on_change)
     start, lrs = 0, []
     if os.path.exists(args.ckpt):
         ck = torch.load(args.ckpt, weights_only=True)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
-        sched.load_state_dict(ck["sched"])  # raises ScheduleChangedError under another schedule
+        sched.load_state_dict(ck["sched"])  # under another schedule: ScheduleChangedError, or on_change's policy
         start, lrs = ck["step"], list(ck["lrs"])
         print(f"resumed at {start}", flush=True)
     for t in range(start, args.total):
@@ -105,7 +107,7 @@ def run_paddle(s: lrcore.Schedule, args: argparse.Namespace) -> None:
     paddle.set_device("cpu")
     paddle.seed(0)
     model = paddle.nn.Sequential(paddle.nn.Linear(4, 8), paddle.nn.Tanh(), paddle.nn.Linear(8, 1))
-    sched = ScheduleLR(s)
+    sched = ScheduleLR(s, on_change=args.on_change)
     opt = paddle.optimizer.AdamW(learning_rate=sched, parameters=model.parameters(), weight_decay=0.01)
     start, lrs = 0, []
     if os.path.exists(args.ckpt):
@@ -194,6 +196,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--total", type=int, required=True)
     ap.add_argument("--crash-at", type=int, default=None)
     ap.add_argument("--crash-how", choices=["self", "parent"], default="self")
+    ap.add_argument("--on-change", choices=["error", "checkpoint", "current"], default="error")
     args = ap.parse_args(argv)
     s = lrcore.loads(args.schedule)
     {"torch": run_torch, "paddle": run_paddle, "jax": run_jax}[args.framework](s, args)

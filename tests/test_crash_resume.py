@@ -14,7 +14,9 @@ The rates used at every update and the final parameters equal the reference exac
 rates also equal ``s(t)``: float64 in torch and paddle, float32 in JAX). After the first crash, a
 restart under a schedule with one field changed is refused (torch and paddle: ScheduleChangedError
 naming the field; JAX: the script's own fingerprint check, optax states holding no schedule) and
-leaves the checkpoint untouched. The crash steps come from ``LRCORE_CRASH_SEED`` (random if unset, shown
+leaves the checkpoint untouched. In torch and paddle a second chain restarts each time under that
+changed schedule with ``on_change="checkpoint"``: the rates follow the checkpoint's schedule, bit
+for bit as the uninterrupted run of it. The crash steps come from ``LRCORE_CRASH_SEED`` (random if unset, shown
 on failure); ``LRCORE_CRASH_ROUNDS`` (default 2, 8 under HYPOTHESIS_PROFILE=long) sets how many
 crashes each chain takes.
 """
@@ -81,9 +83,9 @@ def run(framework: str, schedule: lrcore.Schedule, ckpt: Path, out: Path, **cras
                           env=_env(), timeout=300, cwd=ROOT)
 
 
-def run_and_kill(framework: str, schedule: lrcore.Schedule, ckpt: Path, out: Path, k: int) -> tuple[int, str]:
+def run_and_kill(framework: str, schedule: lrcore.Schedule, ckpt: Path, out: Path, k: int, **kw) -> tuple[int, str]:
     """Start the worker, read its output until it reports checkpoint k, SIGKILL it from here."""
-    proc = subprocess.Popen(_cmd(framework, schedule, ckpt, out, crash_at=k, crash_how="parent"),
+    proc = subprocess.Popen(_cmd(framework, schedule, ckpt, out, crash_at=k, crash_how="parent", **kw),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=ROOT)
     lines = []
     try:
@@ -150,3 +152,40 @@ def test_killed_after_a_checkpoint_resumes_to_the_same_numbers(framework: str, t
     else:
         assert expected["lrs"] == want
     assert len(set(expected["lrs"])) > TOTAL // 2  # the schedule really moves during the run
+
+
+@pytest.mark.parametrize("framework", ["torch", "paddle"])
+def test_killed_and_resumed_under_on_change_checkpoint_follows_the_checkpoint(framework: str, tmp_path: Path) -> None:
+    """Every restart runs with a changed schedule in the code (OTHER) and on_change="checkpoint": the run
+    goes on with the schedule the checkpoint holds (and writes it into the next checkpoints), so the
+    rates and final parameters equal the uninterrupted run of the original schedule, bit for bit."""
+    pytest.importorskip(framework)
+    s, other = SCHEDULES[framework], OTHER[framework]
+    rng = random.Random(f"{SEED}-{framework}-checkpoint")
+    ks = crash_points(rng)
+    where = f"(LRCORE_CRASH_SEED={SEED}, crashes after checkpoints {ks})"
+
+    ref = run(framework, s, tmp_path / "ref.ckpt", tmp_path / "ref.json")
+    assert ref.returncode == 0, ref.stderr + where
+    expected = json.loads((tmp_path / "ref.json").read_text())
+
+    ckpt, out = tmp_path / "run.ckpt", tmp_path / "run.json"
+    p = run(framework, s, ckpt, out, crash_at=ks[0], crash_how="self")  # the first run, under s
+    assert p.returncode == -signal.SIGKILL and f"checkpointed {ks[0]}" in p.stdout, p.stdout + p.stderr + where
+    for i, k in enumerate(ks[1:], 1):  # restarts under the changed schedule, killed again
+        if i % 2:
+            (tmp_path / "run.ckpt.tmp").write_bytes(b"\x80torn half-written checkpoint")
+            rc, text = run_and_kill(framework, other, ckpt, out, k, on_change="checkpoint")
+        else:
+            p = run(framework, other, ckpt, out, crash_at=k, crash_how="self", on_change="checkpoint")
+            rc, text = p.returncode, p.stdout + p.stderr
+        assert rc == -signal.SIGKILL and f"resumed at {ks[i - 1]}" in text and f"checkpointed {k}" in text, text + where
+    final = run(framework, other, ckpt, out, on_change="checkpoint")
+    assert final.returncode == 0, final.stderr + where
+    assert f"resumed at {ks[-1]}" in final.stdout, final.stdout + where
+    got = json.loads(out.read_text())
+
+    assert got["lrs"] == expected["lrs"], where  # the checkpoint's schedule, bit for bit
+    assert got["params"] == expected["params"], where
+    assert expected["lrs"] == [s(t) for t in range(TOTAL)]
+    assert [other(t) for t in range(TOTAL)] != expected["lrs"]  # the code's schedule differs

@@ -1,7 +1,7 @@
 """Fuzzing with bad input anywhere: only a ValueError or TypeError that names the field; nothing imported or run.
 
 Hypothesis takes a valid call of every constructor (every primitive and combinator of lrcore,
-Plateau, PlateauSchedule, minimum / maximum, extend_stable, and every public constructor of
+Plateau, PlateauSchedule, minimum / maximum, extend_stable, check_resume, and every public constructor of
 every ``lrcore.catalog`` submodule found at test time: torch, paddle, optax, and transformers,
 timm, keras when present) and replaces one or two arguments with malformed values: wrong types,
 NaN, inf, negative, huge (10**400, 2**53 + 1, 1e308), subnormal, unsorted or duplicate or
@@ -128,6 +128,7 @@ CORE_BASE: dict[str, tuple[Callable, dict]] = {
     **{name: (e.cls, e.full) for name, e in NODES.items()},
     "extend_stable": (lrcore.extend_stable, dict(schedule=WSD, extra_steps=3)),
     "cooldown": (lrcore.cooldown, dict(schedule=LIN, at=3, steps=4, end_value=0.1, shape="cosine")),
+    "check_resume": (lrcore.check_resume, dict(saved=WSD.to_config(), schedule=WSD, on_change="error")),
     "minimum": (lambda a, b: lrcore.minimum(a, b), dict(a=LIN, b=0.5)),
     "maximum": (lambda a, b: lrcore.maximum(a, b), dict(a=LIN, b=0.5)),
     "s * k": (lambda k: LIN * k, dict(k=0.5)),
@@ -166,7 +167,8 @@ RELATED: dict[tuple[str, str], set[str]] = {
 
 _NOT_CONSTRUCTORS = {"Schedule", "Phase", "Phases", "PlateauState", "ScheduleError", "ScheduleTypeError",
                      "FORMAT_VERSION", "to_config", "from_config", "dumps", "loads", "fingerprint",
-                     "Segment", "Field", "field", "fields", "register", "registered", "FormulaError"}
+                     "Segment", "Field", "field", "fields", "register", "registered", "FormulaError",
+                     "ScheduleChangedError"}
 
 
 def test_every_lrcore_constructor_is_fuzzed() -> None:
@@ -447,7 +449,8 @@ def _function_ref_module(i: int) -> str:
 
 
 CONFIG_BASES = [ctor(**kw).to_config() for name, (ctor, kw) in CORE_BASE.items()
-                if name not in ("Function", "extend_stable", "cooldown", "minimum", "maximum") and " " not in name]
+                if name not in ("Function", "extend_stable", "cooldown", "check_resume", "minimum", "maximum")
+                and " " not in name]
 FUNCTION_REFS = ["this:s", "antigravity:fly", "os:system", "subprocess:run", f"{_function_ref_module(1)}:f",
                  "builtins:eval", "lrcore:Constant", "tests.resume_worker:main"]
 config_bad = st.one_of(

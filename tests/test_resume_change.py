@@ -6,6 +6,11 @@
   ``schedule.<path>: <saved> -> <now>``, and nothing is loaded. Hypothesis picks the schedule,
   the field and the new value.
 * ``allow_schedule_change=True`` (constructor or load call) accepts it: the step count is kept.
+* The three policies of ``on_change`` (constructor or load call), torch and paddle: ``"error"``
+  refuses, ``"checkpoint"`` continues with the checkpoint's schedule rebuilt from its config (a
+  clear error where it was not storable), ``"current"`` with the code's; bad values and a
+  conflicting ``allow_schedule_change`` are refused; an opaque fingerprint proves nothing.
+  ``lrcore.check_resume`` applies the same rules to a saved fingerprint, config or dumps text.
 * ``lrcore.extend_stable(s, E)`` lengthens a WSD's stable phase by E steps: the same values up
   to the old decay start, the decay (and everything after) E steps later, so a run resumed in
   the stable phase with the extended schedule continues without a jump (torch, paddle, optax).
@@ -149,6 +154,10 @@ def test_torch_names_the_changed_field(case: tuple) -> None:
     # allowed on purpose: the step count is kept and the new schedule continues from it
     sched.load_state_dict(sd, allow_schedule_change=True)
     assert sched.last_epoch == 3 and opt.param_groups[0]["lr"] == new(3)
+    # or continue with the checkpoint's schedule, rebuilt from its config
+    sched.load_state_dict(sd, on_change="checkpoint")
+    assert sched.schedule == old and sched.last_epoch == 3 and opt.param_groups[0]["lr"] == old(3)
+    assert lrcore.check_resume(sd["schedule"], new, on_change="checkpoint") == old
 
 
 @given(changed_schedules())
@@ -170,6 +179,8 @@ def test_paddle_names_the_changed_field(case: tuple) -> None:
     ScheduleLR(new, allow_schedule_change=True).set_state_dict(sd)  # the constructor's option
     sched.set_state_dict(sd, allow_schedule_change=True)
     assert sched.last_epoch == 3 and sched() == new(3)
+    sched.set_state_dict(sd, on_change="checkpoint")
+    assert sched.schedule == old and sched.last_epoch == 3 and sched() == old(3)
 
 
 @pytest.mark.parametrize("old, new, expected", [
@@ -426,3 +437,326 @@ def test_extend_stable_refuses_a_node_that_changes_the_clock() -> None:
     with pytest.raises(ValueError, match=r"^extend_stable: `schedule` must be a tree of nodes that keep the WSD's "
                                          r"clock; Warp \(at <root>\) is not one"):
         lrcore.extend_stable(lrcore.Warp(w, steps=8, exponent=2.0), 3)
+
+
+# ------------------------------------------------------------------------- on_change's three policies
+
+OLD = BASES[1]  # Warmup(Cosine(...)): steps 0 .. 99
+NEW = lrcore.from_config({**OLD.to_config(), "warmup_steps": 20})
+K = 7
+
+
+def paddle_saved_and_fresh(old: Any, new: Any, steps: int = K, **kw: Any):
+    pytest.importorskip("paddle")
+    from lrcore.adapters.paddle import ScheduleLR
+
+    saved = ScheduleLR(old)
+    for _ in range(steps):
+        saved.step()
+    return copy.deepcopy(saved.state_dict()), ScheduleLR(new, **kw)
+
+
+def _torch_lr(sched: Any) -> float:
+    return sched.optimizer.param_groups[0]["lr"]
+
+
+FRAMEWORKS = {  # framework -> (saved state and a fresh scheduler, its loading method, the rate now)
+    "torch": (lambda old, new, **kw: torch_saved_and_fresh(old, new, steps=K, **kw)[:2], "load_state_dict", _torch_lr),
+    "paddle": (paddle_saved_and_fresh, "set_state_dict", lambda sched: sched()),
+}
+
+
+@pytest.mark.parametrize("where", ["constructor", "load"])
+@pytest.mark.parametrize("framework", ["torch", "paddle"])
+@pytest.mark.parametrize("policy", ["error", "checkpoint", "current"])
+def test_each_policy_on_a_changed_schedule(framework: str, policy: str, where: str) -> None:
+    from lrcore._resume import ScheduleChangedError
+
+    make, method, lr = FRAMEWORKS[framework]
+    sd, sched = make(OLD, NEW, **({"on_change": policy} if where == "constructor" else {}))
+    load = getattr(sched, method)
+    call = (lambda: load(sd)) if where == "constructor" else (lambda: load(sd, on_change=policy))
+    if policy == "error":
+        with pytest.raises(ScheduleChangedError, match=re.escape("schedule.warmup_steps: 10 -> 20")) as info:
+            call()
+        assert 'on_change="checkpoint"' in str(info.value) and 'on_change="current"' in str(info.value)
+        assert sched.last_epoch == 0 and lr(sched) == NEW(0) and sched.schedule is NEW  # nothing loaded
+        return
+    call()
+    use = OLD if policy == "checkpoint" else NEW
+    assert sched.schedule == use and sched.last_epoch == K and lr(sched) == use(K)
+    rates = []
+    for _ in range(K, 100):
+        rates.append(lr(sched))
+        if framework == "torch":
+            sched.optimizer.step()
+        sched.step()
+    assert rates == [use(t) for t in range(K, 100)]
+    # the next checkpoint holds the schedule the run follows: the same schedule resumes it without complaint
+    sd2, again = make(OLD, use)
+    getattr(again, method)(_state(framework, sched))
+    assert again.last_epoch == 100
+
+
+def _state(framework: str, sched: Any) -> dict:
+    sd = sched.state_dict()
+    if framework == "torch":
+        torch = pytest.importorskip("torch")
+        buf = io.BytesIO()
+        torch.save(sd, buf)
+        buf.seek(0)
+        return torch.load(buf, weights_only=True)
+    return copy.deepcopy(sd)
+
+
+@pytest.mark.parametrize("framework", ["torch", "paddle"])
+def test_unchanged_schedule_loads_under_every_policy(framework: str) -> None:
+    make, method, lr = FRAMEWORKS[framework]
+    for policy in ("error", "checkpoint", "current"):
+        sd, sched = make(OLD, lrcore.from_config(OLD.to_config()), on_change=policy)
+        getattr(sched, method)(sd)
+        assert sched.last_epoch == K and lr(sched) == OLD(K) and sched.on_change == policy
+        assert sched.allow_schedule_change == (policy == "current")
+
+
+BAD_ON_CHANGE = [("latest", ValueError), ("", ValueError), ("Error", ValueError), (True, TypeError), (1, TypeError),
+                 (["error"], TypeError)]
+
+
+def _bad_on_change_calls(framework: str, value: Any) -> list:
+    make, method, _ = FRAMEWORKS[framework]
+    sd, sched = make(OLD, OLD)
+    if framework == "torch":
+        from lrcore.adapters.torch import ScheduleLR
+        ctor = lambda: ScheduleLR(sched.optimizer, OLD, on_change=value)  # noqa: E731
+    else:
+        from lrcore.adapters.paddle import ScheduleLR
+        ctor = lambda: ScheduleLR(OLD, on_change=value)  # noqa: E731
+    return [(ctor, "ScheduleLR"), (lambda: getattr(sched, method)(sd, on_change=value), f"ScheduleLR.{method}")]
+
+
+@pytest.mark.parametrize("framework", ["torch", "paddle"])
+@pytest.mark.parametrize("value, error", BAD_ON_CHANGE)
+def test_a_bad_on_change_names_the_parameter_the_value_and_the_choices(framework: str, value: Any, error: type) -> None:
+    calls = _bad_on_change_calls(framework, value) + [(lambda: lrcore.check_resume(OLD.fingerprint, OLD,
+                                                                                   on_change=value), "check_resume")]
+    for call, where in calls:
+        with pytest.raises(error) as info:
+            call()
+        assert str(info.value).startswith(f"{where}: `on_change` must be one of 'error', 'checkpoint', 'current', "
+                                          f"got on_change={value!r}"), str(info.value)
+
+
+@pytest.mark.parametrize("framework", ["torch", "paddle"])
+def test_allow_schedule_change_is_an_alias_and_may_not_contradict_on_change(framework: str) -> None:
+    make, method, lr = FRAMEWORKS[framework]
+    for allow, policy in [(True, "checkpoint"), (True, "error"), (False, "current"), (False, "checkpoint")]:
+        with pytest.raises(ValueError, match=rf"^ScheduleLR: `allow_schedule_change={allow}` \(an alias of "
+                                             rf"on_change='\w+'\) conflicts with on_change='{policy}'"):
+            make(OLD, NEW, on_change=policy, allow_schedule_change=allow)
+        sd, sched = make(OLD, NEW)
+        with pytest.raises(ValueError, match=rf"^ScheduleLR.{method}: `allow_schedule_change={allow}`"):
+            getattr(sched, method)(sd, on_change=policy, allow_schedule_change=allow)
+        assert sched.last_epoch == 0
+    sd, sched = make(OLD, NEW, on_change="current", allow_schedule_change=True)  # in agreement
+    assert sched.on_change == "current" and sched.allow_schedule_change
+    getattr(sched, method)(sd)
+    assert lr(sched) == NEW(K)
+    sd, sched = make(OLD, NEW, allow_schedule_change=False)
+    assert sched.on_change == "error"
+    sd, sched = make(OLD, NEW, on_change="checkpoint")  # the load call's own choice wins over the constructor's
+    getattr(sched, method)(sd, allow_schedule_change=True)
+    assert lr(sched) == NEW(K)
+
+
+def _unstorable(framework: str, sd: dict, fp: str) -> dict:
+    """The state a schedule holding an unstorable function leaves: no config, its fingerprint."""
+    sd = copy.deepcopy(sd)
+    if framework == "torch":
+        sd["schedule"], sd["fingerprint"] = None, fp
+    else:
+        sd["lrcore_schedule"], sd["lrcore_fingerprint"] = None, fp
+    return sd
+
+
+@pytest.mark.parametrize("framework", ["torch", "paddle"])
+@pytest.mark.parametrize("fp", ["0123456789abcdef", "opaque-0123456789abcdef"])
+def test_checkpoint_policy_refuses_a_schedule_that_was_not_storable(framework: str, fp: str) -> None:
+    make, method, lr = FRAMEWORKS[framework]
+    sd, sched = make(OLD, NEW, on_change="checkpoint")
+    sd = _unstorable(framework, sd, fp)
+    with pytest.raises(ValueError, match=rf"^ScheduleLR.{method}: on_change='checkpoint' cannot rebuild the "
+                                         r"checkpoint's `schedule`: it was not storable") as info:
+        getattr(sched, method)(sd)
+    assert "lrcore.Function(name, params=...)" in str(info.value) and "on_change='current'" in str(info.value)
+    assert sched.last_epoch == 0 and sched.schedule is NEW and lr(sched) == NEW(0)  # nothing loaded
+    getattr(sched, method)(sd, on_change="current")
+    assert sched.last_epoch == K and lr(sched) == NEW(K)
+
+
+def _opaque_fingerprints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every schedule's fingerprint opaque, as for one holding a function whose behaviour cannot be encoded."""
+    import lrcore._resume
+
+    real = lrcore._resume.fingerprint
+    monkeypatch.setattr(lrcore._resume, "fingerprint", lambda s: "opaque-" + real(s))
+
+
+@pytest.mark.parametrize("framework", ["torch", "paddle"])
+def test_an_opaque_fingerprint_is_refused_even_when_equal(framework: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lrcore._resume import ScheduleChangedError
+
+    _opaque_fingerprints(monkeypatch)
+    make, method, lr = FRAMEWORKS[framework]
+    sd, sched = make(OLD, OLD)
+    with pytest.raises(ScheduleChangedError, match=r"cannot tell whether the schedule changed") as info:
+        getattr(sched, method)(sd)
+    msg = str(info.value)
+    assert info.value.opaque and "opaque-" in msg and "@lrcore.register_function" in msg
+    assert "lrcore.Function(name, params=...)" in msg and 'on_change="current"' in msg
+    assert sched.last_epoch == 0
+    getattr(sched, method)(sd, on_change="current")
+    assert sched.last_epoch == K and lr(sched) == OLD(K)
+    _, sched = make(OLD, OLD)  # an opaque saved schedule cannot be rebuilt
+    with pytest.raises(ValueError, match=r"on_change='checkpoint' cannot rebuild .* not storable"):
+        getattr(sched, method)(sd, on_change="checkpoint")
+    assert sched.last_epoch == 0
+
+
+def test_torch_checkpoint_policy_takes_the_mode_step_source_extra_and_group_schedules() -> None:
+    torch = pytest.importorskip("torch")
+    from lrcore.adapters.torch import ScheduleLR
+
+    def build(schedule, **kw):
+        ps = [torch.nn.Parameter(torch.zeros(1)) for _ in range(2)]
+        opt = torch.optim.SGD([{"params": [ps[0]], "lr": 1.0}, {"params": [ps[1]], "lr": 0.5}], momentum=0.9)
+        return opt, ScheduleLR(opt, schedule, **kw)
+
+    mom = Linear(start_value=0.95, end_value=0.85, steps=50)
+    opt, saved = build([OLD, OLD * 0.5], mode="factor", extra={"momentum": mom}, step_source="optimizer")
+    for _ in range(K):
+        opt.step()
+    sd = saved.state_dict()
+    opt2, sched = build(NEW, extra={"weight_decay": Constant(value=0.1)}, on_change="checkpoint")
+    sched.load_state_dict(sd)
+    assert (sched.mode, sched.step_source, sched.last_epoch) == ("factor", "optimizer", K)
+    assert sched.schedule == (OLD, OLD * 0.5) and set(sched.extra) == {"momentum"} and sched.extra["momentum"] == mom
+    for _ in range(3):  # the step follows the optimizer's updates now
+        opt2.step()
+    t = K + 3
+    assert [g["lr"] for g in opt2.param_groups] == [1.0 * OLD(t), 0.5 * (OLD * 0.5)(t)]
+    assert [g["momentum"] for g in opt2.param_groups] == [mom(t)] * 2
+
+
+@pytest.mark.parametrize("framework", ["torch", "paddle"])
+def test_checkpoint_policy_cannot_switch_to_or_from_a_plateau(framework: str) -> None:
+    make, method, _ = FRAMEWORKS[framework]
+    sd, sched = make(OLD, NEW * Plateau(), on_change="checkpoint")
+    with pytest.raises(ValueError, match=r"on_change='checkpoint': the checkpoint's schedule is not scaled by a "
+                                         r"Plateau and this PlateauScheduleLR's is"):
+        getattr(sched, method)(sd)
+
+
+def test_paddle_checkpoint_policy_takes_the_mode_and_base_rate() -> None:
+    pytest.importorskip("paddle")
+    from lrcore.adapters.paddle import ScheduleLR
+
+    saved = ScheduleLR(OLD, mode="factor", learning_rate=0.5)
+    for _ in range(K):
+        saved.step()
+    sched = ScheduleLR(NEW, on_change="checkpoint")
+    sched.set_state_dict(copy.deepcopy(saved.state_dict()))
+    assert (sched.mode, sched.base_lr, sched.last_epoch, sched()) == ("factor", 0.5, K, 0.5 * OLD(K))
+    assert ScheduleLR(OLD, mode="factor", learning_rate=0.5).state_dict().keys() == sched.state_dict().keys()
+    fresh = ScheduleLR(OLD, mode="factor", learning_rate=0.5)
+    fresh.set_state_dict(copy.deepcopy(sched.state_dict()))  # what it saves now resumes as the original run
+    assert fresh() == 0.5 * OLD(K)
+
+
+def test_scheduler_pickled_before_on_change_keeps_its_choice() -> None:
+    torch = pytest.importorskip("torch")
+    from lrcore.adapters.torch import ScheduleLR
+
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.0)
+    state = ScheduleLR(opt, OLD).__getstate__()
+    del state["on_change"]
+    for allow, policy in [(True, "current"), (False, "error")]:
+        s = ScheduleLR.__new__(ScheduleLR)
+        s.__setstate__({**state, "allow_schedule_change": allow})
+        assert s.on_change == policy and "allow_schedule_change" not in s.__dict__
+
+
+# ------------------------------------------------------------------------------------ check_resume
+
+@pytest.mark.parametrize("form", ["fingerprint", "config", "dumps", "envelope dict"])
+def test_check_resume_accepts_each_saved_form(form: str) -> None:
+    saved = {"fingerprint": OLD.fingerprint, "config": OLD.to_config(), "dumps": lrcore.dumps(OLD),
+             "envelope dict": {"lrcore": 1, "schedule": OLD.to_config()}}[form]
+    same = lrcore.from_config(OLD.to_config())
+    for policy in ("error", "checkpoint", "current"):
+        assert lrcore.check_resume(saved, same, on_change=policy) is same
+    assert lrcore.check_resume(saved, NEW, on_change="current") is NEW
+    with pytest.raises(lrcore.ScheduleChangedError) as info:
+        lrcore.check_resume(saved, NEW)
+    assert info.value.method == "check_resume" and str(info.value).startswith("check_resume: ")
+    if form == "fingerprint":
+        assert info.value.changes == [f"schedule: fingerprint {OLD.fingerprint} -> {NEW.fingerprint} (only the "
+                                      "fingerprint was saved: save the config (s.to_config() or lrcore.dumps(s)) to "
+                                      "see the fields)"]
+        with pytest.raises(ValueError, match=r"^check_resume: on_change='checkpoint' cannot rebuild the checkpoint's "
+                                             r"schedule: `saved` is only a fingerprint"):
+            lrcore.check_resume(saved, NEW, on_change="checkpoint")
+    else:
+        assert info.value.changes == ["schedule.warmup_steps: 10 -> 20"]
+        out = lrcore.check_resume(saved, NEW, on_change="checkpoint")
+        assert out == OLD and [out(t) for t in range(120)] == [OLD(t) for t in range(120)]
+
+
+def test_check_resume_with_a_plateau_and_an_optax_run() -> None:
+    p = Plateau(factor=0.5, patience=2)
+    assert lrcore.check_resume((OLD * p).to_config(), NEW * p, on_change="checkpoint") == OLD * p
+    with pytest.raises(lrcore.ScheduleChangedError, match=r"schedule.plateau.patience: 2 -> 3"):
+        lrcore.check_resume((OLD * p).to_config(), OLD * Plateau(factor=0.5, patience=3))
+
+
+def test_check_resume_opaque(monkeypatch: pytest.MonkeyPatch) -> None:
+    _opaque_fingerprints(monkeypatch)
+    fp = "opaque-" + OLD.fingerprint
+    with pytest.raises(lrcore.ScheduleChangedError, match=r"^check_resume: cannot tell whether the schedule changed "
+                                                          r"since `saved` was written") as info:
+        lrcore.check_resume(fp, OLD)
+    assert "@lrcore.register_function" in str(info.value) and 'on_change="current"' in str(info.value)
+    assert lrcore.check_resume(fp, OLD, on_change="current") is OLD
+    with pytest.raises(ValueError, match=r"^check_resume: on_change='checkpoint' cannot rebuild"):
+        lrcore.check_resume(fp, OLD, on_change="checkpoint")
+    assert lrcore.check_resume(OLD.to_config(), NEW, on_change="checkpoint") == OLD  # a config rebuilds
+
+
+@pytest.mark.parametrize("saved, error, pattern", [
+    (None, TypeError, r"`saved` must be a fingerprint \(str\), a config"),
+    (OLD, TypeError, r"`saved` must be a fingerprint \(str\), a config .* got Warmup"),
+    ("/tmp/run.ckpt", ValueError, r"`saved` must be a fingerprint \(s.fingerprint: hex digits"),
+    ("{not json", ValueError, r"`saved` starts with '\{' but is not JSON"),
+    ({"steps": 3}, ValueError, r"`saved` must be a schedule config with a 'type'"),
+    ({"lrcore": 2, "schedule": {}}, ValueError, r"`saved` must be format version 1"),
+    ({"type": "Cosine", "start_value": 0.1, "steps": 0}, ValueError, r"`saved` holds a config that cannot be rebuilt "
+                                                                      r"\(steps: must be an int >= 1"),
+    ({"type": "Function", "fn": "os:getcwd"}, ValueError, r"`saved` holds a config that cannot be rebuilt .*"
+                                                           r"allow_functions=True"),
+])
+def test_check_resume_refuses_what_is_not_a_saved_schedule(saved: Any, error: type, pattern: str) -> None:
+    with pytest.raises(error, match=r"^check_resume: " + pattern):
+        lrcore.check_resume(saved, OLD)
+
+
+def test_check_resume_schedule_must_be_a_schedule() -> None:
+    with pytest.raises(TypeError, match=r"^check_resume: `schedule` must be an lrcore Schedule"):
+        lrcore.check_resume(OLD.fingerprint, OLD.to_config())
+
+
+def test_schedule_changed_error_pickles_with_its_fields() -> None:
+    import pickle
+
+    e = lrcore.ScheduleChangedError(["schedule: fingerprint opaque-1 -> opaque-1"], "set_state_dict", opaque=True)
+    back = pickle.loads(pickle.dumps(e))
+    assert (back.changes, back.method, back.opaque, str(back)) == (e.changes, e.method, True, str(e))
