@@ -724,3 +724,19 @@ class Function(Schedule):
     @property
     def duration(self) -> None:
         return None
+
+
+def function_of(node: str, field_: str, fn: Any) -> Function:
+    """A catalog's user function as a `Function`: a callable, a registered function's name, or a
+    `Function` itself (how params are given); errors name the catalog's class and argument."""
+    if isinstance(fn, Function):
+        return fn
+    if isinstance(fn, (list, tuple)):
+        raise ScheduleTypeError(node, field_, "a callable (lists are per param group in torch: call once "
+                                "per group)", fn)
+    if not isinstance(fn, str) and not callable(fn):
+        raise ScheduleTypeError(node, field_, "a callable", fn)
+    from ._errors import renamed
+
+    with renamed(node, fn=field_):
+        return Function(fn)
