@@ -32,6 +32,7 @@ from ._config import FORMAT_VERSION, dumps, fingerprint, from_config, loads, to_
 from ._errors import ScheduleError, ScheduleTypeError
 from ._cooldown import cooldown
 from ._extend import extend_stable
+from ._functions import register_function
 from ._node import Field, field, fields, register, registered
 from ._plateau import Plateau, PlateauSchedule, PlateauState
 from ._primitives import (
@@ -60,7 +61,7 @@ __all__ = [
     "Schedule", "Phase", "Phases", "Segment", "register", "registered", "field", "fields", "Field",
     "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
     "Interpolate", "InverseSqrt", "InverseTime", "Noam", "Tanh", "Cyclic", "OneCycle", "WSD",
-    "Function",
+    "Function", "register_function",
     "Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
     "Shift", "Stretch", "Quantize", "Warp", "minimum", "maximum",
     "Plateau", "PlateauState", "PlateauSchedule",

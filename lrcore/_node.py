@@ -172,7 +172,7 @@ def field(default: Any = _MISSING, *, ge: float | None = None, gt: float | None 
 # annotation (as written, or its name under `from __future__ import annotations`) -> field kind
 _KINDS = {
     "float": "float", "int": "int", "int | float": "number", "float | int": "number", "bool": "bool",
-    "str": "str", "Schedule": "schedule", "Callable": "callable",
+    "str": "str", "Schedule": "schedule", "Callable": "callable", "Params": "params",
     "tuple[float, ...]": "floats", "tuple[int, ...]": "ints", "tuple[Schedule, ...]": "schedules",
 }
 

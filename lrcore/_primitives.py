@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 from . import ops as _ops
 from ._base import INF, Schedule, Segment
 from ._compile import FormulaError
-from ._errors import ScheduleError
+from ._errors import ScheduleError, ScheduleTypeError
+from ._functions import EMPTY_PARAMS, Params, check_params, function_named, name_of
 from ._node import MAX_STEPS, field, register
 from ._math import DECAY_SHAPES, Interval, blend, cosine, exact_step, cycle_of, decay_weights, floor_div, interval, power, power_of_ratio, power_weights, ramp, weights
 
@@ -616,36 +617,126 @@ def _accepts_xp(fn: Callable) -> bool:
         return False
 
 
+def _check_fn(node: str, name: str, value: Any) -> Any:
+    """A callable, or a registered function's name; a registered callable is stored as its name."""
+    if isinstance(value, str):
+        if function_named(value) is None:
+            raise ScheduleError(node, name, "a callable or the name of a function registered with "
+                                "lrcore.register_function (import the module that registers it first)", value)
+        return value
+    if not callable(value):
+        raise ScheduleTypeError(node, name, "a callable", value)
+    return name_of(value) or value
+
+
+def _check_params(node: str, name: str, value: Any) -> Params:
+    return check_params(node, name, value)
+
+
 @register
 class Function(Schedule):
-    """A user function of the step, ``fn(step)`` or, to run on every array library, ``fn(step, xp)``.
+    """A user function of the step: ``fn(step, **params)`` or, to run on every array library, ``fn(step, xp, **params)``.
+
+    Fields: ``fn``, a callable or the name of a function registered with
+    `lrcore.register_function` (a registered callable is stored as its name, so both spellings
+    are equal); ``params``, keyword arguments for it, plain data (numbers, strings, bools,
+    None, lists and dicts of those; default none), kept read-only (lists as tuples).
 
     A function without an ``xp`` parameter runs on Python numbers and numpy arrays only
     (element by element); one with it gets the op namespace (``xp.cos``, ``xp.where``, ...)
-    and runs everywhere, jax.jit included. It is stored in a config as an import reference
-    ``"module:qualname"`` and loaded back only with ``allow_functions=True``. Its duration is
-    unknown (None).
+    and runs everywhere, jax.jit included. Its duration is unknown (None). In a config:
+
+    * a named function is ``{"type": "Function", "name": "myproj.warmup", "params": {...}}``
+      and loads, without ``allow_functions``, wherever the name is registered;
+    * any other is an import reference ``{"type": "Function", "fn": "module:qualname"}``
+      (plus ``"params"`` if any), loaded back only with ``allow_functions=True``; a lambda,
+      closure or ``functools.partial`` cannot be stored (its fingerprint is still exact).
 
     >>> Function(fn=abs)(3)
     3.0
+    >>> import lrcore
+    >>> @lrcore.register_function("docs.linear_warmup")
+    ... def linear_warmup(step, warmup):
+    ...     return min(1.0, (step + 1) / warmup)
+    >>> s = Function("docs.linear_warmup", params={"warmup": 100})
+    >>> s(49), s.to_config()
+    (0.5, {'type': 'Function', 'name': 'docs.linear_warmup', 'params': {'warmup': 100}})
     """
 
-    fn: Callable
+    fn: Callable = field(check=_check_fn)
+    params: Params = field(EMPTY_PARAMS, check=_check_params)
+
+    def validate(self) -> None:
+        if not self.params:
+            return
+        import inspect  # on use: it costs milliseconds to import
+
+        try:
+            sig = inspect.signature(self._c_fn)
+        except (TypeError, ValueError):  # a builtin without a signature: its call will tell
+            return
+        try:
+            sig.bind(0.0, **({"xp": None} if "xp" in sig.parameters else {}), **self.params)
+        except TypeError as e:
+            raise ScheduleError("Function", "params", f"keyword arguments the function accepts ({e})",
+                                self.params.plain()) from None
 
     def formula(self, step: Any, xp: Any) -> Any:
+        fn = self._c_fn
         if not self._c_xp:
-            return xp.apply(self.fn, step)  # s(step) calls it as it is, whatever Python it uses
+            return xp.apply(self._c_call, step)  # s(step) calls it as it is, whatever Python it uses
+        params = self.params
         if xp.name != "trace":
-            return self.fn(step, xp=xp)
+            return fn(step, xp=xp, **params)
         try:  # compiled into s(step) like any formula, if it is written with the ops of xp only
-            return self.fn(step, xp=xp)
+            return fn(step, xp=xp, **params)
         except FormulaError:  # it uses Python on the step: s(step) calls it on the plain-math ops
-            return xp.apply(lambda t: self.fn(t, xp=_ops.scalar), step)
+            return xp.apply(lambda t: fn(t, xp=_ops.scalar, **params), step)
+
+    @property
+    def _c_fn(self) -> Callable:
+        """The callable: `fn` itself, or the function registered under its name."""
+        fn = self.fn
+        if not isinstance(fn, str):
+            return fn
+        got = function_named(fn)
+        if got is None:  # unpickled in a process that did not register it
+            raise ScheduleError("Function", "fn", "the name of a registered function (import the module that "
+                                "calls lrcore.register_function for it)", fn)
+        return got
+
+    @property
+    def _c_call(self) -> Callable:
+        """The function of the step alone: `fn` or ``partial(fn, **params)``."""
+        def make() -> Callable:
+            if not self.params:
+                return self._c_fn
+            from functools import partial
+
+            return partial(self._c_fn, **self.params)
+
+        return self._cached("_c_call_fn", make)
 
     @property
     def _c_xp(self) -> bool:
-        return self._cached("_c_accepts_xp", lambda: _accepts_xp(self.fn))
+        return self._cached("_c_accepts_xp", lambda: _accepts_xp(self._c_fn))
 
     @property
     def duration(self) -> None:
         return None
+
+
+def function_of(node: str, field_: str, fn: Any) -> Function:
+    """A catalog's user function as a `Function`: a callable, a registered function's name, or a
+    `Function` itself (how params are given); errors name the catalog's class and argument."""
+    if isinstance(fn, Function):
+        return fn
+    if isinstance(fn, (list, tuple)):
+        raise ScheduleTypeError(node, field_, "a callable (lists are per param group in torch: call once "
+                                "per group)", fn)
+    if not isinstance(fn, str) and not callable(fn):
+        raise ScheduleTypeError(node, field_, "a callable", fn)
+    from ._errors import renamed
+
+    with renamed(node, fn=field_):
+        return Function(fn)

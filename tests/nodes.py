@@ -67,7 +67,7 @@ from lrcore import (
 )
 from precision_reference import REFERENCES
 
-__all__ = ["NODES", "Node", "BadCase", "lrcore_nodes", "instances", "schedule_instances", "half",
+__all__ = ["NODES", "Node", "BadCase", "lrcore_nodes", "instances", "schedule_instances", "half", "scaled_half",
            "LIN", "COS", "CONST", "UNBOUNDED", "EXP_DECAY", "BIG", "HUGE"]
 
 
@@ -115,6 +115,12 @@ class Node:
 def half(step: Any) -> float:
     """A module-level user function (storable by reference): 0.5 at every step."""
     return 0.5
+
+
+@lrcore.register_function("tests.scaled_half")
+def scaled_half(step: Any, scale: float = 1.0, offsets: tuple = ()) -> float:
+    """A registered user function with params: ``0.5 * scale + sum(offsets)`` at every step."""
+    return 0.5 * scale + sum(offsets)
 
 
 BIG = 2**53 + 1  # one past the largest accepted step count
@@ -348,8 +354,14 @@ _real_field(WSD, "start_value")
 _real_field(WSD, "end_value")
 _choice_field(WSD, "decay_shape")
 
-for _v in (1.0, None, "os:system", "builtins:eval", [abs]):
+for _v in (1.0, None, [abs]):
     _case(Function, TypeError, "fn", _v)
+for _v in ("os:system", "builtins:eval", "tests.never_registered"):  # strings name registered functions
+    _case(Function, ValueError, "fn", _v)
+for _v in (3, "scale=2", [("scale", 2.0)], {"scale": object()}, {"scale": [1.0, {2: 3}]}):
+    _case(Function, TypeError, "params", _v, fn=scaled_half)
+for _v in ({"scale": math.nan}, {"scale": [1.0, math.inf]}, {"xp": 1}, {"not a name": 1}, {"nope": 1}):
+    _case(Function, ValueError, "params", _v, fn=scaled_half)
 
 # -- combinators
 for _v in (LIN, None, "ab", 3):
@@ -515,7 +527,9 @@ _ENTRIES = [
                 decay_shape="exponential"),
            WSD(peak_value=1.0, warmup_steps=2, stable_steps=3, decay_steps=4, end_value=0.1, decay_shape="cosine"),
            WSD(peak_value=1.0, warmup_steps=2, stable_steps=3, decay_steps=4, decay_shape="1-sqrt")),
-    _entry(Function, dict(fn=abs), dict(fn=half), Function(fn=math.sqrt), Function(fn=S.smooth_fn)),
+    _entry(Function, dict(fn=abs), dict(fn=scaled_half, params={"scale": 2.0, "offsets": [0.25]}),
+           Function(fn=math.sqrt), Function(fn=S.smooth_fn), Function(fn=half),
+           Function("tests.scaled_half", params={"scale": 0.5})),
     # -- combinators
     _entry(Sequential, dict(parts=[LIN, COS]), dict(parts=[LIN, COS], boundaries=[5]),
            Sequential(parts=[Linear(start_value=0.0, end_value=1.0, steps=4), CONST]),

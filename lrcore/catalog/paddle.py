@@ -41,6 +41,7 @@ from .._primitives import (
     Exponential,
     Function,
     InverseTime,
+    function_of,
     Linear,
     MultiStep,
     Noam,
@@ -283,6 +284,9 @@ def LambdaDecay(learning_rate: float, lr_lambda: Callable) -> Schedule:
     The step reaches ``lr_lambda`` as a float (``3.0``; paddle passes the int 3), as for
     every lrcore `Function`: write the function for numbers, not for list indices. A
     module-level function is stored in the config by reference; a lambda is not storable.
+    A function registered with `lrcore.register_function`, its name, or, with keyword
+    arguments, ``lrcore.Function(name, params={...})`` is stored by name (value
+    ``lr * fn(t, **params)``) and loads without ``allow_functions``.
 
     >>> s = LambdaDecay(learning_rate=0.5, lr_lambda=lambda t: 0.9 ** t)
     >>> [f"{s(t):.4f}" for t in range(3)]
@@ -290,9 +294,7 @@ def LambdaDecay(learning_rate: float, lr_lambda: Callable) -> Schedule:
     """
     fn = "LambdaDecay"
     lr = _rate(fn, "learning_rate", learning_rate)
-    if not callable(lr_lambda):
-        raise ScheduleTypeError(fn, "lr_lambda", "a callable", lr_lambda)
-    return Product(factors=(Constant(value=lr), Function(fn=lr_lambda)))
+    return Product(factors=(Constant(value=lr), function_of(fn, "lr_lambda", lr_lambda)))
 
 
 @dataclass(frozen=True)
@@ -323,7 +325,9 @@ def MultiplicativeDecay(learning_rate: float, lr_lambda: Callable) -> Schedule:
 
     A `Function` (a running product of a user function has no closed form); ``lr_lambda``
     gets int epochs, as in paddle. Eager only (Python numbers and numpy), and its config cannot
-    be stored; for a constant factor use `ExponentialDecay`.
+    be stored; for a constant factor use `ExponentialDecay`. ``lr_lambda`` may also be a
+    registered function, its name, or ``lrcore.Function(name, params={...})`` (as for
+    `LambdaDecay`): the product calls that Function; its fingerprint holds name and params.
 
     >>> s = MultiplicativeDecay(learning_rate=0.5, lr_lambda=lambda e: 0.95)
     >>> [f"{s(t):.5f}" for t in range(3)]
@@ -331,9 +335,9 @@ def MultiplicativeDecay(learning_rate: float, lr_lambda: Callable) -> Schedule:
     """
     fn = "MultiplicativeDecay"
     lr = _rate(fn, "learning_rate", learning_rate)
-    if not callable(lr_lambda):
-        raise ScheduleTypeError(fn, "lr_lambda", "a callable", lr_lambda)
-    return Function(fn=_Cumulative(learning_rate=lr, lr_lambda=lr_lambda))
+    f = function_of(fn, "lr_lambda", lr_lambda)
+    call = f.fn if not isinstance(f.fn, str) and not f.params else f  # a plain callable as before
+    return Function(fn=_Cumulative(learning_rate=lr, lr_lambda=call))
 
 
 def CosineAnnealingDecay(learning_rate: float, T_max: int, eta_min: float = 0.0) -> Schedule:

@@ -47,6 +47,7 @@ from .._primitives import (
     Exponential,
     Function,
     Interpolate,
+    function_of,
     Linear,
     MultiStep,
     OneCycle,
@@ -226,15 +227,26 @@ def LambdaLR(*, lr: float, lr_lambda: Callable) -> Product:
     * It runs on Python numbers and numpy arrays only, unless it takes ``(step, xp)``.
     * A config stores it as ``"module:qualname"``, so only a module-level function can be
       saved and loaded (``from_config(..., allow_functions=True)``); a lambda or a
-      ``functools.partial`` cannot (``to_config`` raises), though its fingerprint is stable.
+      ``functools.partial`` cannot (``to_config`` raises), though its fingerprint is exact.
+    * A function registered with `lrcore.register_function` is stored by its name and loads
+      without ``allow_functions``: pass it, its name, or, with keyword arguments for it,
+      ``lrcore.Function(name, params={...})`` as ``lr_lambda`` (the value is then
+      ``lr * fn(t, **params)``).
 
     >>> s = LambdaLR(lr=0.1, lr_lambda=lambda t: 0.5 ** t)
     >>> [f"{s(t):.4f}" for t in range(4)]
     ['0.1000', '0.0500', '0.0250', '0.0125']
+    >>> import lrcore
+    >>> @lrcore.register_function("docs.torch_warmup")
+    ... def warmup(step, steps):
+    ...     return min(1.0, (step + 1) / steps)
+    >>> s = LambdaLR(lr=0.1, lr_lambda=lrcore.Function("docs.torch_warmup", params={"steps": 4}))
+    >>> [f"{s(t):.3f}" for t in range(5)], lrcore.loads(lrcore.dumps(s)) == s
+    (['0.025', '0.050', '0.075', '0.100', '0.100'], True)
     """
     n = "LambdaLR"
     lr = _lr(n, lr)
-    return _scaled(lr, Function(fn=_callable(n, "lr_lambda", lr_lambda)))
+    return _scaled(lr, function_of(n, "lr_lambda", lr_lambda))
 
 
 def MultiplicativeLR(*, lr: float, lr_lambda: Callable) -> Product:
@@ -248,6 +260,9 @@ def MultiplicativeLR(*, lr: float, lr_lambda: Callable) -> Product:
     Torch multiplies the lr it wrote last by ``lr_lambda(t)`` at every step, so its values
     differ from this product by rounding only (about t ulp). Its ``step(epoch)`` path applies
     a single factor, which no closed form reproduces; this is the ``step()`` path.
+    ``lr_lambda`` may also be a registered function, its name, or ``lrcore.Function(name,
+    params={...})`` (as for `LambdaLR`): the product then calls that Function, and the
+    fingerprint holds its name and params.
 
     >>> s = MultiplicativeLR(lr=1.0, lr_lambda=lambda t: 0.9)
     >>> [f"{s(t):.4f}" for t in range(4)]
@@ -255,7 +270,9 @@ def MultiplicativeLR(*, lr: float, lr_lambda: Callable) -> Product:
     """
     n = "MultiplicativeLR"
     lr = _lr(n, lr)
-    return _scaled(lr, Function(fn=_RunningProduct(_callable(n, "lr_lambda", lr_lambda))))
+    f = function_of(n, "lr_lambda", lr_lambda)
+    fn = f.fn if not isinstance(f.fn, str) and not f.params else f  # a plain callable as before
+    return _scaled(lr, Function(fn=_RunningProduct(fn)))
 
 
 def StepLR(*, lr: float, step_size: int, gamma: float = 0.1) -> Product:
