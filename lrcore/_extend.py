@@ -103,7 +103,7 @@ def extend_stable(schedule: Any, extra_steps: int) -> Any:
         s'(t) = s(t - E)      for t >= H + E      (the decay, and everything after it, E steps later)
 
     so a run resumed at any step ``t <= H`` with the extended schedule (and
-    ``allow_schedule_change=True`` in the adapters) continues without a jump. The WSD may sit
+    ``on_change="current"`` in the adapters) continues without a jump. The WSD may sit
     inside combinators that keep its clock (Warmup, Shift, Clamp, Quantize, products, sums,
     minimum / maximum, Sequential, whose later boundaries move by ``E``; Stretch by factor
     ``f`` with ``E / f`` a whole number of its own steps) and in ``schedule * Plateau``. A tree

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from typing import Any, Iterable
 
 from ._config import fingerprint, from_config, to_config
+from ._config import is_opaque as _is_opaque
 from ._errors import safe_repr
 
 __all__ = ["config_of", "fingerprint_of", "short", "schedule_changes", "ScheduleChangedError", "ON_CHANGE",
@@ -28,12 +29,6 @@ ON_CHANGE = ("error", "checkpoint", "current")
 _NAMED_FUNCTION_HINT = (
     "give the function a name: lrcore.Function(name, params=...) with the function registered by "
     "@lrcore.register_function, so its fingerprint is comparable")
-
-
-def _is_opaque(fp: Any) -> bool:
-    """Whether a fingerprint is opaque: its schedule holds a function whose behaviour cannot be
-    encoded, so two such fingerprints prove nothing (to be unified with lrcore's own test)."""
-    return isinstance(fp, str) and fp.startswith("opaque-")
 
 
 def has_opaque(*fps: Any) -> bool:
@@ -201,7 +196,7 @@ def schedule_changes(path: str, saved_cfg: Any, saved_fp: Any, cfg: Any, fp: Any
                    "behaviour cannot be encoded, so an equal fingerprint does not prove an equal schedule)")
     elif not out:  # a Function stored without a config, or one whose code changed
         out.append(f"{path}: fingerprint {saved_fp} -> {fp} (the fields cannot be compared: the schedule "
-                   "holds a Function that is not importable as 'module:qualname')")
+                   "holds a Function that is not importable as 'module:qualname'; " + _NAMED_FUNCTION_HINT + ")")
     return out
 
 
