@@ -688,7 +688,7 @@ def test_loads_refuses_a_non_dict_schedule() -> None:
 def test_loads_error_names_the_path() -> None:
     s = Sequential(parts=[_LIN, Warmup(_COS, warmup_steps=2)], boundaries=[10])
     text = lrcore.dumps(s).replace('"warmup_steps": 2', '"warmup_steps": -2')
-    with pytest.raises(ValueError, match=r"^parts\[1\]\.warmup_steps: must be an int >= 1.*, got -2$"):
+    with pytest.raises(ValueError, match=r"^parts\[1\]\.warmup_steps: must be an int >= 0.*, got -2$"):
         lrcore.loads(text)
 
 
