@@ -9,7 +9,7 @@ A SPEC is a config file (.json, .toml, .yaml), inline JSON, or a catalog call su
 ``torch.OneCycleLR(max_lr=0.1, total_steps=1000)`` (see `lrcore._spec`). Exit codes: 0 done
 (``compare``: the schedules are equal at every step), 1 ``compare`` found a difference, or a
 runtime problem (matplotlib missing, the file cannot be written), 2 a bad SPEC or argument.
-``verify`` (a catalog call against the installed peer, `lrcore._verify`): 0 equal within
+``verify`` (a catalog call against the installed peer, `lrcore.adapters._verify`): 0 equal within
 tolerance or a documented deviation, 1 different, 2 a bad SPEC, 3 the peer is not installed.
 Standard library only at import time; matplotlib is imported by ``plot`` alone, frameworks by
 ``verify`` alone.
@@ -204,7 +204,7 @@ def _tol_arg(text: str) -> float:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from ._verify import PeerMissing, report, verify
+    from lrcore.adapters._verify import PeerMissing, report, verify  # the peers are frameworks: imported there, on use
 
     try:
         res = verify(args.spec, steps=args.steps, rtol=args.rtol, atol=args.atol)

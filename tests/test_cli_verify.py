@@ -203,7 +203,7 @@ def test_missing_peer_exit_3_names_the_package():
 
 
 def test_import_lrcore_and_the_cli_stay_light():
-    code = ("import sys, lrcore, lrcore._cli, lrcore._verify; "
+    code = ("import sys, lrcore, lrcore._cli, lrcore.adapters._verify; "
             "print(sorted(m for m in ('torch', 'paddle', 'jax', 'optax', 'keras', 'transformers', 'numpy') "
             "if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)

@@ -41,6 +41,10 @@ Exit codes (`run`): 0 equal within tolerance or a documented deviation, 1 differ
 SPEC (not a catalog call, or a plateau metric rule the peer lacks), 3 the peer is not installed
 (the message names the package to install). Frameworks are imported only here, and only the
 one being verified.
+
+It lives in ``adapters/`` (``lrcore.adapters._verify``) because it imports the peers, which
+are frameworks: the engine in ``lrcore/`` never imports one; the ``lrcore`` command imports
+this module only when ``verify`` runs.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ._spec import SpecError, _dotted, _literal, _call, catalog_modules, load_spec
+from lrcore._spec import SpecError, _dotted, _literal, _call, catalog_modules, load_spec
 
 __all__ = ["VerifyError", "PeerMissing", "Result", "verify", "plateau_metric", "DEVIATIONS", "PACKAGES"]
 
