@@ -202,7 +202,7 @@ def _torch_optimizer(lr: float) -> Any:
 
 def _fn_arg(v: Any) -> Any:
     """A registered function's name or an lrcore Function as the plain callable peers take."""
-    from ._primitives import Function
+    from lrcore._primitives import Function
 
     if isinstance(v, str):
         v = Function(v)
@@ -661,7 +661,7 @@ class Result:
 
 def verify(text: str, steps: int | None = None, rtol: float = 1e-12, atol: float = 0.0) -> Result:
     """Build the SPEC's catalog call and its peer, step both to `steps` and compare (see the module docstring)."""
-    from ._chart import default_last_step
+    from lrcore._chart import default_last_step
 
     call, schedule = parse_call(text)
     if call.catalog not in PEERS:
