@@ -1,14 +1,18 @@
-"""The ``lrcore`` command: show, plot and compare schedules named by a SPEC.
+"""The ``lrcore`` command: show, plot, compare and verify schedules named by a SPEC.
 
     lrcore show SPEC [--steps N] [--width W] [--height H]
     lrcore plot SPEC [SPEC ...] -o FILE.png|FILE.svg [--steps N] [--log] [--title T]
     lrcore compare A B [--steps N]
+    lrcore verify SPEC [--steps N] [--rtol R] [--atol A]
 
 A SPEC is a config file (.json, .toml, .yaml), inline JSON, or a catalog call such as
 ``torch.OneCycleLR(max_lr=0.1, total_steps=1000)`` (see `lrcore._spec`). Exit codes: 0 done
 (``compare``: the schedules are equal at every step), 1 ``compare`` found a difference, or a
 runtime problem (matplotlib missing, the file cannot be written), 2 a bad SPEC or argument.
-Standard library only at import time; matplotlib is imported by ``plot`` alone.
+``verify`` (a catalog call against the installed peer, `lrcore.adapters._verify`): 0 equal within
+tolerance or a documented deviation, 1 different, 2 a bad SPEC, 3 the peer is not installed.
+Standard library only at import time; matplotlib is imported by ``plot`` alone, frameworks by
+``verify`` alone.
 """
 
 from __future__ import annotations
@@ -187,13 +191,39 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 1
 
 
+# -- verify ----------------------------------------------------------------------------------
+
+def _tol_arg(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not (x >= 0.0 and x != float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
+    return x
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from lrcore.adapters._verify import PeerMissing, report, verify  # the peers are frameworks: imported there, on use
+
+    try:
+        res = verify(args.spec, steps=args.steps, rtol=args.rtol, atol=args.atol)
+    except PeerMissing as e:
+        print(f"lrcore verify: {e}", file=sys.stderr)
+        return 3
+    print(f"verify: {args.spec.strip()}")
+    print("\n".join(report(res)))
+    return res.exit_code
+
+
 # -- entry point -----------------------------------------------------------------------------
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="lrcore", description="Show, plot and compare learning-rate schedules.",
+        prog="lrcore", description="Show, plot, compare and verify learning-rate schedules.",
         epilog="SPEC: " + SPEC_HELP + ". Exit codes: 0 ok, 1 compare found a difference or a runtime "
-               "problem, 2 a bad SPEC or argument.")
+               "problem, 2 a bad SPEC or argument; verify: 0 equal or a documented deviation, 1 different, 2 "
+               "a bad SPEC, 3 the peer is not installed.")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     steps_help = "the last step (default: the duration plus 10%%, or three periods, at least 100)"
 
@@ -228,6 +258,22 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("b", metavar="B", help="the second schedule (a SPEC)")
     cmp_.add_argument("--steps", type=_steps_arg, metavar="N", help=steps_help + " of either")
     cmp_.set_defaults(run=cmd_compare)
+
+    ver = sub.add_parser("verify", help="a catalog call against the installed peer's own scheduler",
+                         description="Build the peer's own scheduler (torch, paddle, optax, transformers, keras, "
+                                     "timm) with the catalog call's arguments, step it and the lrcore schedule to N, "
+                                     "and print the largest absolute and relative difference and the first step "
+                                     "beyond tolerance. A difference within a documented deviation (where the "
+                                     "peer's arithmetic is the inaccurate side) is reported with its explanation. "
+                                     "Exit code 0 equal within tolerance or a documented deviation, 1 different, "
+                                     "2 a bad SPEC (not a catalog call), 3 the peer is not installed.",
+                         epilog="SPEC: a catalog call such as 'torch.CosineAnnealingLR(lr=0.1, T_max=100)'. Plateau "
+                                "schedulers are fed the metric 1 / (1 + t // 25) at step t (negated for mode='max').")
+    ver.add_argument("spec", metavar="SPEC", help="the catalog call")
+    ver.add_argument("--steps", type=_steps_arg, metavar="N", help=steps_help)
+    ver.add_argument("--rtol", type=_tol_arg, default=1e-12, metavar="R", help="relative tolerance (default 1e-12)")
+    ver.add_argument("--atol", type=_tol_arg, default=0.0, metavar="A", help="absolute tolerance (default 0)")
+    ver.set_defaults(run=cmd_verify)
     return p
 
 
