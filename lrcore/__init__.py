@@ -11,6 +11,7 @@ A schedule is an immutable tree of primitives and combinators. ``s(step)`` is a 
 
 from . import ops
 from ._base import Phase, Phases, Schedule, Segment
+from ._compare import Comparison, compare
 from ._compile import FormulaError
 from ._combinators import (
     Clamp,
@@ -67,5 +68,5 @@ __all__ = [
     "Plateau", "PlateauState", "PlateauSchedule",
     "to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION",
     "ScheduleError", "ScheduleTypeError", "FormulaError", "ops",
-    "extend_stable", "cooldown", "check_resume", "ScheduleChangedError",
+    "extend_stable", "cooldown", "check_resume", "ScheduleChangedError", "compare", "Comparison",
 ]

@@ -2,7 +2,7 @@
 
     lrcore show SPEC [--steps N] [--width W] [--height H]
     lrcore plot SPEC [SPEC ...] -o FILE.png|FILE.svg [--steps N] [--log] [--title T]
-    lrcore compare A B [--steps N]
+    lrcore compare A B [--steps N] [--rtol R] [--atol A]
     lrcore verify SPEC [--steps N] [--rtol R] [--atol A]
 
 A SPEC is a config file (.json, .toml, .yaml), inline JSON, or a catalog call such as
@@ -153,7 +153,19 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 # -- compare ---------------------------------------------------------------------------------
 
+def _tol_arg(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not x >= 0 or x == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
+    return x
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
+    from ._compare import compare
+
     a_spec, b_spec = load_spec(args.a), load_spec(args.b)
     (a, a_note), (b, b_note) = _plain(a_spec), _plain(b_spec)
     last = args.steps if args.steps is not None else max(default_last_step(a), default_last_step(b))
@@ -165,43 +177,25 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if note:
             print(f"note: {name} is {note}")
     print(f"steps: 0..{last}")
-    fa, fb = a, b
-    best_abs = best_rel = (0.0, 0, 0.0, 0.0)
-    first = None
-    for t in range(last + 1):
-        x, y = fa(t), fb(t)
-        if x != y:
-            d = abs(x - y)
-            r = d / max(abs(x), abs(y))
-            if first is None:
-                first = (t, x, y)
-            if d > best_abs[0]:
-                best_abs = (d, t, x, y)
-            if r > best_rel[0]:
-                best_rel = (r, t, x, y)
-    if first is None:
+    r = compare(a, b, steps=last + 1, rtol=args.rtol, atol=args.atol)
+    exact = args.rtol == 0 and args.atol == 0
+    if r.max_abs_step is None:
         print(f"identical: A and B are equal at every step 0..{last}")
         return 0
-    d, t, x, y = best_abs
-    print(f"largest absolute difference: {d:.6e} at step {t} (A {_fmt(x)}, B {_fmt(y)})")
-    r, t, x, y = best_rel
-    print(f"largest relative difference: {r:.6e} at step {t} (A {_fmt(x)}, B {_fmt(y)})")
-    t, x, y = first
-    print(f"first difference at step {t} (A {_fmt(x)}, B {_fmt(y)})")
+    t = r.max_abs_step
+    print(f"largest absolute difference: {r.max_abs:.6e} at step {t} (A {r.at(t)[0]!r}, B {r.at(t)[1]!r})")
+    t = r.max_rel_step
+    print(f"largest relative difference: {r.max_rel:.6e} at step {t} (A {r.at(t)[0]!r}, B {r.at(t)[1]!r})")
+    tol = f"rtol={args.rtol!r}, atol={args.atol!r}"
+    if r.equal:
+        print(f"equal within {tol}: A and B agree at every step 0..{last}")
+        return 0
+    t = r.first_step
+    print(f"first difference{'' if exact else f' beyond {tol}'} at step {t} (A {r.at(t)[0]!r}, B {r.at(t)[1]!r})")
     return 1
 
 
 # -- verify ----------------------------------------------------------------------------------
-
-def _tol_arg(text: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    if not (x >= 0.0 and x != float("inf")):
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
-    return x
-
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from lrcore.adapters._verify import PeerMissing, report, verify  # the peers are frameworks: imported there, on use
@@ -251,12 +245,16 @@ def _parser() -> argparse.ArgumentParser:
 
     cmp_ = sub.add_parser("compare", help="largest differences between two schedules",
                           description="Evaluate A and B at every step 0..N and print the largest absolute and "
-                                      "relative difference and the first step where they differ. Exit code 0 if "
-                                      "they are equal at every step, 1 if not.",
+                                      "relative difference and the first step where they differ (values in full, "
+                                      "as Python's repr). Exit code 0 if they are equal at every step (within "
+                                      "--rtol/--atol when given), 1 if not.",
                           epilog="SPEC: " + SPEC_HELP)
     cmp_.add_argument("a", metavar="A", help="the first schedule (a SPEC)")
     cmp_.add_argument("b", metavar="B", help="the second schedule (a SPEC)")
     cmp_.add_argument("--steps", type=_steps_arg, metavar="N", help=steps_help + " of either")
+    cmp_.add_argument("--rtol", type=_tol_arg, default=0.0, metavar="R",
+                      help="relative tolerance: equal where |a - b| <= atol + rtol * max(|a|, |b|) (default 0: exact)")
+    cmp_.add_argument("--atol", type=_tol_arg, default=0.0, metavar="A", help="absolute tolerance (default 0: exact)")
     cmp_.set_defaults(run=cmd_compare)
 
     ver = sub.add_parser("verify", help="a catalog call against the installed peer's own scheduler",

@@ -524,3 +524,67 @@ def test_readme_shows_the_real_output():
         proc = run(*shlex.split(command))
         assert proc.returncode in (0, 1), proc.stderr
         assert [ln.rstrip() for ln in proc.stdout.rstrip("\n").split("\n")] == [ln.rstrip() for ln in shown], command
+
+
+# -- compare --rtol / --atol, values in full ---------------------------------------------------
+
+# A: 0.3 * (1 - t / 3) in float64 (0.19999999999999998 at t = 1); B: the decimal values 0.3, 0.2, 0.1, 0.0
+# as Python writes them, which differ from A's by an ulp or so at t = 0..2 (0.1 * 3 = 0.30000000000000004)
+LINE3 = "lrcore.Linear(start_value=0.3, end_value=0.0, steps=3)"
+DECIMALS = json.dumps({"type": "Piecewise", "values": [0.1 * 3, 0.2, 0.1, 0.0], "boundaries": [1, 2, 3]})
+
+
+def test_compare_prints_values_in_full_so_an_ulp_shows():
+    proc = run("compare", LINE3, DECIMALS, "--steps", "4")
+    assert proc.returncode == 1, proc.stderr
+    lrcore_values = [lrcore_value(t) for t in range(5)]
+    b = [0.1 * 3, 0.2, 0.1, 0.0, 0.0]
+    diffs = [abs(x - y) for x, y in zip(lrcore_values, b)]
+    t_abs = diffs.index(max(diffs))
+    m = re.search(r"^largest absolute difference: (\S+) at step (\d+) \(A (\S+), B (\S+)\)$", proc.stdout, re.M)
+    assert m and int(m.group(2)) == t_abs
+    assert float(m.group(3)) == lrcore_values[t_abs] and float(m.group(4)) == b[t_abs]
+    assert m.group(3) != m.group(4)  # full precision: the two values read differently
+    m = re.search(r"^first difference at step (\d+) \(A (\S+), B (\S+)\)$", proc.stdout, re.M)
+    first = next(t for t in range(5) if diffs[t])
+    assert m and int(m.group(1)) == first and (m.group(2), m.group(3)) == (repr(lrcore_values[first]), repr(b[first]))
+    assert 0 < max(diffs) < 1e-16 and lrcore_values[1] == 0.19999999999999998  # 6 digits would show 2.000000e-01 twice
+
+
+def lrcore_value(t: int) -> float:
+    import lrcore
+
+    return lrcore.Linear(start_value=0.3, end_value=0.0, steps=3)(t)
+
+
+def test_compare_rtol_accepts_an_ulp_and_exits_0():
+    lines = ok("compare", LINE3, DECIMALS, "--steps", "4", "--rtol", "1e-15")
+    assert lines[-1] == "equal within rtol=1e-15, atol=0.0: A and B agree at every step 0..4"
+    assert lines[-3].startswith("largest absolute difference: ")
+
+
+def test_compare_atol_accepts_a_small_absolute_difference():
+    lines = ok("compare", LINE3, DECIMALS, "--steps", "4", "--atol", "1e-16")
+    assert lines[-1] == "equal within rtol=0.0, atol=1e-16: A and B agree at every step 0..4"
+    proc = run("compare", LINE3, DECIMALS, "--steps", "4", "--atol", "1e-18")
+    assert proc.returncode == 1
+    assert re.search(r"^first difference beyond rtol=0\.0, atol=1e-18 at step 0 \(A 0\.3, B 0\.30000000000000004\)$",
+                     proc.stdout, re.M), proc.stdout
+
+
+def test_compare_tolerance_too_small_for_a_real_difference_exits_1():
+    proc = run("compare", "torch.StepLR(lr=0.1, step_size=10, gamma=0.5)", "lrcore.Constant(value=0.1)",
+               "--steps", "20", "--rtol", "0.1")
+    assert proc.returncode == 1
+    assert "first difference beyond rtol=0.1, atol=0.0 at step 10 (A 0.05, B 0.1)" in proc.stdout
+
+
+@pytest.mark.parametrize("flag,value,message", [
+    ("--rtol", "-1", r"argument --rtol: must be a finite number >= 0, got '-1'"),
+    ("--atol", "x", r"argument --atol: must be a number, got 'x'"),
+    ("--rtol", "nan", r"argument --rtol: must be a finite number >= 0, got 'nan'"),
+    ("--atol", "inf", r"argument --atol: must be a finite number >= 0, got 'inf'"),
+])
+def test_compare_bad_tolerance(flag, value, message):
+    proc = run("compare", LINE3, LINE3, flag, value)
+    assert proc.returncode == 2 and re.search(message, proc.stderr), proc.stderr

@@ -240,3 +240,20 @@ def test_custom_node():
     for claim in ["resumed lrs equal uninterrupted", "resumed weights equal uninterrupted (bitwise)",
                   "lrs equal the schedule at every one of 422 steps"]:
         assert f"{claim}: True" in lines
+
+
+# -- test_my_scheduler.py (README, "Test your scheduler") ---------------------------------------
+
+def test_my_scheduler_example_passes_under_pytest(tmp_path):
+    """examples/test_my_scheduler.py is a pytest file (testpaths leave examples/ out): run it as a user does."""
+    pytest.importorskip("torch")
+    pytest.importorskip("hypothesis")
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p))
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+                           str(EXAMPLES / "test_my_scheduler.py")], capture_output=True, text=True, encoding="utf-8",
+                          cwd=tmp_path, env=env, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert re.search(r"\b1 passed\b", proc.stdout), proc.stdout
+    code = (EXAMPLES / "test_my_scheduler.py").read_text(encoding="utf-8")
+    assert len(code.split("@settings", 1)[1].strip().splitlines()) + 1 <= 15  # the test itself: at most 15 lines

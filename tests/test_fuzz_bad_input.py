@@ -168,7 +168,7 @@ RELATED: dict[tuple[str, str], set[str]] = {
 _NOT_CONSTRUCTORS = {"Schedule", "Phase", "Phases", "PlateauState", "ScheduleError", "ScheduleTypeError",
                      "FORMAT_VERSION", "to_config", "from_config", "dumps", "loads", "fingerprint",
                      "Segment", "Field", "field", "fields", "register", "registered", "FormulaError",
-                     "ScheduleChangedError", "register_function"}
+                     "ScheduleChangedError", "register_function", "compare", "Comparison"}
 
 
 def test_every_lrcore_constructor_is_fuzzed() -> None:
