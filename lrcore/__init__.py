@@ -11,7 +11,6 @@ A schedule is an immutable tree of primitives and combinators. ``s(step)`` is a 
 
 from . import ops
 from ._base import Phase, Phases, Schedule, Segment
-from ._compare import Comparison, compare
 from ._compile import FormulaError
 from ._combinators import (
     Clamp,
@@ -31,8 +30,6 @@ from ._combinators import (
 )
 from ._config import FORMAT_VERSION, dumps, fingerprint, from_config, loads, to_config
 from ._errors import ScheduleError, ScheduleTypeError
-from ._cooldown import cooldown
-from ._extend import extend_stable
 from ._functions import register_function
 from ._node import Field, field, fields, register, registered
 from ._plateau import Plateau, PlateauSchedule, PlateauState
@@ -54,7 +51,26 @@ from ._primitives import (
     Polynomial,
     Tanh,
 )
-from ._resume import ScheduleChangedError, check_resume
+
+# Tools used at a run's edges (comparing, resuming, continuing) load on first use, so that
+# `import lrcore` stays light; they are public names like the rest (PEP 562).
+_LAZY = {"Comparison": "._compare", "compare": "._compare", "cooldown": "._cooldown", "extend_stable": "._extend",
+         "ScheduleChangedError": "._resume", "check_resume": "._resume"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'lrcore' has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import math
 import struct
-from dataclasses import dataclass
-from typing import Any, Sequence
+from collections import namedtuple
+
+TYPE_CHECKING = False  # typing and dataclasses are not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 from ._drivers import run
 
@@ -38,8 +41,8 @@ def _same(x: float, y: float) -> bool:
     return x == y or (math.isnan(x) and math.isnan(y))
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(namedtuple("Comparison", "equal max_abs max_abs_step max_rel max_rel_step first_step rtol atol "
+                                          "ulps steps a b")):
     """What `compare` found. ``equal``: every step within the tolerance.
 
     ``max_abs`` / ``max_rel``: the largest absolute and relative difference (relative to the
@@ -53,18 +56,7 @@ class Comparison:
     (False, 3, 3, 0.5)
     """
 
-    equal: bool
-    max_abs: float
-    max_abs_step: int | None
-    max_rel: float
-    max_rel_step: int | None
-    first_step: int | None
-    rtol: float
-    atol: float
-    ulps: float
-    steps: tuple
-    a: tuple
-    b: tuple
+    __slots__ = ()
 
     def at(self, step: int) -> tuple[float, float]:
         """Both values at `step` (one of the compared steps).

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import operator
 import sys
-from typing import Any, Sequence
+TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 __all__ = ["steps_of", "kind_of", "run"]
 
