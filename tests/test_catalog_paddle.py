@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import lrcore
 from lrcore.catalog import paddle as C
+from lrcore.testing import assert_close, trajectory
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # "No ccache found", printed by paddle's import
@@ -41,17 +42,18 @@ rates = st.floats(1e-6, 10.0)
 small_ints = st.integers(1, 60)
 
 
-def _check(ps, s, steps, extra=lambda t, v: 0.0, what=""):
-    """Step the paddle scheduler `ps` through `steps` (an increasing list starting at 0),
-    comparing ps() with s(t); extra(t, paddle_value) is the allowance beyond rtol 1e-12."""
-    t_prev = 0
-    for t in steps:
-        for _ in range(t - t_prev):
-            ps.step()
-        t_prev = t
-        want, got = ps(), s(t)
+def _check(ps, s, steps, extra=None):
+    """Step the paddle scheduler `ps` through `steps` (an increasing list starting at 0) with
+    lrcore.testing's `trajectory` (``last_lr``, then ``step()``), comparing with s(t): to rtol
+    1e-12 (`assert_close`), plus extra(t, paddle_value) where given, an allowance that depends
+    on the step, which `assert_close` (one atol for all steps) cannot state."""
+    if extra is None:
+        assert_close(ps, s, steps, rtol=RTOL, atol=TINY)
+        return
+    for t, want in zip(steps, trajectory(ps, steps)):
+        got = s(t)
         allowed = RTOL * abs(want) + extra(t, want) + TINY
-        assert abs(got - want) <= allowed, (what, t, want, got, abs(got - want), allowed)
+        assert abs(got - want) <= allowed, (t, want, got, abs(got - want), allowed)
 
 
 def _steps(n, far=()):
@@ -251,10 +253,7 @@ def test_cosine_annealing_decay_measured_drift_peers_2a():
     mpmath = pytest.importorskip("mpmath")
     t_max, n = 1000, 100_000
     ps, s = P.CosineAnnealingDecay(1.0, t_max, 0.0), C.CosineAnnealingDecay(learning_rate=1.0, T_max=t_max)
-    values = []
-    for _ in range(n):
-        values.append(ps())
-        ps.step()
+    values = trajectory(ps, n)
     ours = s.evaluate(range(n))
     first = max(abs(ours[t] - values[t]) for t in range(t_max + 1))
     everywhere = max(abs(ours[t] - values[t]) for t in range(n))
@@ -304,10 +303,7 @@ def test_warm_restarts_paddle_step_epoch_misses_restarts_peers_2c(t0, mult, wron
             found.append(r)
     assert found == wrong
     # the step() path agrees with lrcore right through the first wrong restart
-    ps = P.CosineAnnealingWarmRestarts(lr, t0, mult)
-    for t in range((wrong or [300])[0] + 1):
-        assert abs(ps() - s(t)) <= 8 * EPS * lr + RTOL * ps(), t
-        ps.step()
+    assert_close(P.CosineAnnealingWarmRestarts(lr, t0, mult), s, (wrong or [300])[0] + 1, rtol=RTOL, atol=8 * EPS * lr)
 
 
 def test_linear_warmup_over_warm_restarts_inherits_paddle_restart_bug():
@@ -316,11 +312,8 @@ def test_linear_warmup_over_warm_restarts_inherits_paddle_restart_bug():
     ps = P.LinearWarmup(P.CosineAnnealingWarmRestarts(1.0, 1, 3), w, 0.0, 1.0)
     s = C.LinearWarmup(learning_rate=C.CosineAnnealingWarmRestarts(learning_rate=1.0, T_0=1, T_mult=3),
                        warmup_steps=w, start_lr=0.0, end_lr=1.0)
-    bad = []
-    for t in range(w + 200):
-        if abs(ps() - s(t)) > 8 * EPS + RTOL * abs(ps()):
-            bad.append((t, ps(), s(t)))
-        ps.step()
+    tv = trajectory(ps, w + 200)
+    bad = [(t, v, s(t)) for t, v in enumerate(tv) if abs(v - s(t)) > 8 * EPS + RTOL * abs(v)]
     assert bad == [(w + 121, 0.0, 1.0)]
 
 
