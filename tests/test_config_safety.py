@@ -208,7 +208,10 @@ def broken_configs(draw: st.DrawFn) -> tuple[dict, str, str]:
     fields = _fields_of(node["type"])
     if action == "value":
         name = draw(st.sampled_from(sorted(fields)))
-        node[name] = draw(BAD_FOR_KIND[_kind_key(fields[name])])
+        bad = BAD_FOR_KIND[_kind_key(fields[name])]
+        if fields[name].ge is not None and fields[name].ge < 0:  # Shift.steps: a negative int is valid
+            bad = bad.filter(lambda v: not (isinstance(v, int) and not isinstance(v, bool) and -2**53 <= v < 0))
+        node[name] = draw(bad)
         return cfg, _where(path, name), f"{action} {name}={node[name]!r}"
     if action == "item":
         lists = sorted(k for k, v in node.items() if isinstance(v, list) and v)
@@ -869,3 +872,11 @@ def test_nothing_else_escapes_the_loader() -> None:
             assert _path_re.match(str(e)), str(e)
         except ESCAPES as e:  # pragma: no cover - reported as a failure with the data
             pytest.fail(f"{type(e).__name__} escaped from_config({data!r}): {e}")
+
+
+def test_a_negative_shift_is_a_valid_config() -> None:
+    """Found by test_broken_config_is_refused_with_its_path (kept as a regression case): Shift's
+    steps may be negative (it advances), so the fuzzer must not count -1 as a bad value."""
+    cfg = {"type": "PlateauSchedule", "schedule": {"type": "Shift", "schedule": {"type": "Constant", "value": 0.1},
+                                                   "steps": -1}, "plateau": {"type": "Plateau"}}
+    assert lrcore.from_config(cfg).schedule.steps == -1
