@@ -209,7 +209,7 @@ def broken_configs(draw: st.DrawFn) -> tuple[dict, str, str]:
     if action == "value":
         name = draw(st.sampled_from(sorted(fields)))
         bad = BAD_FOR_KIND[_kind_key(fields[name])]
-        if fields[name].ge is not None and fields[name].ge < 0:  # Shift.steps: a negative int is valid
+        if isinstance(fields[name].ge, (int, float)) and fields[name].ge < 0:  # Shift.steps: a negative int is valid
             bad = bad.filter(lambda v: not (isinstance(v, int) and not isinstance(v, bool) and -2**53 <= v < 0))
         node[name] = draw(bad)
         return cfg, _where(path, name), f"{action} {name}={node[name]!r}"
