@@ -1,1 +1,1 @@
-"""Thin adapters from lrcore schedules to torch, paddle and optax (see DESIGN.md section 8)."""
+"""Thin adapters from lrcore schedules to torch, paddle and optax."""

@@ -501,7 +501,7 @@ DEVIATIONS: dict[str, Deviation] = {
     "torch.CosineAnnealingLR": Bounded.of(
         "torch's step() path is recursive (each lr from the last by a ratio of 1 + cos terms), so it drifts from "
         "the closed form: by rounding only in the first period, then by up to about T_max**2 ulp of "
-        "max(lr, eta_min) more at each pass through the minimum (PEERS.md 2a; measured: 2.2e-11 of lr after 10 "
+        "max(lr, eta_min) more at each pass through the minimum (measured: 2.2e-11 of lr after 10 "
         "periods of T_max = 1000). Bound: max(lr, eta_min) * eps * (4 + T_max**2 * floor((t + T_max) / (2 T_max))).",
         _torch_cosine),
     "torch.LinearLR": Bounded.of(_AMP_TORCH, lambda kw, t: 2.0**-50 * _amp(kw, "lr")),
@@ -528,7 +528,7 @@ DEVIATIONS: dict[str, Deviation] = {
         "For gamma > 1 torch's lr becomes inf once lr * gamma**k overflows; lrcore holds the last finite value.",
         _overflow),
     "torch.SequentialLR": Bounded.of(
-        "The children's rounding (and the drift of recursive CosineAnnealingLR children, PEERS.md 2a), carried "
+        "The children's rounding (and the drift of recursive CosineAnnealingLR children), carried "
         "through the milestones. Bound: 1e-12 lr plus each child's documented bound.", _children_bound),
     "torch.ChainedScheduler": Bounded.of(
         "The children's rounding, multiplied. Documented limit: CosineAnnealingLR with eta_min=0 is a factor only "
@@ -538,7 +538,7 @@ DEVIATIONS: dict[str, Deviation] = {
         "paddle computes each rate from the previous one (a recursion); after each minimum it restarts from "
         "1 - cos(pi/T) (or divides by 1 + cos(pi (T-1)/T)), quantities of ~(pi/T)**2 that cos gives to an "
         "absolute ~eps: a relative error up to eps (2T/pi)**2 in (v - eta_min), carried on, one per minimum "
-        "passed (PEERS.md 2a; measured 4.5e-11 over 100k steps of T_max=1000).", _paddle_cos),
+        "passed (measured 4.5e-11 over 100k steps of T_max=1000).", _paddle_cos),
     "paddle.CosineAnnealingWarmRestarts": Bounded.of(
         "paddle's (1 + cos(x)) / 2 has an absolute rounding of ~2**-53 (cos's), lrcore's sin**2 form none: up to a "
         "few eps * amplitude apart. Bound: 8 eps |lr - eta_min|.",
@@ -554,7 +554,7 @@ DEVIATIONS: dict[str, Deviation] = {
     "paddle.CyclicLR": Bounded.of(
         "paddle's phase 1 + t/S - cycle carries ~(1 + 2t/S) * 2**-53 absolutely (lrcore's is exact).", _paddle_cyclic),
     "paddle.LinearLR": Bounded.of(
-        "paddle's LinearLR is a recursion that multiplies ~t ratios, each rounded (PEERS.md 2a). "
+        "paddle's LinearLR is a recursion that multiplies ~t ratios, each rounded. "
         "Bound: 2 eps (min(t, total_steps) + 1) lr max(start_factor, end_factor).",
         lambda kw, t: 2 * EPS * (min(t, int(kw["total_steps"])) + 1) * kw["learning_rate"]
         * max(kw.get("start_factor", 1 / 3), kw.get("end_factor", 1.0))),

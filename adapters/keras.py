@@ -1,11 +1,11 @@
-"""lrcore schedules as Keras 3 schedules: ``as_schedule(schedule)`` (DESIGN.md section 8).
+"""lrcore schedules as Keras 3 schedules: ``as_schedule(schedule)``.
 
 ``as_schedule(s)`` is a ``keras.optimizers.schedules.LearningRateSchedule`` whose
 ``__call__(step)`` is ``s`` at the optimizer's iteration count: the step is cast once to a
 float (Keras's ``floatx()`` unless ``dtype`` is given) and clamped to >= 0, then the
 schedule's formula runs in ``keras.ops`` (the `KerasOps` namespace), so it works under every
 Keras backend and inside the backend's compiled train step (XLA, torch, tf.function). A Keras
-optimizer evaluates it at ``optimizer.iterations`` (0 for the first update, PEERS.md 1.7).
+optimizer evaluates it at ``optimizer.iterations`` (0 for the first update).
 
 It is registered as ``lrcore>LRCoreSchedule``; ``get_config()`` holds the lrcore config
 (``lrcore.to_config``), so ``model.save("m.keras")`` and ``keras.models.load_model`` bring the

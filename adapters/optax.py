@@ -1,4 +1,4 @@
-"""lrcore schedules as optax schedules: ``as_schedule(schedule)`` (DESIGN.md section 8).
+"""lrcore schedules as optax schedules: ``as_schedule(schedule)``.
 
 ``as_schedule(s)`` is an ``optax.Schedule``, ``count -> s.evaluate(count)``: the count (int32
 in optax's states) is cast once to a float, then the schedule's formula runs in jax ops, so

@@ -26,7 +26,7 @@ import lrcore
 from lrcore.adapters.torch import ScheduleLR
 
 LR, ETA_MIN = 0.1, 0.001
-RTOL = 1e-12  # torch's cosine is recursive and drifts by a few ulp (PEERS.md 2a)
+RTOL = 1e-12  # torch's cosine is recursive and drifts by a few ulp
 
 
 def rates_per_batch(make_sched, epochs: int, per_epoch: int, step_every_batch: bool) -> list[float]:

@@ -26,7 +26,7 @@ import lrcore
 from lrcore._chart import chart
 
 HERE = Path(__file__).resolve().parent
-RTOL = 1e-12  # DESIGN.md section 9: every library, every step
+RTOL = 1e-12  # the project's contract: every library, every step
 
 
 def make_data(n: int = 64, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -2,7 +2,7 @@
 
 ``lrcore.catalog.torch.CosineAnnealingLR(lr=0.1, T_max=100)`` returns a `lrcore.Schedule`
 equal, number for number, to what torch's scheduler gives a parameter group whose lr is 0.1,
-quirks included (PEERS.md). Submodules, imported on use: ``torch``, ``paddle``, ``optax``
+quirks included. Submodules, imported on use: ``torch``, ``paddle``, ``optax``
 (later ``transformers``, ``timm``, ``keras``). None of them imports its framework: they only
 build lrcore trees.
 """

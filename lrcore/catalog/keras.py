@@ -3,7 +3,7 @@
 ``lrcore.catalog.keras.CosineDecay(initial_learning_rate=0.1, decay_steps=1000)`` returns a
 `lrcore.Schedule` whose value at step t is what ``keras.optimizers.schedules.CosineDecay(...)(t)``
 returns for the optimizer's iteration count t (0 for the first update): same parameter names
-and defaults, Keras's conventions and quirks (PEERS.md 1.7). Every Keras schedule is absolute
+and defaults, Keras's conventions and quirks. Every Keras schedule is absolute
 and pure, so these are too; a Keras schedule's config goes over unchanged,
 ``CosineDecay(**keras_schedule.get_config())`` (``name`` is accepted and ignored). Drive a
 Keras optimizer with ``lrcore.adapters.keras.as_schedule(schedule)``. This module is pure

@@ -3,7 +3,7 @@
 ``lrcore.catalog.paddle.CosineAnnealingDecay(learning_rate=0.1, T_max=100)`` returns a
 `lrcore.Schedule` whose value at step t is what paddle's scheduler of that name returns after
 t calls of ``step()`` (``scheduler()`` right after construction is step 0): same parameter
-names and defaults, paddle's conventions and quirks (PEERS.md 1.2, 2). Every paddle scheduler
+names and defaults, paddle's conventions and quirks. Every paddle scheduler
 returns an absolute rate, so these do too; drive an optimizer with
 ``lrcore.adapters.paddle.ScheduleLR(schedule)``. This module is pure lrcore: it never imports
 paddle (or numpy).
@@ -17,8 +17,8 @@ increasing ints >= 1 in `PiecewiseDecay`.
 
 Where paddle computes a value by recursion (`CosineAnnealingDecay`, `LinearLR`: each rate
 from the previous one) the tree is the closed form those recursions approximate; paddle
-drifts from it by rounding (PEERS.md 2a). `CosineAnnealingWarmRestarts` is the ``step()``
-path; paddle's ``step(epoch)`` misplaces some restarts (PEERS.md 2c), lrcore does not.
+drifts from it by rounding. `CosineAnnealingWarmRestarts` is the ``step()``
+path; paddle's ``step(epoch)`` misplaces some restarts, lrcore does not.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def LinearWarmup(learning_rate: float | Schedule, warmup_steps: int, start_lr: f
 
     W = ``warmup_steps``. ``learning_rate`` is a number or an lrcore schedule (one of this
     catalog, say); a schedule starts at its own step 0 at t = W (paddle steps the inner
-    scheduler to ``t - W``, with its closed form where it has one, PEERS.md 2d). The warmup
+    scheduler to ``t - W``, with its closed form where it has one). The warmup
     never reaches ``end_lr`` (its last value, at t = W - 1, is ``start + (end - start)(W-1)/W``),
     and jumps to the inner value at W if that is not ``end_lr``. paddle requires
     ``end_lr > start_lr``, and ``start_lr >= 0`` (its initial rate).
@@ -346,7 +346,7 @@ def CosineAnnealingDecay(learning_rate: float, T_max: int, eta_min: float = 0.0)
     Periodic, like paddle (and torch) past T_max: down over ``[0, T_max]``, back up over
     ``[T_max, 2 T_max]``, and again. paddle's ``step()`` computes each value from the
     previous one with ``1 + cos``, which loses an absolute ~eps * (lr - eta_min) near each
-    minimum (1e-11 relative there for T_max=1000) and carries it on (PEERS.md 2a: 4.5e-11
+    minimum (1e-11 relative there for T_max=1000) and carries it on (4.5e-11
     after 50 periods of 1000 steps); its ``step(epoch)`` is the closed form, with the same
     ``1 + cos``. This tree is a `Restart` of a cosine decay followed by a cosine ramp, both
     anchored at ``eta_min`` and computed as ``sin**2``: exact to a few ulp everywhere.
@@ -520,7 +520,7 @@ def CosineAnnealingWarmRestarts(learning_rate: float, T_0: int, T_mult: int = 1,
     ``eta_min + (lr - eta_min) * (1 + cos(pi T_cur / T_i)) / 2``, T_cur the steps since the
     last restart. Restarts are exact at every step (a `Restart` table); paddle's
     ``step(epoch)`` takes ``int(log(...))`` and gives ``eta_min`` instead of lr at some
-    restarts (T_0=1, T_mult=3 at 121; PEERS.md 2c); its ``step()`` is right and equals this.
+    restarts (T_0=1, T_mult=3 at 121); its ``step()`` is right and equals this.
 
     >>> s = CosineAnnealingWarmRestarts(learning_rate=1.0, T_0=2, T_mult=2)
     >>> [f"{s(t):.3f}" for t in range(8)]
@@ -541,7 +541,7 @@ def ReduceOnPlateau(learning_rate: float, mode: str = "min", factor: float = 0.1
 
     ``Constant(learning_rate) * Plateau(..., rule="paddle")``: paddle's decisions, including its
     cooldown (during cooldown it only counts down and compares nothing, so the best is not
-    updated; torch compares: PEERS.md 2g). A reduction is ``max(lr * factor, min_lr)``, applied
+    updated; torch compares). A reduction is ``max(lr * factor, min_lr)``, applied
     if it lowers the rate by more than ``epsilon``; ``min_lr`` and ``epsilon`` are converted to
     the scale's units (divided by ``learning_rate``). ``mode`` and ``threshold_mode`` are
     lower-cased as paddle does. Drive it with ``ScheduleLR(...).step(metric)``.

@@ -2,7 +2,7 @@
 
 Each constructor takes the parameters of the timm class of the same name, with the base rate
 ``lr`` (the param group's lr) instead of the optimizer, and returns a `lrcore.Schedule` whose
-value at step t is the lr timm's scheduler sets for index t (PEERS.md 1.5): with
+value at step t is the lr timm's scheduler sets for index t: with
 ``t_in_epochs=True`` timm's ``step(t)``, called at the end of each epoch, sets the lr of epoch
 t; with ``t_in_epochs=False`` ``step_update(t)``, called after each update, sets the lr of
 update t. At t = 0 the value is what timm's constructor writes (``warmup_lr_init`` with a

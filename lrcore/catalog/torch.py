@@ -417,7 +417,7 @@ def CosineAnnealingLR(*, lr: float, T_max: int, eta_min: float = 0.0) -> Schedul
     Torch's ``step()`` path is recursive (each lr from the last by a ratio of ``1 + cos``
     terms), so it drifts from this closed form: by rounding only in the first period, then by
     up to about ``T_max**2`` ulp of ``max(lr, eta_min)`` more at each pass through the minimum
-    (PEERS.md 2a; measured: 2.2e-11 of lr after 10 periods of T_max = 1000). Its closed form
+    (measured: 2.2e-11 of lr after 10 periods of T_max = 1000). Its closed form
     (``step(epoch)``, SequentialLR milestones) loses digits near the minimum, an absolute
     error of about 1e-16 * (lr - eta_min), and rounds its angle ``pi t / T_max`` for large t.
 
@@ -446,7 +446,7 @@ def CosineAnnealingWarmRestarts(*, lr: float, T_0: int, T_mult: int = 1, eta_min
 
     The cycle of every integer step is exact, so the value at each restart is ``lr``. Torch's
     ``step()`` path agrees; its ``step(epoch)`` path finds the cycle with
-    ``int(log(...))`` and is wrong at some restarts (PEERS.md 2c: T_0=1, T_mult=3 gives
+    ``int(log(...))`` and is wrong at some restarts (T_0=1, T_mult=3 gives
     ``eta_min`` at epoch 121 instead of lr). Near each cycle's minimum torch's ``1 + cos``
     carries an absolute error of about 1e-16 * (lr - eta_min).
 
@@ -693,8 +693,8 @@ def _child(n: str, i: int, s: Any) -> Schedule:
 def SequentialLR(*, schedulers: Any, milestones: Any) -> Schedule:
     """torch ``SequentialLR``: scheduler i runs from ``milestones[i-1]`` on, in its own time ``t - milestones[i-1]``.
 
-    In torch 2.13 a scheduler starts at each milestone from its closed form at its step 0
-    (PEERS.md 2b), so this is `lrcore.Sequential` with ``boundaries=milestones``. One torch
+    In torch 2.13 a scheduler starts at each milestone from its closed form at its step 0,
+    so this is `lrcore.Sequential` with ``boundaries=milestones``. One torch
     quirk is kept: `MultiplicativeLR` has no closed form, and at its milestone m torch
     multiplies the lr of step ``m - 1`` by ``lr_lambda(0)``, then goes on with
     ``lr_lambda(1)``, ...; a `MultiplicativeLR` result given here (as it is, not wrapped)
