@@ -13,7 +13,7 @@ $(VPY):
 # Re-run the (slow) install only when the dependency spec changes.
 $(STAMP): pyproject.toml constraints.txt | $(VPY)
 	$(VPY) -m pip install --upgrade pip
-	$(VPY) -m pip install -c constraints.txt -e ".[all]"
+	$(VPY) -m pip install -c constraints.txt -e ".[all,test]"
 	touch $@
 
 test: venv
