@@ -19,6 +19,7 @@ hashable, picklable, and its repr is its constructor call. Cross-field rules go 
 from __future__ import annotations
 
 import math
+from types import FunctionType
 TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
 if TYPE_CHECKING:
     from typing import Any, Callable
@@ -194,17 +195,58 @@ class FrozenNodeError(AttributeError):
     """A node's fields cannot be changed: build a new one (``node.replace(field=value)``)."""
 
 
+def _annotation(f: Field) -> Any:
+    """The type of a field, for signatures (jsonargparse, LightningCLI and IDEs read it)."""
+    from collections.abc import Callable as CallableT, Mapping, Sequence
+    from typing import Any, Literal
+
+    from ._base import Schedule
+
+    if f.kind == "str" and f.choices:
+        t: Any = Literal[tuple(f.choices)]
+    else:
+        t = {"float": float, "int": int, "number": int | float, "bool": bool, "str": str, "schedule": Schedule,
+             "floats": Sequence[float], "ints": Sequence[int], "schedules": Sequence[Schedule],
+             "callable": CallableT, "params": Mapping[str, Any]}.get(f.kind, Any)
+    return t | None if f.optional and t is not Any else t
+
+
+def _signature(cls: type, self_too: bool) -> Any:
+    import inspect  # on use: it costs milliseconds to import
+
+    P = inspect.Parameter
+    params = [P("self", P.POSITIONAL_OR_KEYWORD)] if self_too else []
+    kind = P.POSITIONAL_OR_KEYWORD  # fields are taken positionally in declaration order ...
+    for f in cls._fields:
+        default = P.empty if f.required else f.default
+        if default is P.empty and any(p.default is not P.empty for p in params):
+            kind = P.KEYWORD_ONLY  # ... up to a required field after a defaulted one
+        params.append(P(f.name, kind, default=default, annotation=_annotation(f)))
+    return inspect.Signature(params)
+
+
 class _Signature:
-    """``inspect.signature(NodeClass)``: its fields as keyword parameters (computed on use)."""
+    """``inspect.signature(NodeClass)``: its fields as parameters, with types and defaults (computed on use)."""
 
     def __get__(self, obj: Any, cls: type) -> Any:
         if obj is not None:
             return None  # an instance's own call signature
-        import inspect  # on use: it costs milliseconds to import
+        return _signature(cls, False)
 
-        P = inspect.Parameter
-        return inspect.Signature([P(f.name, P.KEYWORD_ONLY, default=P.empty if f.required else f.default)
-                                  for f in cls._fields])
+
+class _InitSignature:
+    """What a node class's ``__init__`` wraps: ``inspect.signature(NodeClass.__init__)`` reads
+    this ``__signature__`` (with ``self``), so tools that read ``__init__`` (jsonargparse,
+    LightningCLI) see the fields instead of ``*args, **kwargs``."""
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+
+    @property
+    def __signature__(self) -> Any:
+        return _signature(self.cls, True)
 
 
 class Node:
@@ -241,6 +283,15 @@ class Node:
             table[name] = f
         cls._fields = tuple(table.values())
         cls._field_map = table
+        init = cls.__init__
+        if init is Node.__init__ or isinstance(getattr(init, "__wrapped__", None), _InitSignature):
+            # the shared __init__'s code as this class's own function (no extra call), wrapping
+            # an object that gives its signature (see _InitSignature)
+            own = FunctionType(Node.__init__.__code__, Node.__init__.__globals__, "__init__")
+            own.__qualname__ = f"{cls.__qualname__}.__init__"
+            own.__doc__ = Node.__init__.__doc__
+            own.__wrapped__ = _InitSignature(cls)  # type: ignore[attr-defined]
+            cls.__init__ = own  # type: ignore[method-assign]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         cls = type(self)
