@@ -66,20 +66,23 @@ def scale_batch(s: Any, *, batch_size: float, reference_batch_size: float, rule:
 
 def _scale_steps(node: Any, c: float) -> Any:
     from ._combinators import Stretch
-    from ._node import Node
+    from ._node import MAX_STEPS, Node
     from ._units import rebuilt
 
     if isinstance(node, Stretch):
         return rebuilt(node, {"schedule": node.schedule, "factor": node.factor / c},
-                       f"factor scaled from {node.factor!r} by 1/{c!r}")
+                       f"factor={node.factor!r} scaled by reference_batch_size / batch_size = 1/{c!r}")
     notes: list = []
 
     def count(v: Any, name: str) -> Any:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             return v  # None, or a duration in another unit
-        new = int(round(int(v) / c)) if isinstance(v, int) else v / c  # detectron2's int(round(n / scale))
-        notes.append(f"{name}={v!r} scaled by 1/{c!r}")
-        return new
+        x = v / c
+        if not abs(x) <= MAX_STEPS:  # (inf, nan too) before int(round(x)) could overflow
+            raise ScheduleError(type(node).__name__, name, f"at most 2**53 steps once scaled by reference_batch_size / "
+                                f"batch_size = 1/{c!r}", v)
+        notes.append(f"{name}={v!r} scaled by reference_batch_size / batch_size = 1/{c!r}")
+        return int(round(int(v) / c)) if isinstance(v, int) else x  # detectron2's int(round(n / scale))
 
     kwargs = {}
     for f in node._fields:

@@ -421,6 +421,9 @@ def total_steps(*, epochs: float, batches_per_epoch: int | None = None, grad_acc
             raise TypeError("total_steps: give `batches_per_epoch` or `dataset_size` and `batch_size`, not both")
         check_int("total_steps", "batches_per_epoch", batches_per_epoch, low=1)
     per_epoch = max(-(-batches_per_epoch // grad_accum), 1)
+    if not epochs_ * per_epoch <= 2**53:
+        raise ScheduleError("total_steps", "epochs", f"small enough that epochs * {per_epoch} updates per epoch "
+                            "is at most 2**53 steps", epochs)
     total = math.ceil(epochs_ * per_epoch)
     if max_steps is not None:
         total = min(total, check_int("total_steps", "max_steps", max_steps, low=1))

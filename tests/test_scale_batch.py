@@ -125,7 +125,7 @@ def test_errors() -> None:
     with pytest.raises(lrcore.ScheduleError) as info:
         lrcore.scale_batch(lrcore.Cosine(start_value=1.0, steps=1), batch_size=64, reference_batch_size=16)
     assert str(info.value) == ("Cosine: `steps` must be an int >= 1 and <= 9007199254740992, got steps=0 "
-                               "(steps=1 scaled by 1/4.0)")
+                               "(steps=1 scaled by reference_batch_size / batch_size = 1/4.0)")
     with pytest.raises(lrcore.ScheduleError, match=r"^scale_batch: `rule` must be one of 'linear', 'sqrt', "
                        r"got rule='log'$"):
         lrcore.scale_batch(s, batch_size=64, reference_batch_size=16, rule="log")
