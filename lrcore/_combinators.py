@@ -32,7 +32,7 @@ class Sequential(Schedule):
     """
 
     parts: tuple[Schedule, ...]
-    boundaries: tuple[int, ...] | None = field(None, ge=1, increasing=True, min_len=0)
+    boundaries: tuple[int, ...] | None = field(None, ge=1, increasing=True, min_len=0, duration=True)
 
     def validate(self) -> None:
         parts = self.parts
@@ -101,7 +101,7 @@ class Warmup(Schedule):
     keeps_clock = True
 
     schedule: Schedule
-    warmup_steps: int = field(ge=0)
+    warmup_steps: int = field(ge=0, duration=True)
     start_value: float = 0.0
     shape: str = field("linear", choices=RAMP_SHAPES)
     prefix: bool = True
@@ -161,7 +161,7 @@ class Restart(Schedule):
     """
 
     schedule: Schedule
-    period_steps: int = field(ge=1)
+    period_steps: int = field(ge=1, duration=True)
     period_mult: float = field(1.0, ge=1.0)
     decay: float = field(1.0, gt=0.0)
     limit: int | None = field(None, ge=1)
@@ -533,7 +533,7 @@ class Shift(Schedule):
     keeps_clock = True
 
     schedule: Schedule
-    steps: int = field(ge=-MAX_STEPS)
+    steps: int = field(ge=-MAX_STEPS, duration=True)
 
     def formula(self, step: Any, xp: Any) -> Any:
         if self.steps < 0:  # t + |steps| >= 0: no clamp needed
@@ -613,7 +613,7 @@ class Quantize(Schedule):
     keeps_clock = True
 
     schedule: Schedule
-    every: int = field(ge=1)
+    every: int = field(ge=1, duration=True)
 
     def formula(self, step: Any, xp: Any) -> Any:
         return self.schedule.formula(floor_div(step, self.every, xp) * float(self.every), xp)
@@ -656,7 +656,7 @@ class Warp(Schedule):
     """
 
     schedule: Schedule
-    steps: int = field(ge=1)
+    steps: int = field(ge=1, duration=True)
     exponent: float = field(gt=0.0)
 
     def _time(self, step: Any, xp: Any) -> Any:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 from ._errors import ScheduleError, ScheduleTypeError, safe_repr
 from ._node import _REGISTRY, MAX_DEPTH, Node, config_name  # MAX_DEPTH: schedule nodes; lists in between do not count
+from ._units import Duration, StepCount
 
 __all__ = ["to_config", "from_config", "dumps", "loads", "fingerprint", "is_opaque", "FORMAT_VERSION", "MAX_DEPTH"]
 
@@ -308,11 +309,17 @@ def _encode(x: Any, strict: bool, ctx: _Canon | None = None) -> Any:
         return out
     if isinstance(x, tuple):
         return [_encode(v, strict, ctx) for v in x]
+    if isinstance(x, (Duration, StepCount)):
+        # a config keeps the string as written; the fingerprint reads the value (canonical
+        # spelling; a step count as its int), so equal schedules have equal fingerprints
+        return x.text if ctx is None else (int(x) if isinstance(x, StepCount) else {"duration": str(x)})
     return x
 
 
 def to_config(node: Any) -> dict:
     """Plain JSON data (dicts, lists, numbers, strings, None) describing `node` completely.
+
+    A duration given as a string (``"10%"``, ``"2ep"``, ``"500ba"``) is written as written.
 
     >>> import lrcore
     >>> lrcore.to_config(lrcore.Warmup(lrcore.Constant(value=0.1), warmup_steps=10))

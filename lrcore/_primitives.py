@@ -103,7 +103,7 @@ class Linear(Schedule):
 
     start_value: float
     end_value: float
-    steps: int = field(ge=1)
+    steps: int = field(ge=1, duration=True)
 
     def formula(self, step: Any, xp: Any) -> Any:
         return _polynomial(step, self.start_value, self.end_value, self.steps, 1.0, xp)
@@ -132,7 +132,7 @@ class Polynomial(Schedule):
 
     start_value: float
     end_value: float
-    steps: int = field(ge=1)
+    steps: int = field(ge=1, duration=True)
     power: float = field(1.0, gt=0.0)
     cycle: bool = False
 
@@ -179,7 +179,7 @@ class Cosine(Schedule):
     """
 
     start_value: float
-    steps: int = field(ge=1)
+    steps: int = field(ge=1, duration=True)
     end_value: float = 0.0
     power: float = field(1.0, gt=0.0)
 
@@ -208,7 +208,7 @@ class Exponential(Schedule):
 
     start_value: float
     factor: float = field(gt=0.0, le=1.0)
-    every: int | float = field(1, gt=0.0)
+    every: int | float = field(1, gt=0.0, duration=True)
     staircase: bool = False
 
     def formula(self, step: Any, xp: Any) -> Any:
@@ -231,7 +231,7 @@ class MultiStep(Schedule):
     """
 
     start_value: float
-    milestones: tuple[int, ...] = field(increasing=True)
+    milestones: tuple[int, ...] = field(increasing=True, duration=True)
     factor: float = field(gt=0.0)
 
     def validate(self) -> None:
@@ -266,7 +266,7 @@ class Piecewise(Schedule):
     """
 
     values: tuple[float, ...]
-    boundaries: tuple[int, ...] = field(ge=1, increasing=True)
+    boundaries: tuple[int, ...] = field(ge=1, increasing=True, duration=True)
 
     def validate(self) -> None:
         if len(self.values) != len(self.boundaries) + 1:
@@ -296,7 +296,7 @@ class Interpolate(Schedule):
     ['1.0000', '0.7500', '0.5000', '0.3000', '0.1000', '0.1000']
     """
 
-    boundaries: tuple[int, ...] = field(increasing=True)
+    boundaries: tuple[int, ...] = field(increasing=True, duration=True)
     values: tuple[float, ...]
     shape: str = field("linear", choices=("linear", "cosine"))
 
@@ -340,7 +340,7 @@ class InverseSqrt(Schedule):
     """
 
     start_value: float
-    timescale_steps: float = field(gt=0.0)
+    timescale_steps: float = field(gt=0.0, duration=True)
 
     def formula(self, step: Any, xp: Any) -> Any:
         ts = float(self.timescale_steps)
@@ -362,7 +362,7 @@ class InverseTime(Schedule):
 
     start_value: float
     rate: float = field(ge=0.0)
-    every: int | float = field(1, gt=0.0)
+    every: int | float = field(1, gt=0.0, duration=True)
     staircase: bool = False
 
     def formula(self, step: Any, xp: Any) -> Any:
@@ -386,7 +386,7 @@ class Noam(Schedule):
     """
 
     d_model: float = field(gt=0.0)
-    warmup_steps: int = field(ge=1)
+    warmup_steps: int = field(ge=1, duration=True)
     scale: float = 1.0
 
     def formula(self, step: Any, xp: Any) -> Any:
@@ -413,7 +413,7 @@ class Tanh(Schedule):
     """
 
     start_value: float
-    steps: int = field(ge=1)
+    steps: int = field(ge=1, duration=True)
     end_value: float = 0.0
     lower: float = -7.0
     upper: float = field(3.0, gt="lower")
@@ -448,8 +448,8 @@ class Cyclic(Schedule):
 
     low_value: float
     high_value: float
-    up_steps: int = field(ge=1)
-    down_steps: int | None = field(None, ge=1)
+    up_steps: int = field(ge=1, duration=True)
+    down_steps: int | None = field(None, ge=1, duration=True)
     mode: str = field("triangular", choices=("triangular", "triangular2", "exp_range"))
     gamma: float = field(1.0, gt=0.0, le=1.0)
 
@@ -511,7 +511,7 @@ class OneCycle(Schedule):
     """
 
     peak_value: float
-    total_steps: int = field(ge=2)
+    total_steps: int = field(ge=2, duration=True)
     pct_start: float = field(0.3, gt=0.0, lt=1.0)
     div_factor: float = field(25.0, gt=0.0)
     final_div_factor: float = field(1e4, gt=0.0)
@@ -578,9 +578,9 @@ class WSD(Schedule):
     """
 
     peak_value: float
-    warmup_steps: int = field(ge=0)
-    stable_steps: int = field(ge=0)
-    decay_steps: int = field(ge=1)
+    warmup_steps: int = field(ge=0, duration=True)
+    stable_steps: int = field(ge=0, duration=True)
+    decay_steps: int = field(ge=1, duration=True)
     start_value: float = 0.0
     end_value: float = 0.0
     decay_shape: str = field("linear", choices=DECAY_SHAPES)
