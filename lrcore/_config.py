@@ -21,7 +21,14 @@ from ._units import Duration, StepCount
 
 __all__ = ["to_config", "from_config", "dumps", "loads", "fingerprint", "is_opaque", "FORMAT_VERSION", "MAX_DEPTH"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Every format lrcore has written, all loaded by the same decoder (each is a superset of the one
+# before; tests/test_format_versions.py loads 0.1's configs):
+#   1  lrcore 0.1: nodes and catalog trees; functions by import path ("module:name").
+#   2  lrcore 0.2: also durations as unit strings ("10%", "2ep", ...) in step-count fields and
+#      registered functions as {"type": "Function", "name": ..., "params": {...}}. A 0.1 reader
+#      refuses it by its version instead of misreading a field.
+FORMATS = (1, 2)
 
 
 def _fn_ref(fn: Callable, strict: bool) -> str:
@@ -474,13 +481,20 @@ def from_config(data: Any, *, allow_functions: bool = False) -> Any:
     return _decode(data, "", 0, allow_functions, _REGISTRY)
 
 
+def check_version(version: Any) -> None:
+    """Raise a ValueError unless `version` is a format this lrcore reads (`FORMATS`)."""
+    if type(version) is not int or version not in FORMATS:
+        raise ValueError(f"lrcore: must be a format version lrcore reads ({', '.join(map(str, FORMATS))}), "
+                         f"got {safe_repr(version)}")
+
+
 def dumps(node: Any, *, indent: int | None = None) -> str:
-    """JSON text with a versioned envelope: ``{"lrcore": 1, "schedule": {...}}``.
+    """JSON text with a versioned envelope: ``{"lrcore": 2, "schedule": {...}}``.
 
     >>> import lrcore
     >>> text = lrcore.dumps(lrcore.Constant(value=0.5))
     >>> text
-    '{"lrcore": 1, "schedule": {"type": "Constant", "value": 0.5}}'
+    '{"lrcore": 2, "schedule": {"type": "Constant", "value": 0.5}}'
     >>> lrcore.loads(text)
     Constant(value=0.5)
     """
@@ -501,6 +515,5 @@ def loads(text: str | bytes, *, allow_functions: bool = False) -> Any:
     if not isinstance(data, dict) or set(data) != {"lrcore", "schedule"}:
         raise ValueError("config: must be an object {\"lrcore\": <version>, \"schedule\": {...}} as written by lrcore.dumps")
     version = data["lrcore"]
-    if type(version) is not int or version != FORMAT_VERSION:
-        raise ValueError(f"lrcore: must be format version {FORMAT_VERSION}, got {safe_repr(version)}")
+    check_version(version)
     return from_config(data["schedule"], allow_functions=allow_functions)

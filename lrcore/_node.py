@@ -262,6 +262,8 @@ def _annotation(f: Field) -> Any:
         t = {"float": float, "int": int, "number": int | float, "bool": bool, "str": str, "schedule": Schedule,
              "floats": Sequence[float], "ints": Sequence[int], "schedules": Sequence[Schedule],
              "callable": CallableT, "params": Mapping[str, Any]}.get(f.kind, Any)
+    if f.duration:  # a step count also takes a duration string ("10%", "2ep", ...)
+        t = Sequence[int | str] if f.kind == "ints" else t | str
     return t | None if f.optional and t is not Any else t
 
 
@@ -539,7 +541,7 @@ def register(cls: Any = None, *, package: str | None = None, name: str | None = 
     ...         return self.value / 2
     ...     duration = 0
     >>> lrcore.dumps(Halve(value=1.0))
-    '{"lrcore": 1, "schedule": {"type": "docs>Halve", "value": 1.0}}'
+    '{"lrcore": 2, "schedule": {"type": "docs>Halve", "value": 1.0}}'
     >>> lrcore.loads(lrcore.dumps(Halve(value=1.0))) == Halve(value=1.0)
     True
     """

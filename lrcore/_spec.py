@@ -4,7 +4,7 @@ A SPEC is one of
 
 * a file: ``.json``, ``.toml`` (tomllib) or ``.yaml`` / ``.yml`` (pyyaml, imported on use)
   holding an lrcore config, plain (``{"type": "Cosine", ...}``) or in the `lrcore.dumps`
-  envelope (``{"lrcore": 1, "schedule": {...}}``);
+  envelope (``{"lrcore": 2, "schedule": {...}}``);
 * inline JSON of the same;
 * a call of a catalog constructor, ``torch.OneCycleLR(max_lr=0.1, total_steps=1000)``
   (``paddle.``, ``optax.``, every module of `lrcore.catalog`; ``lrcore.catalog.`` may prefix
@@ -136,6 +136,7 @@ def _from_file(path: str, suffix: str) -> Spec:
 def _from_data(data: Any, where: str) -> Spec:
     """A config (plain or in the lrcore.dumps envelope) as a schedule."""
     from . import FORMAT_VERSION, from_config
+    from ._config import check_version
 
     _check_size(data, where)
     if isinstance(data, dict) and "lrcore" in data:
@@ -143,8 +144,10 @@ def _from_data(data: Any, where: str) -> Spec:
             raise SpecError(f"{where}: an lrcore envelope must hold exactly the keys 'lrcore' and 'schedule', "
                             f"got {', '.join(sorted(map(str, data)))}")
         version = data["lrcore"]
-        if type(version) is not int or version != FORMAT_VERSION:
-            raise SpecError(f"{where}: lrcore: must be format version {FORMAT_VERSION}, got {version!r}")
+        try:
+            check_version(version)
+        except ValueError as e:
+            raise SpecError(f"{where}: {e}") from None
         data = data["schedule"]
     if not isinstance(data, dict) or "type" not in data:
         got = f"a dict with keys {', '.join(sorted(map(str, data)))}" if isinstance(data, dict) else type(data).__name__

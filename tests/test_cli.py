@@ -179,7 +179,7 @@ def test_every_spec_form_names_the_same_schedule(tmp_path, kind):
         (tmp_path / "s.json").write_text(json.dumps(WARMUP_COSINE))
         spec = "s.json"
     elif kind == "json-envelope":
-        (tmp_path / "s.json").write_text(json.dumps({"lrcore": 1, "schedule": WARMUP_COSINE}, indent=2))
+        (tmp_path / "s.json").write_text(json.dumps({"lrcore": 2, "schedule": WARMUP_COSINE}, indent=2))
         spec = str(tmp_path / "s.json")
     elif kind == "toml":
         (tmp_path / "s.toml").write_text(TOML)
@@ -191,7 +191,7 @@ def test_every_spec_form_names_the_same_schedule(tmp_path, kind):
     elif kind == "inline":
         spec = json.dumps(WARMUP_COSINE)
     elif kind == "inline-envelope":
-        spec = json.dumps({"lrcore": 1, "schedule": WARMUP_COSINE})
+        spec = json.dumps({"lrcore": 2, "schedule": WARMUP_COSINE})
     else:
         spec = ("lrcore.Warmup(schedule=lrcore.Cosine(start_value=0.1, steps=90, end_value=1e-3), "
                 "warmup_steps=10)")
@@ -275,8 +275,8 @@ def test_every_catalog_module_is_reachable():
     ('{"type": "Cosine", "start_value": 0.1}', r"steps: must be given, Cosine requires it"),
     ('{"type": "Cosine", "start_value": 0.1, "steps": 0}', r"steps: must be an int >= 1"),
     ('{"type": "NoSuch"}', r"type: must be one of"),
-    ('{"lrcore": 2, "schedule": {"type": "Constant", "value": 1}}', r"lrcore: must be format version 1, got 2"),
-    ('{"lrcore": 1}', r"must hold exactly the keys 'lrcore' and 'schedule'"),
+    ('{"lrcore": 3, "schedule": {"type": "Constant", "value": 1}}', r"lrcore: must be a format version lrcore reads \(1, 2\), got 3"),
+    ('{"lrcore": 2}', r"must hold exactly the keys 'lrcore' and 'schedule'"),
     ('{"value": 1}', r"must hold an lrcore config .* got a dict with keys value"),
     ("[1, 2]", r"must hold an lrcore config .* got list"),
     ("{bad json", r"is not valid JSON"),
