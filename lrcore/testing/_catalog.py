@@ -182,6 +182,42 @@ def _get_scheduler(draw: Any) -> dict:
     return out
 
 
+@st.composite
+def _nemo(draw: Any, name: str) -> dict:
+    """NeMo's keyword pairs: warmup (steps or ratio), hold, constant steps; lr above min_lr."""
+    m = draw(st.integers(1, 300))
+    min_lr = draw(small_rates)
+    out: dict = dict(lr=min_lr + draw(rates), max_steps=m, min_lr=min_lr)
+    low = 1 if name == "NoamHoldAnnealing" else 0  # NeMo's Noam needs a warmup
+    if low or draw(st.booleans()):
+        out["warmup_steps"] = draw(st.integers(low, m))
+    elif draw(st.booleans()):
+        out["warmup_ratio"] = draw(st.floats(0.0, 1.0, **_F))
+    w = out.get("warmup_steps", int(out.get("warmup_ratio", 0.0) * m))
+    if name in ("WarmupHoldPolicy", "NoamHoldAnnealing", "PolynomialHoldDecayAnnealing") and draw(st.booleans()):
+        hold = draw(st.integers(0, m))
+        out["hold_steps"] = hold + 1 if w + hold == m else hold  # a decay of 0 steps divides by zero in NeMo
+    if name == "CosineAnnealing" and draw(st.booleans()):
+        c = draw(st.integers(0, m))
+        out["constant_steps"] = c - 1 if w == 0 and c == m else c  # ditto
+    if name in ("PolynomialDecayAnnealing", "PolynomialHoldDecayAnnealing"):
+        out.update(power=draw(powers), cycle=draw(st.booleans()))
+    if name == "NoamHoldAnnealing":
+        out["decay_rate"] = draw(st.sampled_from([0.5, 1.0, 0.25, 2.0]))
+    if name == "NoamAnnealing":
+        if "warmup_ratio" not in out and draw(st.booleans()):
+            out.pop("max_steps")  # NeMo's Noam has no cutoff
+        out["d_model"] = draw(_BY_NAME["d_model"])
+    if name == "T5InverseSquareRootAnnealing":
+        out = dict(max_steps=m, min_lr=min_lr, constant_steps=draw(st.integers(1, m + 5)))
+    return out
+
+
+_NEMO = ("WarmupPolicy", "WarmupHoldPolicy", "SquareAnnealing", "SquareRootAnnealing", "CosineAnnealing",
+         "NoamAnnealing", "NoamHoldAnnealing", "WarmupAnnealing", "InverseSquareRootAnnealing",
+         "T5InverseSquareRootAnnealing", "PolynomialDecayAnnealing", "PolynomialHoldDecayAnnealing")
+
+
 #: Catalog constructors with no lrcore form (they raise NotImplementedError): nothing to draw.
 NO_FORM = frozenset({"transformers.get_greedy_schedule", "transformers.get_adafactor_schedule"})
 
@@ -233,6 +269,7 @@ def _specific() -> dict[str, Any]:
         "transformers.get_constant_schedule": fd(dict(lr=rates)),
         "timm.MultiStepLRScheduler": fd(dict(lr=rates, decay_t=milestones, decay_rate=decays)),
         "timm.StepLRScheduler": fd(dict(lr=rates, decay_t=counts, decay_rate=decays)),
+        **{f"nemo.{name}": _nemo(name) for name in _NEMO},
     }
 
 
