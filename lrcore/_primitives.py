@@ -332,23 +332,47 @@ class Interpolate(Schedule):
 class InverseSqrt(Schedule):
     """Inverse square-root decay: ``start / sqrt((t + timescale) / timescale)`` (HF, T5).
 
+    ``power`` generalises the root: ``start * ((t + timescale) / timescale) ** -power`` (0.5
+    by default; NeMo's NoamHoldAnnealing decays with ``power=decay_rate`` after its hold).
     T5's ``1/sqrt(max(t, W))`` is ``Sequential([Constant(W**-0.5), InverseSqrt(W**-0.5, W)], [W])``.
 
     >>> s = InverseSqrt(start_value=1.0, timescale_steps=4)
     >>> [f"{s(t):.4f}" for t in (0, 4, 12)]
     ['1.0000', '0.7071', '0.5000']
+    >>> s = InverseSqrt(start_value=1.0, timescale_steps=4, power=1.0)
+    >>> [f"{s(t):.4f}" for t in (0, 4, 12)]
+    ['1.0000', '0.5000', '0.2500']
     """
 
     start_value: float
     timescale_steps: float = field(gt=0.0, duration=True)
+    power: float = field(0.5, gt=0.0)
 
     def formula(self, step: Any, xp: Any) -> Any:
         ts = float(self.timescale_steps)
-        return self.start_value / xp.sqrt((step + ts) / ts)
+        if self.power == 0.5:
+            return self.start_value / xp.sqrt((step + ts) / ts)
+        # start * ts**p * (t + ts)**-p: t + ts is exact (an integer step plus the timescale), so
+        # the power is taken of an exact number and the error does not grow with p; the
+        # constant is one rounding (the quotient form where it over- or underflows)
+        c = _scaled_power(self.start_value, ts, self.power)
+        if c is None:
+            return self.start_value * xp.pow((step + ts) / ts, -self.power)
+        return c * xp.pow(step + ts, -self.power)
 
     @property
     def duration(self) -> None:
         return None
+
+
+def _scaled_power(start: float, base: float, p: float) -> float | None:
+    """``start * base**p`` if it and ``base**-p`` are normal float64 numbers, else None."""
+    try:
+        c, lo = start * base**p, base**-p
+    except OverflowError:
+        return None
+    ok = math.isfinite(c) and (c == 0.0 or abs(c) >= 2.2250738585072014e-308) and lo >= 2.2250738585072014e-308
+    return c if ok else None
 
 
 @register

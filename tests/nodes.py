@@ -320,6 +320,7 @@ _choice_field(Interpolate, "shape")
 
 _real_field(InverseSqrt, "start_value")
 _positive_field(InverseSqrt, "timescale_steps", duration=True)
+_positive_field(InverseSqrt, "power")
 
 _real_field(InverseTime, "start_value")
 _nonneg_field(InverseTime, "rate")
@@ -525,8 +526,8 @@ _ENTRIES = [
     _entry(Interpolate, dict(boundaries=[0, 4, 8], values=[1.0, 0.5, 0.1]),
            dict(boundaries=[0, 4, 8], values=[1.0, 0.5, 0.1], shape="cosine"),
            Interpolate(boundaries=[2, 4, 8], values=[1.0, 0.5, 0.1])),
-    _entry(InverseSqrt, dict(start_value=1.0, timescale_steps=4), dict(start_value=1.0, timescale_steps=4),
-           InverseSqrt(start_value=2.0, timescale_steps=4)),
+    _entry(InverseSqrt, dict(start_value=1.0, timescale_steps=4), dict(start_value=1.0, timescale_steps=4, power=1.5),
+           InverseSqrt(start_value=2.0, timescale_steps=4), InverseSqrt(start_value=0.1, timescale_steps=3, power=1.0)),
     _entry(InverseTime, dict(start_value=1.0, rate=1.0), dict(start_value=1.0, rate=1.0, every=2, staircase=False),
            InverseTime(start_value=2.0, rate=0.5, every=3, staircase=True),
            InverseTime(start_value=1.0, rate=0.5, every=2, staircase=True)),

@@ -182,6 +182,97 @@ def _get_scheduler(draw: Any) -> dict:
     return out
 
 
+@st.composite
+def _nemo(draw: Any, name: str) -> dict:
+    """NeMo's keyword pairs: warmup (steps or ratio), hold, constant steps; lr above min_lr."""
+    m = draw(st.integers(1, 300))
+    min_lr = draw(small_rates)
+    out: dict = dict(lr=min_lr + draw(rates), max_steps=m, min_lr=min_lr)
+    low = 1 if name == "NoamHoldAnnealing" else 0  # NeMo's Noam needs a warmup
+    if low or draw(st.booleans()):
+        out["warmup_steps"] = draw(st.integers(low, m))
+    elif draw(st.booleans()):
+        out["warmup_ratio"] = draw(st.floats(0.0, 1.0, **_F))
+    w = out.get("warmup_steps", int(out.get("warmup_ratio", 0.0) * m))
+    if name in ("WarmupHoldPolicy", "NoamHoldAnnealing", "PolynomialHoldDecayAnnealing") and draw(st.booleans()):
+        hold = draw(st.integers(0, m))
+        out["hold_steps"] = hold + 1 if w + hold == m else hold  # a decay of 0 steps divides by zero in NeMo
+    if name == "CosineAnnealing" and draw(st.booleans()):
+        c = draw(st.integers(0, m))
+        out["constant_steps"] = c - 1 if w == 0 and c == m else c  # ditto
+    if name in ("PolynomialDecayAnnealing", "PolynomialHoldDecayAnnealing"):
+        out.update(power=draw(powers), cycle=draw(st.booleans()))
+    if name == "NoamHoldAnnealing":
+        out["decay_rate"] = draw(st.sampled_from([0.5, 1.0, 0.25, 2.0]))
+    if name == "NoamAnnealing":
+        if "warmup_ratio" not in out and draw(st.booleans()):
+            out.pop("max_steps")  # NeMo's Noam has no cutoff
+        out["d_model"] = draw(_BY_NAME["d_model"])
+    if name == "T5InverseSquareRootAnnealing":
+        out = dict(max_steps=m, min_lr=min_lr, constant_steps=draw(st.integers(1, m + 5)))
+    return out
+
+
+_NEMO = ("WarmupPolicy", "WarmupHoldPolicy", "SquareAnnealing", "SquareRootAnnealing", "CosineAnnealing",
+         "NoamAnnealing", "NoamHoldAnnealing", "WarmupAnnealing", "InverseSquareRootAnnealing",
+         "T5InverseSquareRootAnnealing", "PolynomialDecayAnnealing", "PolynomialHoldDecayAnnealing")
+
+
+_warmup_inits = st.one_of(st.just(-1.0), small_rates)
+
+
+@st.composite
+def _fairseq_fixed(draw: Any) -> dict:
+    out: dict = dict(lr=draw(st.one_of(rates, st.lists(rates, min_size=1, max_size=4))),
+                     warmup_updates=draw(warmups))
+    if isinstance(out["lr"], list) or draw(st.booleans()):
+        out["updates_per_epoch"] = draw(st.integers(1, 50))
+        if draw(st.booleans()):
+            out.update(force_anneal=draw(st.integers(0, 8)), lr_shrink=draw(decays))
+    return out
+
+
+@st.composite
+def _fairseq_cosine(draw: Any) -> dict:
+    min_lr = draw(small_rates)
+    w = draw(warmups)
+    out: dict = dict(lr=min_lr + draw(rates), min_lr=min_lr, warmup_updates=w, warmup_init_lr=draw(_warmup_inits),
+                     t_mult=draw(st.sampled_from([1.0, 1.5, 2.0, 3.0])),
+                     lr_shrink=draw(st.one_of(st.just(1.0), decays)))
+    if draw(st.booleans()):
+        out["lr_period_updates"] = draw(counts)
+    else:
+        out["max_update"] = w + draw(counts)
+    return out
+
+
+@st.composite
+def _fairseq_step(draw: Any) -> dict:
+    min_lr = draw(small_rates)
+    return dict(lr=min_lr + draw(rates), min_lr=min_lr, warmup_updates=draw(warmups),
+                warmup_init_lr=draw(_warmup_inits), lr_decay_period=draw(counts), lr_decay=draw(decays))
+
+
+def _fairseq() -> dict:
+    fd = st.fixed_dictionaries
+    return {
+        "fairseq.fixed": _fairseq_fixed(),
+        "fairseq.inverse_sqrt": fd(dict(lr=rates, warmup_updates=counts), optional=dict(warmup_init_lr=_warmup_inits)),
+        "fairseq.cosine": _fairseq_cosine(),
+        "fairseq.triangular": st.builds(lambda lr, up, p, k, m: dict(lr=lr, max_lr=lr + up, lr_period_updates=p,
+                                                                      lr_shrink=k, shrink_min=m),
+                                        small_rates | rates, rates, st.integers(2, 500), decays, st.booleans()),
+        "fairseq.tri_stage": fd(dict(lr=rates, warmup_steps=warmups, hold_steps=warmups, decay_steps=counts,
+                                     init_lr_scale=st.sampled_from([0.0, 0.01, 0.1]),
+                                     final_lr_scale=st.sampled_from([0.01, 0.05, 0.5, 1.0]))),
+        "fairseq.polynomial_decay": fd(dict(lr=rates, total_num_update=counts, warmup_updates=warmups,
+                                            end_learning_rate=small_rates, power=powers)),
+        "fairseq.step": _fairseq_step(),
+        "fairseq.reduce_lr_on_plateau": fd(dict(lr=rates, lr_shrink=decays, lr_patience=st.integers(0, 5),
+                                                warmup_updates=warmups)),
+    }
+
+
 #: Catalog constructors with no lrcore form (they raise NotImplementedError): nothing to draw.
 NO_FORM = frozenset({"transformers.get_greedy_schedule", "transformers.get_adafactor_schedule"})
 
@@ -233,6 +324,8 @@ def _specific() -> dict[str, Any]:
         "transformers.get_constant_schedule": fd(dict(lr=rates)),
         "timm.MultiStepLRScheduler": fd(dict(lr=rates, decay_t=milestones, decay_rate=decays)),
         "timm.StepLRScheduler": fd(dict(lr=rates, decay_t=counts, decay_rate=decays)),
+        **{f"nemo.{name}": _nemo(name) for name in _NEMO},
+        **_fairseq(),
     }
 
 

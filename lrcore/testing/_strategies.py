@@ -122,7 +122,8 @@ def _interpolate(draw, big=10**6):
 @st.composite
 def _inverse_sqrt(draw, big=10**6):
     ts = draw(st.one_of(st.integers(1, min(10**4, big)), st.floats(min_value=0.5, max_value=float(min(10**4, big)), **_FLOATS)))
-    return lrcore.InverseSqrt(start_value=draw(values), timescale_steps=ts)
+    power = draw(st.one_of(st.just(0.5), st.sampled_from([1.0, 1.5, 2.0]), st.floats(0.05, 4.0, **_FLOATS)))
+    return lrcore.InverseSqrt(start_value=draw(values), timescale_steps=ts, power=power)
 
 
 @st.composite
