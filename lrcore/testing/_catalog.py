@@ -247,6 +247,36 @@ def _fvcore_specific() -> dict[str, Any]:
     }
 
 
+def _mmengine_specific() -> dict[str, Any]:
+    fd = st.fixed_dictionaries
+    moms = st.floats(0.5, 0.99, **_F)
+    win = dict(by_epoch=st.booleans(), end=st.integers(1, 500))
+    per = {
+        "ConstantLR": dict(factor=st.floats(0.05, 1.0, **_F)),
+        "LinearLR": dict(start_factor=st.floats(0.01, 1.0, **_F), end_factor=st.floats(0.0, 1.0, **_F)),
+        "ExponentialLR": dict(gamma=decays),
+        "StepLR": dict(step_size=counts, gamma=decays),
+        "MultiStepLR": dict(milestones=milestones, gamma=decays),
+        "PolyLR": dict(eta_min=small_rates, power=powers),
+        "CosineAnnealingLR": dict(T_max=counts, eta_min=small_rates),
+        "CosineRestartLR": dict(periods=st.lists(counts, min_size=1, max_size=1), eta_min=small_rates),
+    }
+    out = {}
+    for kind, kw in per.items():
+        out[f"mmengine.{kind}"] = fd(dict(lr=rates, **kw), optional=win)
+        out[f"mmengine.{kind.replace('LR', 'Momentum')}"] = fd(dict(momentum=moms, **kw), optional=win)
+    out["mmengine.OneCycleLR"] = fd(dict(lr=rates, eta_max=rates, total_steps=st.integers(20, 500),
+                                         pct_start=st.floats(0.1, 0.45, **_F), by_epoch=st.just(False)))
+    out["mmengine.ReduceOnPlateauLR"] = fd(dict(lr=rates, factor=decays, patience=st.integers(0, 5)))
+    out["mmengine.ReduceOnPlateauMomentum"] = fd(dict(momentum=moms, factor=decays, patience=st.integers(0, 5)))
+    out["mmengine.param_scheduler"] = st.builds(
+        lambda lr, w, total: dict(lr=lr, schedulers=[
+            dict(type="LinearLR", start_factor=0.001, by_epoch=False, end=w),
+            dict(type="CosineAnnealingLR", T_max=total, by_epoch=False, begin=w, end=w + total)]),
+        rates, st.integers(1, 100), counts)
+    return out
+
+
 #: Catalog constructors with no lrcore form (they raise NotImplementedError): nothing to draw.
 NO_FORM = frozenset({"transformers.get_greedy_schedule", "transformers.get_adafactor_schedule"})
 
@@ -299,6 +329,7 @@ def _specific() -> dict[str, Any]:
         "timm.MultiStepLRScheduler": fd(dict(lr=rates, decay_t=milestones, decay_rate=decays)),
         "timm.StepLRScheduler": fd(dict(lr=rates, decay_t=counts, decay_rate=decays)),
         **_fvcore_specific(),
+        **_mmengine_specific(),
     }
 
 
