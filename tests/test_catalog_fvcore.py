@@ -125,7 +125,7 @@ def composites(draw, M):
     scaling = draw(st.lists(st.sampled_from(["rescaled", "fixed"]), min_size=k, max_size=k))
     # step schedulers only where they see the global where (see CompositeParamScheduler's docstring)
     kids = [draw(leaves(M, steps=sc == "fixed")) for sc in scaling]
-    cuts = sorted(draw(st.lists(st.integers(0, 1000), min_size=k - 1, max_size=k - 1)))
+    cuts = sorted(draw(st.lists(st.integers(1, 999), min_size=k - 1, max_size=k - 1, unique=True)))
     lengths = [(b - a) / 1000 for a, b in zip([0] + cuts, cuts + [1000])]
     ref = fv.CompositeParamScheduler([c[0] for c in kids], list(lengths), scaling)
     tree = F.CompositeParamScheduler([c[1] for c in kids], list(lengths), scaling, max_iter=M)

@@ -207,7 +207,7 @@ def _fvcore_leaf(draw: Any, max_iter: int) -> Any:
 def _fvcore_composite(draw: Any) -> dict:
     m = draw(counts)
     k = draw(st.integers(1, 3))
-    cuts = sorted(draw(st.lists(st.integers(0, 100), min_size=k - 1, max_size=k - 1)))
+    cuts = sorted(draw(st.lists(st.integers(1, 99), min_size=k - 1, max_size=k - 1, unique=True)))  # lengths > 0
     lengths = [(b - a) / 100 for a, b in zip([0, *cuts], [*cuts, 100])]
     return dict(schedulers=[draw(_fvcore_leaf(m)) for _ in range(k)], lengths=lengths,
                 interval_scaling=draw(st.lists(st.sampled_from(["rescaled", "fixed"]), min_size=k, max_size=k)),
