@@ -273,6 +273,100 @@ def _fairseq() -> dict:
     }
 
 
+def _fvcore_multistep(draw: Any) -> dict:
+    v = draw(st.lists(rates, min_size=1, max_size=4))
+    n = draw(st.integers(len(v) + 1, 500))
+    ms = draw(st.lists(st.integers(1, n - 1), min_size=len(v) - 1, max_size=len(v) - 1, unique=True).map(sorted))
+    return dict(values=v, milestones=ms, num_updates=n, max_iter=draw(counts))
+
+
+@st.composite
+def _fvcore_leaf(draw: Any, max_iter: int) -> Any:
+    from lrcore.catalog import fvcore as F
+
+    name = draw(st.sampled_from(["ConstantParamScheduler", "CosineParamScheduler", "LinearParamScheduler",
+                                 "ExponentialParamScheduler", "PolynomialDecayParamScheduler",
+                                 "StepParamScheduler", "MultiStepParamScheduler"]))
+    fn = getattr(F, name)
+    kw = draw(_fvcore_specific()[f"fvcore.{name}"])
+    kw["max_iter"] = max_iter
+    return fn(**kw)
+
+
+@st.composite
+def _fvcore_composite(draw: Any) -> dict:
+    m = draw(counts)
+    k = draw(st.integers(1, 3))
+    cuts = sorted(draw(st.lists(st.integers(1, 99), min_size=k - 1, max_size=k - 1, unique=True)))  # lengths > 0
+    lengths = [(b - a) / 100 for a, b in zip([0, *cuts], [*cuts, 100])]
+    return dict(schedulers=[draw(_fvcore_leaf(m)) for _ in range(k)], lengths=lengths,
+                interval_scaling=draw(st.lists(st.sampled_from(["rescaled", "fixed"]), min_size=k, max_size=k)),
+                max_iter=m)
+
+
+@st.composite
+def _fvcore_warmup(draw: Any) -> dict:
+    m = draw(counts)
+    return dict(scheduler=draw(_fvcore_leaf(m)), warmup_factor=draw(st.sampled_from([0.001, 0.1, 1.0])),
+                warmup_length=draw(st.integers(0, m)) / m, warmup_method=draw(st.sampled_from(["linear", "constant"])),
+                max_iter=m)
+
+
+@st.composite
+def _fvcore_multiplier(draw: Any) -> dict:
+    m = draw(counts)
+    return dict(lr=draw(rates), multiplier=draw(_fvcore_leaf(m)), max_iter=m)
+
+
+def _fvcore_specific() -> dict[str, Any]:
+    fd = st.fixed_dictionaries
+    return {
+        "fvcore.ConstantParamScheduler": fd(dict(value=rates, max_iter=counts)),
+        "fvcore.CosineParamScheduler": fd(dict(start_value=rates, end_value=small_rates, max_iter=counts)),
+        "fvcore.LinearParamScheduler": fd(dict(start_value=small_rates, end_value=rates, max_iter=counts)),
+        "fvcore.ExponentialParamScheduler": fd(dict(start_value=rates, decay=decays, max_iter=counts)),
+        "fvcore.PolynomialDecayParamScheduler": fd(dict(base_value=rates, power=powers, max_iter=counts)),
+        "fvcore.StepParamScheduler": fd(dict(num_updates=counts, values=st.lists(rates, min_size=1, max_size=4),
+                                             max_iter=counts)),
+        "fvcore.StepWithFixedGammaParamScheduler": fd(dict(base_value=rates, num_decays=st.integers(1, 4),
+                                                           gamma=decays, num_updates=counts, max_iter=counts)),
+        "fvcore.MultiStepParamScheduler": _fvcore_multistep(),
+        "fvcore.CompositeParamScheduler": _fvcore_composite(),
+        "fvcore.WarmupParamScheduler": _fvcore_warmup(),
+        "fvcore.LRMultiplier": _fvcore_multiplier(),
+    }
+
+
+def _mmengine_specific() -> dict[str, Any]:
+    fd = st.fixed_dictionaries
+    moms = st.floats(0.5, 0.99, **_F)
+    win = dict(by_epoch=st.booleans(), end=st.integers(1, 500))
+    per = {
+        "ConstantLR": dict(factor=st.floats(0.05, 1.0, **_F)),
+        "LinearLR": dict(start_factor=st.floats(0.01, 1.0, **_F), end_factor=st.floats(0.0, 1.0, **_F)),
+        "ExponentialLR": dict(gamma=decays),
+        "StepLR": dict(step_size=counts, gamma=decays),
+        "MultiStepLR": dict(milestones=milestones, gamma=decays),
+        "PolyLR": dict(eta_min=small_rates, power=powers),
+        "CosineAnnealingLR": dict(T_max=counts, eta_min=small_rates),
+        "CosineRestartLR": dict(periods=st.lists(counts, min_size=1, max_size=1), eta_min=small_rates),
+    }
+    out = {}
+    for kind, kw in per.items():
+        out[f"mmengine.{kind}"] = fd(dict(lr=rates, **kw), optional=win)
+        out[f"mmengine.{kind.replace('LR', 'Momentum')}"] = fd(dict(momentum=moms, **kw), optional=win)
+    out["mmengine.OneCycleLR"] = fd(dict(lr=rates, eta_max=rates, total_steps=st.integers(20, 500),
+                                         pct_start=st.floats(0.1, 0.45, **_F), by_epoch=st.just(False)))
+    out["mmengine.ReduceOnPlateauLR"] = fd(dict(lr=rates, factor=decays, patience=st.integers(0, 5)))
+    out["mmengine.ReduceOnPlateauMomentum"] = fd(dict(momentum=moms, factor=decays, patience=st.integers(0, 5)))
+    out["mmengine.param_scheduler"] = st.builds(
+        lambda lr, w, total: dict(lr=lr, schedulers=[
+            dict(type="LinearLR", start_factor=0.001, by_epoch=False, end=w),
+            dict(type="CosineAnnealingLR", T_max=total, by_epoch=False, begin=w, end=w + total)]),
+        rates, st.integers(1, 100), counts)
+    return out
+
+
 #: Catalog constructors with no lrcore form (they raise NotImplementedError): nothing to draw.
 NO_FORM = frozenset({"transformers.get_greedy_schedule", "transformers.get_adafactor_schedule"})
 
@@ -326,6 +420,8 @@ def _specific() -> dict[str, Any]:
         "timm.StepLRScheduler": fd(dict(lr=rates, decay_t=counts, decay_rate=decays)),
         **{f"nemo.{name}": _nemo(name) for name in _NEMO},
         **_fairseq(),
+        **_fvcore_specific(),
+        **_mmengine_specific(),
     }
 
 
