@@ -273,6 +273,7 @@ def _fairseq() -> dict:
     }
 
 
+@st.composite
 def _fvcore_multistep(draw: Any) -> dict:
     v = draw(st.lists(rates, min_size=1, max_size=4))
     n = draw(st.integers(len(v) + 1, 500))
