@@ -261,7 +261,12 @@ class Node:
             else:
                 d[f.name] = f.validate(name, v, d)
         if kwargs:
-            raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+            from ._hints import did_you_mean
+
+            bad, valid = next(iter(kwargs)), [f.name for f in fields_]
+            hint = did_you_mean(bad, valid)
+            raise TypeError(f"{name}() got an unexpected keyword argument '{bad}'; {hint + ' ' if hint else ''}"
+                            f"valid fields: {', '.join(valid)}")
         self.validate()
 
     def validate(self) -> None:
