@@ -233,12 +233,18 @@ def _resolve(parts: list[str], where: str) -> Any:
                 raise SpecError(f"{where}: `{name}`: {owner} has no schedule {p!r} ({known})")
             obj = getattr(obj, p)
         return obj
-    if parts[:1] == ["lrcore"]:
+    own = parts[:1] == ["lrcore"]
+    if own:
         parts = parts[1:]
     classes = _engine_classes()
     if len(parts) == 1 and parts[0] in classes:
         return classes[parts[0]]
-    hint = did_you_mean(parts[-1], _callable_names(modules, classes)) if parts else ""
+    candidates = _callable_names(modules, classes)
+    hint = ""
+    if own and parts:  # written lrcore.X: lrcore's own names first
+        hint = did_you_mean(parts[-1], [c for c in candidates if c.startswith("lrcore.")])
+    if not hint and parts:
+        hint = did_you_mean(parts[-1], candidates)
     if hint:
         raise SpecError(f"{where}: `{name}` is not a catalog or lrcore schedule name; {hint}")
     raise SpecError(f"{where}: `{name}` is not a catalog or lrcore schedule name (catalogs: "
