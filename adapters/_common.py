@@ -11,6 +11,7 @@ from numbers import Integral
 from typing import Any, Mapping
 
 from lrcore import PlateauSchedule
+from lrcore._node import Node
 
 __all__ = ["AdapterScheduler", "holds_plateau", "check_step", "CLOCKS", "check_clock", "check_increment",
            "split_hyperparams"]
@@ -134,6 +135,55 @@ def split_hyperparams(where: str, schedule: Any, extra: Any, n_groups: int,
                          "spelling); give it once, in the dict")
     pick = (lambda k: [d[k] for d in dicts]) if per_group else (lambda k: dicts[0][k])
     return pick(lr_key), {**{k: pick(k) for k in keys if k != lr_key}, **extra}, from_extra
+
+
+UNITS = ("total_steps", "steps_per_epoch", "tokens_per_step", "samples_per_step")
+
+
+def resolve_attached(schedule: Any, units: Mapping[str, Any]) -> Any:
+    """`schedule` (a node, or a list / dict of them, nested as the adapters take them) with
+    every tree that holds durations in units ("10%", "2ep", ...) resolved with `units` (the
+    keywords of `lrcore.Schedule.resolve`; None ones left out). A tree without such durations
+    is returned as it is; one that needs a keyword `units` lacks raises resolve's error, so an
+    adapter refuses an unresolved schedule when it is attached, not at its first step.
+
+    >>> import lrcore
+    >>> s = lrcore.Warmup(lrcore.Cosine(start_value=0.1, steps="90%"), warmup_steps="10%")
+    >>> resolve_attached({"lr": s}, {"total_steps": 1000})["lr"].warmup_steps
+    100
+    >>> resolve_attached(s, {})
+    Traceback (most recent call last):
+    ...
+    lrcore._units.UnresolvedError: resolve: `schedule.steps`='90%' is in a fraction of the run and needs total_steps=..., which was not given
+    """
+    given = {k: v for k, v in units.items() if v is not None}
+    if isinstance(schedule, Node):
+        return schedule.resolve(**given) if schedule.unresolved else schedule
+    if isinstance(schedule, Mapping):
+        return {k: resolve_attached(v, given) for k, v in schedule.items()}
+    if isinstance(schedule, (list, tuple)):
+        return type(schedule)(resolve_attached(v, given) for v in schedule)
+    return schedule
+
+
+def spec_of(schedule: Any) -> Any:
+    """The configs of the trees in `schedule` (nested as `resolve_attached` takes it) that hold
+    unit durations, as written (the spec a checkpoint records beside the resolved trees), or
+    None when none does."""
+    from lrcore._resume import config_of
+
+    def walk(x: Any) -> Any:
+        if isinstance(x, Node):
+            return config_of(x) if x.unresolved else None
+        if isinstance(x, Mapping):
+            out = {k: walk(v) for k, v in x.items()}
+            return {k: v for k, v in out.items() if v is not None} or None
+        if isinstance(x, (list, tuple)):
+            out = [walk(v) for v in x]
+            return out if any(v is not None for v in out) else None
+        return None
+
+    return walk(schedule)
 
 
 class AdapterScheduler:

@@ -50,6 +50,7 @@ from keras import ops
 
 from lrcore import PlateauSchedule, Schedule, from_config, to_config
 from lrcore._backends import ArrayOps
+from lrcore.adapters._common import UNITS, resolve_attached
 
 __all__ = ["as_schedule", "inject", "LRCoreSchedule", "KerasOps"]
 
@@ -159,13 +160,18 @@ class LRCoreSchedule(keras.optimizers.schedules.LearningRateSchedule):
         return f"as_schedule({self.schedule!r})"
 
 
-def as_schedule(schedule: Schedule, *, dtype: str | None = None) -> LRCoreSchedule:
+def as_schedule(schedule: Schedule, *, dtype: str | None = None, total_steps: int | None = None,
+                steps_per_epoch: float | None = None, tokens_per_step: float | None = None,
+                samples_per_step: float | None = None) -> LRCoreSchedule:
     """A ``keras.optimizers.schedules.LearningRateSchedule`` for an lrcore schedule.
 
     Pass it as any Keras optimizer's ``learning_rate``. ``dtype``: the float type the value is
-    computed in (default: Keras's ``floatx()`` when called).
+    computed in (default: Keras's ``floatx()`` when called). ``total_steps``,
+    ``steps_per_epoch``, ``tokens_per_step``, ``samples_per_step``: resolve the schedule's
+    durations in units (``"10%"``, ``"2ep"``, ...) first, as `lrcore.Schedule.resolve` does.
     """
-    return LRCoreSchedule(schedule, dtype=dtype)
+    units = dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step, samples_per_step)))
+    return LRCoreSchedule(resolve_attached(schedule, units), dtype=dtype)
 
 
 _SCHEDULED: dict = {}

@@ -50,7 +50,7 @@ import optax
 from lrcore._base import Schedule
 from lrcore._backends import JaxOps
 from lrcore._plateau import PlateauRule, PlateauSchedule
-from lrcore.adapters._common import check_clock
+from lrcore.adapters._common import UNITS, check_clock, resolve_attached
 
 __all__ = ["as_schedule", "inject", "ScheduleFn", "PlateauStatefulSchedule", "PlateauStatefulScheduleState",
            "ClockSchedule", "ClockScheduleState"]
@@ -147,9 +147,15 @@ class PlateauStatefulSchedule:
         return f"as_schedule({self.schedule!r}, plateau={self.plateau!r}, metric={self.metric!r})"
 
 
-def as_schedule(schedule: Any, *, plateau: Any = None, metric: str = "value",
-                dtype: Any = None) -> optax.Schedule | PlateauStatefulSchedule:
+def as_schedule(schedule: Any, *, plateau: Any = None, metric: str = "value", dtype: Any = None,
+                total_steps: int | None = None, steps_per_epoch: float | None = None,
+                tokens_per_step: float | None = None,
+                samples_per_step: float | None = None) -> optax.Schedule | PlateauStatefulSchedule:
     """An optax schedule for an lrcore schedule.
+
+    ``total_steps``, ``steps_per_epoch``, ``tokens_per_step``, ``samples_per_step``: resolve
+    the schedule's durations in units (``"10%"``, ``"2ep"``, ...) first, as
+    `lrcore.Schedule.resolve` does (an unresolved schedule without them is refused here).
 
     * ``schedule`` an lrcore `Schedule`: a `ScheduleFn`, ``count -> schedule.evaluate(count)``
       (jit/vmap/grad safe; float32 by default, float64 under ``jax_enable_x64``, or ``dtype``).
@@ -163,6 +169,8 @@ def as_schedule(schedule: Any, *, plateau: Any = None, metric: str = "value",
     >>> jax.jit(jax.vmap(f))(jnp.arange(6)).tolist()
     [1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
     """
+    schedule = resolve_attached(schedule, dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step,
+                                                           samples_per_step))))
     if isinstance(schedule, PlateauSchedule):
         if plateau is not None:
             raise TypeError("as_schedule: the schedule is already scaled by a Plateau; do not pass `plateau=` too")
@@ -214,7 +222,9 @@ class ClockSchedule:
 
 
 def inject(optimizer: Callable[..., optax.GradientTransformation], /, *, clock: str = "steps", dtype: Any = None,
-           static_args: str | tuple[str, ...] = (), **hyperparams: Any) -> optax.GradientTransformationExtraArgs:
+           static_args: str | tuple[str, ...] = (), total_steps: int | None = None,
+           steps_per_epoch: float | None = None, tokens_per_step: float | None = None,
+           samples_per_step: float | None = None, **hyperparams: Any) -> optax.GradientTransformationExtraArgs:
     """``optimizer`` (an optax optimizer factory: ``optax.adamw``, ``optax.sgd``, ...) with lrcore
     schedules for any of its numeric arguments, built on ``optax.inject_hyperparams``.
 
@@ -227,6 +237,9 @@ def inject(optimizer: Callable[..., optax.GradientTransformation], /, *, clock: 
     ``clock="samples"`` or ``"tokens"``: the schedules' t is the count of samples (tokens)
     given to the updates so far: ``opt.update(grads, state, params, increment=n)`` (n the
     samples of that update; required). ``clock="steps"`` (the default) counts updates.
+
+    ``total_steps``, ``steps_per_epoch``, ``tokens_per_step``, ``samples_per_step``: resolve
+    the schedules' durations in units (``"10%"``, ``"2ep"``, ...), as `as_schedule` does.
 
     Per parameter group, with ``optax.multi_transform``:
 
@@ -271,6 +284,8 @@ def inject(optimizer: Callable[..., optax.GradientTransformation], /, *, clock: 
                 raise TypeError(f"inject: {getattr(optimizer, '__name__', optimizer)} takes no argument {name!r}; "
                                 f"it takes {', '.join(names)}")
     converted = {}
+    hyperparams = resolve_attached(hyperparams, dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step,
+                                                                 samples_per_step))))
     for name, v in hyperparams.items():
         if isinstance(v, (Schedule, PlateauSchedule)):
             if clock != "steps":

@@ -82,7 +82,8 @@ from lrcore._resume import (
     schedule_changes,
     short,
 )
-from lrcore.adapters._common import AdapterScheduler, check_clock, check_increment, check_step, split_hyperparams
+from lrcore.adapters._common import (UNITS, AdapterScheduler, check_clock, check_increment, check_step,
+                                    resolve_attached, spec_of, split_hyperparams)
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
 
@@ -143,6 +144,10 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             constructor, so ``last_epoch`` is 0 afterwards by default).
         clock: what t counts: ``"steps"`` (the default), ``"samples"`` or ``"tokens"`` (then
             ``step(increment=n)``, n an int >= 1, is required).
+        total_steps, steps_per_epoch, tokens_per_step, samples_per_step: resolve durations in
+            units (``"10%"``, ``"2ep"``, ...) of the schedule (and of `attach`'s) when attached,
+            as `lrcore.Schedule.resolve` does; the state keeps the schedule as written and the
+            keywords beside the resolved tree, and a resume compares all three.
 
     >>> import paddle, lrcore
     >>> s = lrcore.Warmup(lrcore.Cosine(start_value=0.1, steps=8), warmup_steps=2)
@@ -166,7 +171,9 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
 
     def __init__(self, schedule: Schedule | PlateauSchedule, *, learning_rate: float = 1.0, mode: str = "absolute",
                  on_change: str | None = None, allow_schedule_change: bool | None = None, last_epoch: int = -1,
-                 verbose: bool = False, clock: str = "steps") -> None:
+                 verbose: bool = False, clock: str = "steps", total_steps: int | None = None,
+                 steps_per_epoch: float | None = None, tokens_per_step: float | None = None,
+                 samples_per_step: float | None = None) -> None:
         plateau_cls = isinstance(self, PlateauScheduleLR)
         if not isinstance(schedule, (Schedule, PlateauSchedule)):
             hint = " (a paddle scheduler is not an lrcore schedule; see lrcore.catalog.paddle)" \
@@ -195,6 +202,11 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                              f"count), not last_epoch; got last_epoch={last_epoch}")
         self.lrcore_hyperparams: dict = {}
         self._hp = None  # attach(): (optimizer, {key: schedules}, {key: writers per group})
+        # durations in units ("10%", "2ep") resolved now; the spec and the keywords are kept
+        units = dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step, samples_per_step)))
+        self.lrcore_units = {k: v for k, v in units.items() if v is not None}
+        self.lrcore_spec = spec_of(schedule)
+        schedule = resolve_attached(schedule, units)
         self.schedule = schedule
         self.mode = mode
         self.plateau_state: PlateauState | None = schedule.init() if plateau_cls else None
@@ -219,6 +231,8 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
 
     lrcore_clock = "steps"  # (class defaults: schedulers pickled before clocks and attach)
     lrcore_hyperparams: dict = {}
+    lrcore_spec: Any = None  # the schedule as written, where it held durations in units (or None)
+    lrcore_units: dict = {}  # the keywords it was resolved with
     _hp = None
 
     def _next_epoch(self, epoch: Any, increment: Any) -> int:
@@ -258,7 +272,9 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
     def state_keys(self) -> None:
         """The keys of ``state_dict()``: paddle's ``last_epoch``, ``last_lr`` and lrcore's plain data."""
         self.keys = _KEYS + (["lrcore_clock"] if self.lrcore_clock != "steps" else []) \
-            + (["lrcore_hyperparams"] if self.lrcore_hyperparams else [])  # (their defaults are not written)
+            + (["lrcore_hyperparams"] if self.lrcore_hyperparams else []) \
+            + (["lrcore_spec", "lrcore_units"] if self.lrcore_spec is not None or self.lrcore_units else [])
+        # (their defaults are not written)
 
     def _plateau_data(self) -> dict | None:
         st = self.plateau_state
@@ -317,6 +333,11 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                                          hp[k]["schedule"], hp[k]["fingerprint"])
             changes += lines
             hp_changed += [k] if lines else []
+        for key, now in (("spec", self.lrcore_spec), ("units", self.lrcore_units or None)):
+            was = state_dict.get(f"lrcore_{key}") or None
+            if was != now:  # the schedule as written ("10%") or what resolved it (total_steps)
+                changes.append(f"{key}: {short(was) if key == 'spec' else was} -> "
+                               f"{short(now) if key == 'spec' else now}")
         if state_dict["lrcore_mode"] != self.mode:
             changes.append(f"mode: {state_dict['lrcore_mode']!r} -> {self.mode!r}")
         if state_dict["lrcore_learning_rate"] != self.lrcore_learning_rate:
@@ -326,6 +347,8 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             raise ScheduleChangedError(changes, "set_state_dict",
                                        opaque=has_opaque(state_dict["lrcore_fingerprint"], self.lrcore_fingerprint, *fps))
         if changes and policy == "checkpoint":
+            self.lrcore_spec = state_dict.get("lrcore_spec")
+            self.lrcore_units = dict(state_dict.get("lrcore_units") or {})
             if hp_changed:
                 self._take_checkpoint_hyperparams(saved_hp, hp_changed)
             self._take_checkpoint_schedule(state_dict, schedule_changed)
@@ -411,6 +434,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             hyperparams = {lr_key: None, **hyperparams}  # (split_hyperparams wants the rate's key)
         elif isinstance(hyperparams, (list, tuple)):
             hyperparams = [d if not isinstance(d, dict) or lr_key in d else {lr_key: None, **d} for d in hyperparams]
+        hyperparams = resolve_attached(hyperparams, self.lrcore_units)  # on the rate's units
         multiplier, rest, _ = split_hyperparams("ScheduleLR.attach", hyperparams, None, n, lr_key)
         schedules = dict(rest)
         if not (multiplier is None or (isinstance(multiplier, list) and all(m is None for m in multiplier))):

@@ -91,7 +91,8 @@ from lrcore._resume import (
     schedule_changes,
     short,
 )
-from lrcore.adapters._common import CLOCKS, AdapterScheduler, check_clock, check_increment, check_step, split_hyperparams
+from lrcore.adapters._common import (CLOCKS, UNITS, AdapterScheduler, check_clock, check_increment, check_step,
+                                    resolve_attached, spec_of, split_hyperparams)
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT", "CLOCKS"]
 
@@ -222,6 +223,11 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             taken; n is required, an int >= 1). A non-step clock needs
             ``step_source="scheduler"`` and ``last_epoch=-1``; the state_dict keeps the clock,
             and loading it into a scheduler on another clock is an error.
+        total_steps, steps_per_epoch, tokens_per_step, samples_per_step: resolve the
+            schedules' durations in units (``"10%"``, ``"2ep"``, ``"1Btok"``, ...) when attached,
+            as `lrcore.Schedule.resolve` does (a schedule that needs a keyword not given is refused
+            here). The state_dict keeps the schedules as written (``"spec"``) and the keywords
+            (``"units"``) beside the resolved trees; a resume compares all three.
 
     Step ``t`` is ``last_epoch`` (a count in the clock's unit). ``get_lr()`` and ``_get_closed_form_lr()`` both return the
     closed form at ``last_epoch``, as Python floats (device tensors for tensor lrs with
@@ -261,6 +267,10 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         on_change: str | None = None,
         allow_schedule_change: bool | None = None,
         clock: str = "steps",
+        total_steps: int | None = None,
+        steps_per_epoch: float | None = None,
+        tokens_per_step: float | None = None,
+        samples_per_step: float | None = None,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"ScheduleLR: `optimizer` must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
@@ -283,6 +293,10 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         if extra is not None and not isinstance(extra, Mapping):
             raise TypeError(f"ScheduleLR: `extra` must be a dict of hyperparameter schedules, got {type(extra).__name__}")
         groups = optimizer.param_groups
+        units = dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step, samples_per_step)))
+        self.units = {k: v for k, v in units.items() if v is not None}
+        self.spec = spec_of({"schedule": schedule, "extra": extra})
+        schedule, extra = resolve_attached(schedule, units), resolve_attached(extra, units)
         schedule, extra, self._from_extra = split_hyperparams("ScheduleLR", schedule, extra, len(groups), "lr")
         self.schedule = _check_schedules("schedule", schedule, len(groups), plateau_ok=True)
         plateau = self._find_plateau(self.schedule)
@@ -325,6 +339,8 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
     _from_extra: set = set()  # the keys given by `extra=` (its error messages name `extra`)
     clock = "steps"  # (class defaults: schedulers pickled before clocks)
     _steps_clock = True
+    spec: Any = None  # the schedules as written, where they held durations in units (or None)
+    units: dict = {}  # the keywords they were resolved with
 
     def _label(self, key: str) -> str:
         return f"extra[{key!r}]" if key in self._from_extra else f"schedule[{key!r}]"
@@ -524,6 +540,8 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             "base_lrs": [float(b) for b in self._bases()],
             "_last_lr": [float(v) for v in self._last_lr],
         }
+        if self.spec is not None or self.units:
+            sd["spec"], sd["units"] = self.spec, dict(self.units)
         if self.plateau_state is not None:
             sd["plateau_state"] = {k: float(v) for k, v in self.plateau_state._asdict().items()}
         return sd
@@ -570,6 +588,11 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                 fps += [saved_extra[k]["fingerprint"], fingerprint_of(self.extra[k])]
                 changed[("extra", k)] = schedule_changes(path, saved_extra[k]["schedule"], saved_extra[k]["fingerprint"],
                                                          config_of(self.extra[k]), fps[-1])
+        for key, now in (("spec", self.spec), ("units", self.units or None)):
+            was = state_dict.get(key) or None
+            if was != now:  # the schedules as written ("10%") or what resolved them (total_steps)
+                changes.append(f"{key}: {short(was) if key == 'spec' else was} -> "
+                               f"{short(now) if key == 'spec' else now}")
         for lines in changed.values():
             changes += lines
         if changes and policy == "error":
@@ -616,6 +639,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                                             len(groups), plateau_ok=False)
                 targets[k] = [self._extra_target(k, i, g) for i, g in enumerate(groups)]
         self.schedule, self.plateau, self.extra, self._extra_targets = schedule, plateau, extra, targets
+        self.spec, self.units = state_dict.get("spec"), dict(state_dict.get("units") or {})
         self._n_checked = -1
         self.mode = state_dict["mode"]
         if state_dict["step_source"] != self.step_source:
