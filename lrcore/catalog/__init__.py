@@ -3,14 +3,14 @@
 ``lrcore.catalog.torch.CosineAnnealingLR(lr=0.1, T_max=100)`` returns a `lrcore.Schedule`
 equal, number for number, to what torch's scheduler gives a parameter group whose lr is 0.1,
 quirks included. Submodules, imported on use: ``torch``, ``paddle``, ``optax``,
-``transformers``, ``timm``, ``keras``, ``nemo``, ``fairseq``. None of them imports its
+``transformers``, ``timm``, ``keras``, ``nemo``, ``fairseq``, ``composer``. None of them imports its
 framework: they only build lrcore trees.
 """
 
 import importlib
 from typing import Any
 
-__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm", "nemo", "fairseq"]
+__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm", "nemo", "fairseq", "composer"]
 
 
 def __getattr__(name: str) -> Any:
