@@ -49,8 +49,9 @@ Composer's timestamp (batch b), what ``scheduler(state, ssr)`` returns times lr.
 * ``CosineAnnealingWarmRestartsScheduler`` with a non-integer ``t_mult``: Composer truncates
   each cycle's length (``int(t_mult * previous)``), lrcore's `lrcore.Restart` keeps
   ``t_0 * t_mult**k``; the same for whole ``t_mult``.
-* Composer raises at its first call where ``t_max`` is shorter than ``max_duration`` in the
-  same unit; here the decay holds its end value.
+* The warmup schedulers raise at Composer's first call where ``t_max``, converted to
+  batches, is shorter than the run (``max_duration``): their decay must span the run. Here
+  a shorter decay holds its end value.
 
 Where Composer would fail (a zero period, a multiplier that decays to a zero cycle, a unit
 with no step count), the catalog raises at construction, naming the parameter.
