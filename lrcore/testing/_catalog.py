@@ -368,6 +368,59 @@ def _mmengine_specific() -> dict[str, Any]:
     return out
 
 
+# Composer: time strings of each unit (the fractions and ssr values keep Composer's float
+# products whole, so resolved trees match it exactly at totals that are multiples of 16)
+_composer_fracs = st.sampled_from(["0.0625", "0.125", "0.25", "0.5", "0.75", "1"])
+_composer_times = st.one_of(st.integers(1, 100).map(lambda n: 2 * n), st.integers(1, 100).map(lambda n: f"{2 * n}ba"),
+                            st.integers(1, 3).map(lambda n: f"{n}ep"), _composer_fracs.map(lambda f: f + "dur"))
+_composer_ssr = st.sampled_from([0.5, 1.0, 1.0, 1.5, 2.0])
+
+
+@st.composite
+def _composer_warmup_pair(draw: Any, same_unit: bool = False) -> dict:
+    # Composer refuses a t_max shorter than the run: "1dur", or batches that are the run's length
+    if draw(st.booleans()):
+        return dict(t_warmup=f"{2 * draw(st.integers(1, 100))}ba", t_max=f"{32 * draw(st.integers(1, 12))}ba")
+    f = draw(st.sampled_from(["0.0625", "0.125", "0.25"]))
+    if same_unit or draw(st.booleans()):
+        return dict(t_warmup=f + "dur", t_max="1dur")
+    return dict(t_warmup=f + "dur", t_max=f"{32 * draw(st.integers(1, 12))}ba")
+
+
+def _composer() -> dict:
+    fd = st.fixed_dictionaries
+    alphas = st.sampled_from([0.0, 0.1, 0.5, 1.0])
+    opt = dict(ssr=_composer_ssr)
+    warm = dict(ssr=_composer_ssr, scale_warmup=st.booleans())
+    return {
+        "composer.StepScheduler": fd(dict(lr=rates, step_size=_composer_times), optional=dict(gamma=decays, **opt)),
+        "composer.MultiStepScheduler": fd(dict(lr=rates, milestones=milestones.map(lambda m: [f"{2 * x}ba" for x in m])),
+                                          optional=dict(gamma=decays, **opt)),
+        "composer.ConstantScheduler": fd(dict(lr=rates), optional=dict(alpha=alphas, t_max=_composer_times, **opt)),
+        "composer.LinearScheduler": fd(dict(lr=rates), optional=dict(alpha_i=alphas, alpha_f=alphas,
+                                                                      t_max=_composer_times, **opt)),
+        "composer.ExponentialScheduler": fd(dict(lr=rates, gamma=decays), optional=dict(decay_period=_composer_times, **opt)),
+        "composer.CosineAnnealingScheduler": fd(dict(lr=rates), optional=dict(t_max=_composer_times, alpha_f=alphas, **opt)),
+        "composer.CosineAnnealingWarmRestartsScheduler": fd(dict(lr=rates, t_0=_composer_times), optional=dict(
+            t_mult=st.sampled_from([1.0, 2.0, 3.0]), alpha_f=alphas, **opt)),
+        "composer.PolynomialScheduler": fd(dict(lr=rates, power=powers), optional=dict(t_max=_composer_times,
+                                                                                        alpha_f=alphas, **opt)),
+        "composer.MultiStepWithWarmupScheduler": fd(dict(
+            lr=rates, t_warmup=st.integers(1, 50).map(lambda n: f"{2 * n}ba"),
+            milestones=milestones.map(lambda m: [f"{2 * x}ba" for x in m])), optional=dict(gamma=decays, **warm)),
+        "composer.ConstantWithWarmupScheduler": st.builds(lambda p, e: {**p, **e}, _composer_warmup_pair(),
+                                                          fd(dict(lr=rates), optional=dict(alpha=alphas, **warm))),
+        "composer.LinearWithWarmupScheduler": st.builds(lambda p, e: {**p, **e}, _composer_warmup_pair(),
+                                                        fd(dict(lr=rates), optional=dict(alpha_i=alphas, alpha_f=alphas,
+                                                                                         **warm))),
+        "composer.CosineAnnealingWithWarmupScheduler": st.builds(lambda p, e: {**p, **e}, _composer_warmup_pair(),
+                                                                 fd(dict(lr=rates), optional=dict(alpha_f=alphas, **warm))),
+        "composer.PolynomialWithWarmupScheduler": st.builds(lambda p, e: {**p, **e}, _composer_warmup_pair(True),
+                                                            fd(dict(lr=rates), optional=dict(power=powers, alpha_f=alphas,
+                                                                                             **warm))),
+    }
+
+
 #: Catalog constructors with no lrcore form (they raise NotImplementedError): nothing to draw.
 NO_FORM = frozenset({"transformers.get_greedy_schedule", "transformers.get_adafactor_schedule"})
 
@@ -423,6 +476,7 @@ def _specific() -> dict[str, Any]:
         **_fairseq(),
         **_fvcore_specific(),
         **_mmengine_specific(),
+        **_composer(),
     }
 
 
