@@ -53,8 +53,9 @@ def _number(name: str, v: Any, where: str = "") -> float:
 def tolerance_fn(name: str, v: Any) -> Any:
     """The tolerance `v` (a number >= 0, ``f(t)`` or ``f(t, a, b)``) as a function of (t, a, b).
 
-    A callable is called with the step alone if it takes one positional argument, else with
-    the step and the two values compared there; what it returns must be a number >= 0.
+    A callable is called with the step alone if it takes one positional argument (or has no
+    signature to read, as ``dict.__getitem__``), else with the step and the two values compared
+    there; what it returns must be a number >= 0.
 
     >>> tolerance_fn("atol", 0.5)(3, 1.0, 2.0), tolerance_fn("atol", lambda t: 0.1 * t)(3, 1.0, 2.0)
     (0.5, 0.30000000000000004)
@@ -68,9 +69,9 @@ def tolerance_fn(name: str, v: Any) -> Any:
 
     try:
         sig = inspect.signature(v)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):  # a builtin without a signature, such as dict.__getitem__: f(t)
         sig = None
-    arity = None
+    arity = 1 if sig is None else None
     for n, args in ((1, (0,)), (3, (0, 0.0, 0.0))):
         if sig is None:
             break

@@ -204,6 +204,9 @@ def test_rtol_as_a_function_of_the_step_and_tolerance_of_the_values():
     assert_close(lambda t: 0.5 + 0.019 * (t % 2) - 0.0099 * (t % 3 == 0), lambda t: 0.5, steps=12, atol=band)
     with pytest.raises(AssertionError, match=r"first step 0: a=0\.4899 b=0\.5 .* allowed=0\.01 "):
         assert_close(lambda t: 0.4899, lambda t: 0.5, steps=3, atol=band)
+    assert_close([1.0, 2.0], [1.0, 2.5], steps=[3, 7], atol={3: 0.0, 7: 0.5}.__getitem__)  # no signature: f(t)
+    with pytest.raises(AssertionError, match=r"first step 7: .* allowed=0\.4 "):
+        assert_close([1.0, 2.0], [1.0, 2.5], steps=[3, 7], atol={3: 0.0, 7: 0.4}.__getitem__)
     seen = []
     assert_close([1.0, 2.0], [1.0, 2.5], steps=[3, 7], atol=lambda t, a, b: seen.append((t, a, b)) or 0.5)
     assert seen == [(7, 2.0, 2.5)]  # called only where the values differ, with the step and both values
