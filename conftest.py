@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from importlib.util import find_spec
 
-_NEEDS = {"torch.py": ("torch",), "paddle.py": ("paddle",), "optax.py": ("jax", "optax")}
+_NEEDS = {"torch.py": ("torch",), "paddle.py": ("paddle",), "optax.py": ("jax", "optax"),
+          "tensorboard.py": ("torch", "tensorboard")}
 
 collect_ignore = ["adapters/keras.py", "lrcore/adapters"]
 collect_ignore += [f"adapters/{name}" for name, mods in _NEEDS.items() if not all(map(find_spec, mods))]
