@@ -1,10 +1,13 @@
-"""Schedules for every hyperparameter, and a schedule counted in samples.
+"""Schedules for every hyperparameter, a schedule counted in samples, and durations in units.
 
 1. torch: ScheduleLR with a dict: a learning rate, a momentum (betas[0] of AdamW) and a
    weight decay schedule, one dict per param group (no weight decay on the biases).
 2. The sample clock: a batch-size ramp-up (8, 8, 16, 16, 32, ...) with the schedule counted in
    samples, as Megatron does, so the warmup ends after the same number of samples whatever
    the batch sizes.
+3. Durations in units: a "3%" warmup and a decay over "2ep", resolved when the scheduler is
+   attached from lrcore.total_steps (epochs, batches, gradient accumulation), and the same
+   schedule scaled to twice the batch size with lrcore.scale_batch.
 
 Run: python examples/units_and_hyperparameters.py
 """
@@ -54,3 +57,15 @@ for step, batch in enumerate(batches):
         print(f"{step:<5} {batch:<6} {sched.last_epoch:<8} {opt.param_groups[0]['lr']:.3e}")
 state = sched.state_dict()
 print(f"\ncheckpoint: clock={state['clock']!r}, count={state['last_epoch']}")
+
+# -- 3. durations in units, resolved when attached ---------------------------------------------
+spec = lrcore.Warmup(lrcore.Cosine(start_value=1e-3, steps="2ep", end_value=1e-5), warmup_steps="3%")
+total = lrcore.total_steps(epochs=3, batches_per_epoch=250, grad_accum=4)  # 63 updates per epoch
+opt = torch.optim.AdamW(model.parameters(), lr=0.0)
+sched = ScheduleLR(opt, spec, total_steps=total, steps_per_epoch=total / 3)
+print(f"\ntotal_steps={total}: {sched.schedule}")
+print(f"checkpoint spec: {lrcore.dumps(spec)}")
+bigger = lrcore.scale_batch(spec.resolve(total_steps=total, steps_per_epoch=total / 3), batch_size=64,
+                            reference_batch_size=32, rule="sqrt")
+peak = max(range(bigger.duration + 1), key=bigger)  # steps halved, values times sqrt(2)
+print(f"batch 64 (sqrt rule): peak {bigger(peak):.4e} at step {peak}, end at step {bigger.duration}")

@@ -290,4 +290,11 @@ def test_units_and_hyperparameters():
         assert (int(batch), int(samples)) == (batches[int(step)], seen)
         want = 1e-3 * seen / 1000 if seen < 1000 else cosine(seen - 1000, 3000, 1e-3, 1e-5)
         assert float(r) == pytest.approx(want, rel=1e-3)
-    assert lines[-1] == f"checkpoint: clock='samples', count={sum(batches)}"
+    assert f"checkpoint: clock='samples', count={sum(batches)}" in lines
+    # 3. units: 3 epochs of 250 batches, accumulation 4 -> 63 updates an epoch, 189 in all;
+    # "3%" of 189 = 5.67 -> 6 steps, "2ep" = 126 steps; scaled to batch 64: steps halved
+    # (detectron2's rounding: 3 and 63), values times sqrt(2)
+    assert lines[-3] == ("total_steps=189: Warmup(schedule=Cosine(start_value=0.001, steps=126, end_value=1e-05, "
+                         "power=1.0), warmup_steps=6, start_value=0.0, shape='linear', prefix=True)")
+    assert '"steps": "2ep"' in lines[-2] and '"warmup_steps": "3%"' in lines[-2]
+    assert lines[-1] == f"batch 64 (sqrt rule): peak {1e-3 * math.sqrt(2):.4e} at step 3, end at step 66"
