@@ -5,15 +5,21 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: venv test demo bench docs clean
 
-venv: $(STAMP)
+venv: $(STAMP) lrcore/adapters
+
+# adapters/ is installed as lrcore.adapters (pyproject's package-dir). In the checkout the same
+# mapping is this link, so that imports from the repository root, the editable install
+# (compat mode: a plain path entry, which type checkers follow) and mypy all see one package.
+lrcore/adapters:
+	ln -sfn ../adapters lrcore/adapters
 
 $(VPY):
 	$(PYTHON) -m venv $(VENV)
 
 # Re-run the (slow) install only when the dependency spec changes.
-$(STAMP): pyproject.toml constraints.txt | $(VPY)
+$(STAMP): pyproject.toml constraints.txt | $(VPY) lrcore/adapters
 	$(VPY) -m pip install --upgrade pip
-	$(VPY) -m pip install -c constraints.txt -e ".[all,test]"
+	$(VPY) -m pip install -c constraints.txt -e ".[all,test]" --config-settings editable_mode=compat
 	touch $@
 
 test: venv

@@ -1,4 +1,5 @@
-"""What the torch and paddle adapters share: the plateau class switch, step checks, pickling.
+"""What the torch and paddle adapters share: the plateau class switch, step and clock checks,
+the hyperparameter dicts, pickling.
 
 Both ``ScheduleLR`` classes derive from `AdapterScheduler`, which picks the plateau class for
 ``schedule * lrcore.Plateau(...)``. No framework is imported here.
@@ -7,23 +8,31 @@ Both ``ScheduleLR`` classes derive from `AdapterScheduler`, which picks the plat
 from __future__ import annotations
 
 from numbers import Integral
-from typing import Any
+from typing import Any, Mapping
 
 from lrcore import PlateauSchedule
+from lrcore._node import Node
 
-__all__ = ["AdapterScheduler", "holds_plateau", "check_step"]
+__all__ = ["AdapterScheduler", "holds_plateau", "check_step", "CLOCKS", "check_clock", "check_increment",
+           "split_hyperparams"]
+
+CLOCKS = ("steps", "samples", "tokens")
+"""The units a schedule's t may count: optimizer steps (the default), samples or tokens."""
 
 
 def holds_plateau(schedule: Any) -> bool:
-    """Whether ``schedule`` (or any schedule of a list or tuple) is scaled by a Plateau.
+    """Whether ``schedule`` (or any schedule of a list or tuple, or the learning rate of a
+    hyperparameter dict: ``"lr"`` or ``"learning_rate"``) is scaled by a Plateau.
 
     >>> import lrcore
     >>> c = lrcore.Constant(value=0.1)
-    >>> holds_plateau(c), holds_plateau([c, c * lrcore.Plateau()])
-    (False, True)
+    >>> holds_plateau(c), holds_plateau([c, c * lrcore.Plateau()]), holds_plateau({"lr": c * lrcore.Plateau()})
+    (False, True, True)
     """
+    if isinstance(schedule, Mapping):  # only the learning rate may be scaled by a Plateau
+        return any(holds_plateau(schedule.get(k)) for k in ("lr", "learning_rate"))
     if isinstance(schedule, (list, tuple)):
-        return any(isinstance(s, PlateauSchedule) for s in schedule)
+        return any(holds_plateau(s) for s in schedule)
     return isinstance(schedule, PlateauSchedule)
 
 
@@ -43,6 +52,138 @@ scaled by lrcore.Plateau takes one
         hint = "; a metric? only a schedule scaled by lrcore.Plateau takes one" if name == "epoch" and isinstance(value, float) else ""
         raise ValueError(f"{where}: `{name}` must be an int >= {low}, got {name}={value!r}{hint}")
     return int(value)
+
+
+def check_clock(where: str, clock: Any) -> str:
+    """``clock`` if it is one of `CLOCKS`, else a ValueError naming it.
+
+    >>> check_clock("ScheduleLR", "samples")
+    'samples'
+    >>> check_clock("ScheduleLR", "epochs")
+    Traceback (most recent call last):
+    ...
+    ValueError: ScheduleLR: `clock` must be one of 'steps', 'samples', 'tokens', got clock='epochs'
+    """
+    if not isinstance(clock, str) or clock not in CLOCKS:
+        raise ValueError(f"{where}: `clock` must be one of {', '.join(map(repr, CLOCKS))}, got clock={clock!r}")
+    return clock
+
+
+def check_increment(where: str, increment: Any, clock: str) -> int:
+    """``increment`` (what one ``step`` adds to the clock) as an int >= 1, or a ValueError
+    naming it and the clock's unit.
+
+    >>> check_increment("ScheduleLR.step", 32, "samples")
+    32
+    >>> check_increment("ScheduleLR.step", None, "tokens")
+    Traceback (most recent call last):
+    ...
+    ValueError: ScheduleLR.step: `increment` must be an int >= 1 with clock='tokens' (the tokens this step consumed: step(increment=n)), got increment=None
+    """
+    if isinstance(increment, bool) or not isinstance(increment, Integral) or increment < 1:
+        raise ValueError(f"{where}: `increment` must be an int >= 1 with clock={clock!r} (the {clock} this step "
+                         f"consumed: step(increment=n)), got increment={increment!r}")
+    return int(increment)
+
+
+def split_hyperparams(where: str, schedule: Any, extra: Any, n_groups: int,
+                      lr_key: str) -> tuple[Any, dict[str, Any], set[str]]:
+    """``(lr schedule(s), {key: schedule(s)}, keys given by extra=)`` from a hyperparameter dict
+    (``{lr_key: s, "momentum": m, ...}``), a list with one such dict per param group (the same
+    keys in each; each key becomes a list, one schedule per group), or a schedule (or list of
+    them) with the older ``extra={...}`` beside it. The schedules themselves are checked by the
+    adapter.
+
+    >>> import lrcore
+    >>> a, b = lrcore.Constant(value=0.1), lrcore.Constant(value=0.9)
+    >>> split_hyperparams("ScheduleLR", [{"lr": a, "momentum": b}, {"lr": b, "momentum": a}], None, 2, "lr")
+    ([Constant(value=0.1), Constant(value=0.9)], {'momentum': [Constant(value=0.9), Constant(value=0.1)]}, set())
+    >>> split_hyperparams("ScheduleLR", {"momentum": b}, None, 1, "lr")
+    Traceback (most recent call last):
+    ...
+    ValueError: ScheduleLR: the hyperparameter dict must hold the key 'lr' (the learning rate's schedule), got keys ['momentum']
+    """
+    from_extra = set(extra or {})
+    extra = dict(extra or {})
+    if isinstance(schedule, Mapping):
+        dicts, per_group = [schedule], False
+    elif isinstance(schedule, (list, tuple)) and any(isinstance(d, Mapping) for d in schedule):
+        for i, d in enumerate(schedule):
+            if not isinstance(d, Mapping):
+                raise TypeError(f"{where}: a list of hyperparameter dicts holds one dict per param group; item {i} "
+                                f"is {type(d).__name__}")
+        if len(schedule) != n_groups:
+            raise ValueError(f"{where}: the list of hyperparameter dicts must hold one dict per param group "
+                             f"({n_groups}), got {len(schedule)}")
+        dicts, per_group = list(schedule), True
+    else:
+        return schedule, extra, from_extra
+    keys = list(dicts[0])
+    for i, d in enumerate(dicts):
+        bad = [k for k in d if not isinstance(k, str)]
+        if bad:
+            raise TypeError(f"{where}: hyperparameter keys are param group keys (str), got {bad[0]!r}")
+        if set(d) != set(keys):
+            raise ValueError(f"{where}: every param group's dict must hold the same keys; group 0 has "
+                             f"{sorted(keys)}, group {i} has {sorted(d)} (a value that stays: lrcore.Constant)")
+    if lr_key not in keys:
+        raise ValueError(f"{where}: the hyperparameter dict must hold the key {lr_key!r} (the learning rate's "
+                         f"schedule), got keys {sorted(keys)}")
+    both = sorted(set(keys) & from_extra)
+    if both:
+        raise ValueError(f"{where}: {both[0]!r} is given both in the hyperparameter dict and in `extra` (its older "
+                         "spelling); give it once, in the dict")
+    pick = (lambda k: [d[k] for d in dicts]) if per_group else (lambda k: dicts[0][k])
+    return pick(lr_key), {**{k: pick(k) for k in keys if k != lr_key}, **extra}, from_extra
+
+
+UNITS = ("total_steps", "steps_per_epoch", "tokens_per_step", "samples_per_step")
+
+
+def resolve_attached(schedule: Any, units: Mapping[str, Any]) -> Any:
+    """`schedule` (a node, or a list / dict of them, nested as the adapters take them) with
+    every tree that holds durations in units ("10%", "2ep", ...) resolved with `units` (the
+    keywords of `lrcore.Schedule.resolve`; None ones left out). A tree without such durations
+    is returned as it is; one that needs a keyword `units` lacks raises resolve's error, so an
+    adapter refuses an unresolved schedule when it is attached, not at its first step.
+
+    >>> import lrcore
+    >>> s = lrcore.Warmup(lrcore.Cosine(start_value=0.1, steps="90%"), warmup_steps="10%")
+    >>> resolve_attached({"lr": s}, {"total_steps": 1000})["lr"].warmup_steps
+    100
+    >>> resolve_attached(s, {})
+    Traceback (most recent call last):
+    ...
+    lrcore._units.UnresolvedError: resolve: `schedule.steps`='90%' is in a fraction of the run and needs total_steps=..., which was not given
+    """
+    given = {k: v for k, v in units.items() if v is not None}
+    if isinstance(schedule, Node):
+        return schedule.resolve(**given) if schedule.unresolved else schedule
+    if isinstance(schedule, Mapping):
+        return {k: resolve_attached(v, given) for k, v in schedule.items()}
+    if isinstance(schedule, (list, tuple)):
+        return type(schedule)(resolve_attached(v, given) for v in schedule)
+    return schedule
+
+
+def spec_of(schedule: Any) -> Any:
+    """The configs of the trees in `schedule` (nested as `resolve_attached` takes it) that hold
+    unit durations, as written (the spec a checkpoint records beside the resolved trees), or
+    None when none does."""
+    from lrcore._resume import config_of
+
+    def walk(x: Any) -> Any:
+        if isinstance(x, Node):
+            return config_of(x) if x.unresolved else None
+        if isinstance(x, Mapping):
+            out = {k: walk(v) for k, v in x.items()}
+            return {k: v for k, v in out.items() if v is not None} or None
+        if isinstance(x, (list, tuple)):
+            out = [walk(v) for v in x]
+            return out if any(v is not None for v in out) else None
+        return None
+
+    return walk(schedule)
 
 
 class AdapterScheduler:

@@ -27,6 +27,18 @@ example below runs in the test suite in a subprocess with ``KERAS_BACKEND=jax``:
 '0.00e+00'
 >>> type(keras.optimizers.schedules.deserialize(keras.optimizers.schedules.serialize(s))).__name__
 'LRCoreSchedule'
+
+**Weight decay**: Keras takes a schedule for ``learning_rate`` only; its ``weight_decay`` is a
+number, read in ``_apply_weight_decay`` (``w -= w * weight_decay * lr``), and a number
+written by a callback would be baked into a compiled train step. ``inject(keras.optimizers.AdamW,
+learning_rate=s, weight_decay=w, ...)`` builds the optimizer from a subclass whose
+``weight_decay`` is a property: ``w(iterations)`` computed in ``keras.ops`` like the rate, so
+it is traced into the compiled step and follows the iterations.
+
+**Clocks**: a Keras optimizer calls the schedules with ``optimizer.iterations``, its update
+count. For a schedule in samples with a fixed batch size B, give the tree in steps
+(``lrcore.Stretch`` or the step counts divided by B); a varying batch size needs a loop that
+counts samples (the torch or optax adapters' clocks).
 """
 
 from __future__ import annotations
@@ -38,8 +50,9 @@ from keras import ops
 
 from lrcore import PlateauSchedule, Schedule, from_config, to_config
 from lrcore._backends import ArrayOps
+from lrcore.adapters._common import UNITS, resolve_attached
 
-__all__ = ["as_schedule", "LRCoreSchedule", "KerasOps"]
+__all__ = ["as_schedule", "inject", "LRCoreSchedule", "KerasOps"]
 
 
 class KerasOps(ArrayOps):
@@ -147,10 +160,70 @@ class LRCoreSchedule(keras.optimizers.schedules.LearningRateSchedule):
         return f"as_schedule({self.schedule!r})"
 
 
-def as_schedule(schedule: Schedule, *, dtype: str | None = None) -> LRCoreSchedule:
+def as_schedule(schedule: Schedule, *, dtype: str | None = None, total_steps: int | None = None,
+                steps_per_epoch: float | None = None, tokens_per_step: float | None = None,
+                samples_per_step: float | None = None) -> LRCoreSchedule:
     """A ``keras.optimizers.schedules.LearningRateSchedule`` for an lrcore schedule.
 
     Pass it as any Keras optimizer's ``learning_rate``. ``dtype``: the float type the value is
-    computed in (default: Keras's ``floatx()`` when called).
+    computed in (default: Keras's ``floatx()`` when called). ``total_steps``,
+    ``steps_per_epoch``, ``tokens_per_step``, ``samples_per_step``: resolve the schedule's
+    durations in units (``"10%"``, ``"2ep"``, ...) first, as `lrcore.Schedule.resolve` does.
     """
-    return LRCoreSchedule(schedule, dtype=dtype)
+    units = dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step, samples_per_step)))
+    return LRCoreSchedule(resolve_attached(schedule, units), dtype=dtype)
+
+
+_SCHEDULED: dict = {}
+
+
+def _with_weight_decay_schedule(cls: type) -> type:
+    """A subclass of the Keras optimizer class ``cls`` whose ``weight_decay`` is an lrcore schedule's value at
+    the optimizer's iteration count (or the number it was built with, when none is set)."""
+    sub = _SCHEDULED.get(cls)
+    if sub is None:
+        def weight_decay(self: Any) -> Any:
+            s = self.__dict__.get("_lrcore_weight_decay")
+            return self.__dict__.get("_lrcore_weight_decay_value") if s is None else s(self.iterations)
+
+        def set_weight_decay(self: Any, value: Any) -> None:
+            self.__dict__["_lrcore_weight_decay_value"] = value
+
+        sub = _SCHEDULED[cls] = type(cls.__name__, (cls,), {
+            "weight_decay": property(weight_decay, set_weight_decay),
+            "__doc__": f"{cls.__name__} with an lrcore schedule for weight_decay (lrcore.adapters.keras.inject).",
+            "__module__": __name__,
+        })
+    return sub
+
+
+def inject(optimizer: type, *, learning_rate: Any, weight_decay: Any = None, dtype: str | None = None,
+           **kwargs: Any) -> Any:
+    """A Keras optimizer of class ``optimizer`` (``keras.optimizers.AdamW``, ``SGD``, ...) with lrcore
+    schedules for ``learning_rate`` and ``weight_decay``; ``kwargs`` go to its constructor.
+
+    ``learning_rate``: an lrcore schedule (made a Keras schedule by `as_schedule`) or what Keras
+    takes. ``weight_decay``: an lrcore schedule, a number or None. A schedule is evaluated at
+    the optimizer's iteration count k inside the train step (compiled or not): update k
+    applies ``w -= w * weight_decay(k) * learning_rate(k)`` as Keras does with a number. The
+    optimizer is an instance of a subclass of ``optimizer`` (same name) whose
+    ``weight_decay`` property computes it; its ``get_config()`` holds the value at the
+    current iteration (saving the schedule itself is not supported).
+
+    >>> import keras, lrcore
+    >>> opt = inject(keras.optimizers.AdamW, learning_rate=lrcore.Constant(value=1e-3),
+    ...              weight_decay=lrcore.Linear(start_value=0.1, end_value=0.0, steps=10))
+    >>> isinstance(opt, keras.optimizers.AdamW), f"{float(opt.weight_decay):.3f}"
+    (True, '0.100')
+    """
+    if not (isinstance(optimizer, type) and issubclass(optimizer, keras.optimizers.Optimizer)):
+        raise TypeError(f"inject: `optimizer` must be a Keras optimizer class (keras.optimizers.AdamW, ...), got "
+                        f"{optimizer!r}")
+    if isinstance(learning_rate, (Schedule, PlateauSchedule)):
+        learning_rate = as_schedule(learning_rate, dtype=dtype)
+    if weight_decay is None or not isinstance(weight_decay, (Schedule, PlateauSchedule)):
+        return optimizer(learning_rate=learning_rate, weight_decay=weight_decay, **kwargs)
+    wd = LRCoreSchedule(weight_decay, dtype=dtype)  # (refuses a Plateau: it needs the metric)
+    opt = _with_weight_decay_schedule(optimizer)(learning_rate=learning_rate, weight_decay=0.0, **kwargs)
+    opt.__dict__["_lrcore_weight_decay"] = wd
+    return opt

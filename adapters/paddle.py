@@ -26,6 +26,39 @@ one schedule serves groups with different rates.
 * A schedule scaled by a ``lrcore.Plateau`` makes ``ScheduleLR(...)`` return a
   `PlateauScheduleLR` (also a ``paddle.optimizer.lr.ReduceOnPlateau``) whose
   ``step(metrics)`` feeds the metric to the plateau and advances one step.
+* ``clock="samples"`` or ``"tokens"``: t counts samples (or tokens), and each
+  ``step(increment=n)`` adds the n of the step just taken (Megatron's sample-based schedules,
+  right under a batch-size ramp-up); ``last_epoch`` is the count. The state_dict keeps the
+  clock; loading it into a scheduler on another clock is an error.
+
+**Other hyperparameters, per param group**: ``sched.attach(optimizer, {"momentum": m,
+"weight_decay": w, "learning_rate": f})`` (or one such dict per param group, the same keys in
+each; a value may also be a list with one schedule per group) writes each schedule's value
+into the optimizer before every update (at attach, then at each ``step()``), on the same
+clock. What paddle 3.3.1 reads again at every dygraph update, and so what can be set:
+
+========================  =====================================================================
+key                       what it sets (optimizers)
+========================  =====================================================================
+``"learning_rate"``       the group's multiplier of this scheduler's rate (paddle's group
+                          ``learning_rate``: ``param.optimize_attr["learning_rate"]``); every
+                          optimizer. A group's rate is ``scheduler() * f_i(t)``: with
+                          ``ScheduleLR(lrcore.Constant(value=1.0))`` the ``f_i`` are the
+                          groups' own rates.
+``"momentum"``            ``Momentum``'s momentum; ``beta1`` of ``Adam`` / ``AdamW``
+``"beta1"``, ``"beta2"``  ``Adam`` / ``AdamW`` (paddle's bias correction multiplies the betas
+                          actually used, not a power of the current one)
+``"epsilon"``             ``Adam`` / ``AdamW``
+``"weight_decay"``        ``AdamW``'s decoupled coefficient; ``Momentum``'s L2 coefficient,
+                          if it was built with a float (or ``L2Decay``) weight_decay
+========================  =====================================================================
+
+What cannot be set: the weight decay of ``SGD``, ``Adam`` and the other optimizers (an
+``L2Decay`` regularizer object applied to the gradient, not a per-step number), any
+hyperparameter in static-graph mode (the values are baked into the program: ``attach``
+refuses it) or with ``use_multi_tensor=True`` (its fused tensors are built once), and tensor
+(``paddle.Tensor``) betas. Any other key, or a key the optimizer does not have, is refused at
+``attach`` naming the key, the group and what can be set.
 """
 
 from __future__ import annotations
@@ -47,8 +80,10 @@ from lrcore._resume import (
     rebuild,
     resolve_on_change,
     schedule_changes,
+    short,
 )
-from lrcore.adapters._common import AdapterScheduler, check_step
+from lrcore.adapters._common import (UNITS, AdapterScheduler, check_clock, check_increment, check_step,
+                                    resolve_attached, spec_of, split_hyperparams)
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
 
@@ -57,6 +92,17 @@ STATE_FORMAT = "lrcore.adapters.paddle.ScheduleLR/1"
 
 _KEYS = ["last_epoch", "last_lr", "lrcore_format", "lrcore_schedule", "lrcore_fingerprint", "lrcore_mode",
          "lrcore_learning_rate", "lrcore_plateau"]
+
+# attach(): the hyperparameters paddle 3.3.1 reads again at each dygraph update, per optimizer
+# class: lrcore key -> (param group key, optimizer attribute read without param groups).
+_ADAM = {"momentum": ("beta1", "_beta1"), "beta1": ("beta1", "_beta1"), "beta2": ("beta2", "_beta2"),
+         "epsilon": ("epsilon", "_epsilon")}
+_SETTABLE = {
+    "Momentum": {"momentum": ("momentum", "_momentum"),
+                 "weight_decay": ("regularization_coeff", "_regularization_coeff")},
+    "Adam": _ADAM,
+    "AdamW": {**_ADAM, "weight_decay": ("weight_decay", "_weight_decay")},
+}
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -96,6 +142,12 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             False ``"error"`` (giving both in disagreement is an error).
         last_epoch, verbose: as for every paddle scheduler (the first ``step()`` runs in the
             constructor, so ``last_epoch`` is 0 afterwards by default).
+        clock: what t counts: ``"steps"`` (the default), ``"samples"`` or ``"tokens"`` (then
+            ``step(increment=n)``, n an int >= 1, is required).
+        total_steps, steps_per_epoch, tokens_per_step, samples_per_step: resolve durations in
+            units (``"10%"``, ``"2ep"``, ...) of the schedule (and of `attach`'s) when attached,
+            as `lrcore.Schedule.resolve` does; the state keeps the schedule as written and the
+            keywords beside the resolved tree, and a resume compares all three.
 
     >>> import paddle, lrcore
     >>> s = lrcore.Warmup(lrcore.Cosine(start_value=0.1, steps=8), warmup_steps=2)
@@ -119,7 +171,9 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
 
     def __init__(self, schedule: Schedule | PlateauSchedule, *, learning_rate: float = 1.0, mode: str = "absolute",
                  on_change: str | None = None, allow_schedule_change: bool | None = None, last_epoch: int = -1,
-                 verbose: bool = False) -> None:
+                 verbose: bool = False, clock: str = "steps", total_steps: int | None = None,
+                 steps_per_epoch: float | None = None, tokens_per_step: float | None = None,
+                 samples_per_step: float | None = None) -> None:
         plateau_cls = isinstance(self, PlateauScheduleLR)
         if not isinstance(schedule, (Schedule, PlateauSchedule)):
             hint = " (a paddle scheduler is not an lrcore schedule; see lrcore.catalog.paddle)" \
@@ -142,6 +196,17 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                              f"schedule's values are the rates, so it must stay 1.0, got learning_rate={learning_rate!r}")
         self.on_change = resolve_on_change("ScheduleLR", on_change, allow_schedule_change)
         last_epoch = check_step("ScheduleLR", "last_epoch", last_epoch, -1)
+        self.lrcore_clock = check_clock("ScheduleLR", clock)
+        if clock != "steps" and last_epoch != -1:
+            raise ValueError(f"ScheduleLR: with clock={clock!r}, resume with set_state_dict (it keeps the clock's "
+                             f"count), not last_epoch; got last_epoch={last_epoch}")
+        self.lrcore_hyperparams: dict = {}
+        self._hp = None  # attach(): (optimizer, {key: schedules}, {key: writers per group})
+        # durations in units ("10%", "2ep") resolved now; the spec and the keywords are kept
+        units = dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step, samples_per_step)))
+        self.lrcore_units = {k: v for k, v in units.items() if v is not None}
+        self.lrcore_spec = spec_of(schedule)
+        schedule = resolve_attached(schedule, units)
         self.schedule = schedule
         self.mode = mode
         self.plateau_state: PlateauState | None = schedule.init() if plateau_cls else None
@@ -164,12 +229,35 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
     def _get_closed_form_lr(self) -> float:
         return self.get_lr()
 
-    def step(self, epoch: int | None = None) -> None:  # type: ignore[override]
-        """Advance one step (call it after ``optimizer.step()``), or go to step ``epoch``."""
+    lrcore_clock = "steps"  # (class defaults: schedulers pickled before clocks and attach)
+    lrcore_hyperparams: dict = {}
+    lrcore_spec: Any = None  # the schedule as written, where it held durations in units (or None)
+    lrcore_units: dict = {}  # the keywords it was resolved with
+    _hp = None
+
+    def _next_epoch(self, epoch: Any, increment: Any) -> int:
+        """The clock's count after this step: + ``increment``, ``epoch``, or + 1 (checked)."""
+        if increment is not None or self.lrcore_clock != "steps":
+            if epoch is not None:
+                if increment is not None:
+                    raise ValueError("ScheduleLR.step: give `epoch` (go to that count) or `increment` (advance by "
+                                     f"it), not both; got epoch={epoch!r}, increment={increment!r}")
+            elif increment is not None or self.last_epoch >= 0:  # (the constructor's step sets -1 -> 0)
+                return self.last_epoch + check_increment("ScheduleLR.step", increment, self.lrcore_clock)
         if epoch is None:
+            return self.last_epoch + 1
+        return check_step("ScheduleLR.step", "epoch", epoch, 0)
+
+    def step(self, epoch: int | None = None, increment: int | None = None) -> None:  # type: ignore[override]
+        """Advance one step (call it after ``optimizer.step()``), or go to step ``epoch``;
+        ``increment=n`` advances the clock by n (required with ``clock="samples"`` or
+        ``"tokens"``). Then the attached hyperparameters are written."""
+        if epoch is None and increment is None and self.lrcore_clock == "steps":
             self.last_epoch += 1
         else:
-            self.last_epoch = check_step("ScheduleLR.step", "epoch", epoch, 0)
+            self.last_epoch = self._next_epoch(epoch, increment)
+        if self._hp is not None:
+            self._write_hyperparams()
         if self._own_rates and self.plateau_state is None and self.mode == "absolute":
             fn = self._fn
             if fn[0] is not self.schedule:
@@ -183,7 +271,10 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
     # -- state
     def state_keys(self) -> None:
         """The keys of ``state_dict()``: paddle's ``last_epoch``, ``last_lr`` and lrcore's plain data."""
-        self.keys = list(_KEYS)
+        self.keys = _KEYS + (["lrcore_clock"] if self.lrcore_clock != "steps" else []) \
+            + (["lrcore_hyperparams"] if self.lrcore_hyperparams else []) \
+            + (["lrcore_spec", "lrcore_units"] if self.lrcore_spec is not None or self.lrcore_units else [])
+        # (their defaults are not written)
 
     def _plateau_data(self) -> dict | None:
         st = self.plateau_state
@@ -205,8 +296,9 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             allow_schedule_change: bool | None = None) -> None:
         """Resume from ``state_dict()``: the step and the plateau state; the rate is recomputed.
 
-        If the checkpoint was written under a different schedule, mode or base rate,
-        ``on_change`` (here, or else the constructor's) decides: ``"error"`` raises
+        A checkpoint counting another clock is always refused (a ValueError). If it was
+        written under a different schedule (of the rate or of an attached hyperparameter),
+        mode or base rate, ``on_change`` (here, or else the constructor's) decides: ``"error"`` raises
         `ScheduleChangedError` (a ValueError naming every changed field) and loads nothing;
         ``"checkpoint"`` continues with the checkpoint's schedule (rebuilt from its config),
         mode and base rate; ``"current"`` (``allow_schedule_change=True``) with this
@@ -220,17 +312,45 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                              f"missing {missing}" if missing else
                              f"ScheduleLR.set_state_dict: unknown state format {state_dict.get('lrcore_format')!r}, "
                              f"expected {STATE_FORMAT!r}")
+        saved_clock = state_dict.get("lrcore_clock", "steps")
+        if saved_clock != self.lrcore_clock:
+            raise ValueError(f"ScheduleLR.set_state_dict: the checkpoint counts {saved_clock} (clock={saved_clock!r}) "
+                             f"and this scheduler {self.lrcore_clock} (clock={self.lrcore_clock!r}); a count in one "
+                             f"unit is not a count in the other: build the scheduler with clock={saved_clock!r}")
         changes = schedule_changes("schedule", state_dict["lrcore_schedule"], state_dict["lrcore_fingerprint"],
                                     self.lrcore_schedule, self.lrcore_fingerprint)
         schedule_changed = bool(changes)
+        saved_hp, hp = state_dict.get("lrcore_hyperparams") or {}, self.lrcore_hyperparams
+        hp_changed = []
+        for k in list(saved_hp) + [k for k in hp if k not in saved_hp]:
+            path = f"hyperparams[{k!r}]"
+            if k not in hp:
+                lines = [f"{path}: {short(saved_hp[k]['schedule'])} -> (not attached)"]
+            elif k not in saved_hp:
+                lines = [f"{path}: (not attached) -> {short(hp[k]['schedule'])}"]
+            else:
+                lines = schedule_changes(path, saved_hp[k]["schedule"], saved_hp[k]["fingerprint"],
+                                         hp[k]["schedule"], hp[k]["fingerprint"])
+            changes += lines
+            hp_changed += [k] if lines else []
+        for key, now in (("spec", self.lrcore_spec), ("units", self.lrcore_units or None)):
+            was = state_dict.get(f"lrcore_{key}") or None
+            if was != now:  # the schedule as written ("10%") or what resolved it (total_steps)
+                changes.append(f"{key}: {short(was) if key == 'spec' else was} -> "
+                               f"{short(now) if key == 'spec' else now}")
         if state_dict["lrcore_mode"] != self.mode:
             changes.append(f"mode: {state_dict['lrcore_mode']!r} -> {self.mode!r}")
         if state_dict["lrcore_learning_rate"] != self.lrcore_learning_rate:
             changes.append(f"learning_rate: {state_dict['lrcore_learning_rate']!r} -> {self.lrcore_learning_rate!r}")
         if changes and policy == "error":
+            fps = [v["fingerprint"] for v in list(saved_hp.values()) + list(hp.values())]
             raise ScheduleChangedError(changes, "set_state_dict",
-                                       opaque=has_opaque(state_dict["lrcore_fingerprint"], self.lrcore_fingerprint))
+                                       opaque=has_opaque(state_dict["lrcore_fingerprint"], self.lrcore_fingerprint, *fps))
         if changes and policy == "checkpoint":
+            self.lrcore_spec = state_dict.get("lrcore_spec")
+            self.lrcore_units = dict(state_dict.get("lrcore_units") or {})
+            if hp_changed:
+                self._take_checkpoint_hyperparams(saved_hp, hp_changed)
             self._take_checkpoint_schedule(state_dict, schedule_changed)
         self.last_epoch = check_step("ScheduleLR.set_state_dict", "last_epoch", state_dict["last_epoch"], 0)
         if self.plateau_state is not None:
@@ -243,6 +363,8 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                 self.plateau_state = PlateauState(best=best, num_bad=float(saved["num_bad"]),
                                                   cooldown=float(saved["cooldown"]), scale=float(saved["scale"]))
         self.last_lr = self.get_lr()
+        if self._hp is not None:
+            self._write_hyperparams()
 
     set_dict = set_state_dict  # paddle's alias (the base class binds its own)
 
@@ -268,9 +390,141 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         self.mode = self.lrcore_mode = state_dict["lrcore_mode"]
         self.base_lr = self.lrcore_learning_rate = float(state_dict["lrcore_learning_rate"])
 
+    # -- other hyperparameters
+    def attach(self, optimizer: Any, hyperparams: Any) -> "ScheduleLR":
+        """Schedule other hyperparameters of ``optimizer`` (whose ``learning_rate`` is this
+        scheduler) on this scheduler's clock; returns the scheduler.
+
+        ``hyperparams``: ``{key: schedule}`` (a value may be a list with one schedule per
+        param group), or a list with one such dict per param group. The keys and the
+        optimizers they apply to are in the module's docstring. The values are absolute and
+        written now and after every ``step()``; the state_dict holds their schedules, which
+        ``set_state_dict`` checks as it checks the rate's. Attaching again replaces them.
+
+        >>> import paddle, lrcore
+        >>> layer = paddle.nn.Linear(2, 1)
+        >>> sched = ScheduleLR(lrcore.Constant(value=0.1))
+        >>> opt = paddle.optimizer.Momentum(learning_rate=sched, momentum=0.0, parameters=layer.parameters())
+        >>> _ = sched.attach(opt, {"momentum": lrcore.Linear(start_value=0.85, end_value=0.95, steps=2)})
+        >>> for _ in range(2):
+        ...     sched.step(); print(f"{opt._momentum:.3f}")
+        0.900
+        0.950
+        """
+        if not isinstance(optimizer, paddle.optimizer.Optimizer):
+            raise TypeError(f"ScheduleLR.attach: `optimizer` must be a paddle.optimizer.Optimizer, got "
+                            f"{type(optimizer).__name__}")
+        if optimizer._learning_rate is not self:
+            raise ValueError("ScheduleLR.attach: the optimizer's learning_rate must be this scheduler (build it with "
+                             "learning_rate=sched), so both run on one clock")
+        if not paddle.in_dynamic_mode():
+            raise ValueError("ScheduleLR.attach: paddle is in static-graph mode, where the hyperparameters are baked "
+                             "into the program; attach works in dygraph mode only")
+        if getattr(optimizer, "_use_multi_tensor", False):
+            raise ValueError("ScheduleLR.attach: the optimizer was built with use_multi_tensor=True, whose fused "
+                             "tensors hold the hyperparameters from its first update; build it without")
+        groups = optimizer._param_groups
+        dict_groups = bool(groups) and isinstance(groups[0], dict)
+        n = len(groups) if dict_groups else 1
+        if not isinstance(hyperparams, (dict, list, tuple)):
+            raise TypeError("ScheduleLR.attach: `hyperparams` must be a dict {key: schedule} or a list with one per "
+                            f"param group, got {type(hyperparams).__name__}")
+        lr_key = "learning_rate"
+        if isinstance(hyperparams, dict) and lr_key not in hyperparams:
+            hyperparams = {lr_key: None, **hyperparams}  # (split_hyperparams wants the rate's key)
+        elif isinstance(hyperparams, (list, tuple)):
+            hyperparams = [d if not isinstance(d, dict) or lr_key in d else {lr_key: None, **d} for d in hyperparams]
+        hyperparams = resolve_attached(hyperparams, self.lrcore_units)  # on the rate's units
+        multiplier, rest, _ = split_hyperparams("ScheduleLR.attach", hyperparams, None, n, lr_key)
+        schedules = dict(rest)
+        if not (multiplier is None or (isinstance(multiplier, list) and all(m is None for m in multiplier))):
+            schedules = {lr_key: multiplier, **rest}
+        cls = type(optimizer).__name__
+        settable = _SETTABLE.get(cls, {})
+        checked, writers = {}, {}
+        for key, sch in schedules.items():
+            items = list(sch) if isinstance(sch, (list, tuple)) else [sch] * n
+            if len(items) != n:
+                raise ValueError(f"ScheduleLR.attach: `{key}` must hold one schedule per param group ({n}), got "
+                                 f"{len(items)}")
+            for i, one in enumerate(items):
+                if not isinstance(one, Schedule):
+                    raise TypeError(f"ScheduleLR.attach: `{key}` of param group {i} must be an lrcore Schedule, got "
+                                    f"{type(one).__name__}")
+            checked[key] = tuple(items) if isinstance(sch, (list, tuple)) else sch
+            writers[key] = [self._writer(optimizer, cls, settable, key, i, groups[i] if dict_groups else None)
+                            for i in range(n)]
+        self._hp = (optimizer, checked, writers)
+        self.lrcore_hyperparams = {k: {"schedule": config_of(v), "fingerprint": fingerprint_of(v)}
+                                   for k, v in checked.items()}
+        self._write_hyperparams()
+        return self
+
+    @staticmethod
+    def _writer(optimizer: Any, cls: str, settable: dict, key: str, i: int, group: dict | None) -> Any:
+        """A function writing group i's value of ``key``, or a ValueError naming what can be set."""
+        if key == "learning_rate":
+            params = group["params"] if group is not None else list(optimizer._param_groups)
+
+            def write_multiplier(v: float) -> None:
+                if group is not None:
+                    group["learning_rate"] = v
+                for p in params:
+                    p.optimize_attr["learning_rate"] = v
+            return write_multiplier
+        where = f"param group {i}" if group is not None else "the optimizer"
+        if key not in settable:
+            can = ", ".join(repr(k) for k in ["learning_rate", *settable])
+            raise ValueError(f"ScheduleLR.attach: {key!r} cannot be set on paddle's {cls} ({where}) at each step; "
+                             f"what can: {can}")
+        group_key, attr = settable[key]
+        if key == "weight_decay" and cls == "Momentum":
+            method = group.get("regularization_method") if group is not None else optimizer._regularization_method
+            if method != "l2_decay":
+                raise ValueError(f"ScheduleLR.attach: 'weight_decay' on paddle's Momentum ({where}) sets the L2 "
+                                 "coefficient fused into the update, which needs the optimizer (or the group) built "
+                                 "with a float weight_decay (or L2Decay); it has none")
+        current = group.get(group_key, optimizer._default_dict.get(group_key)) if group is not None \
+            else getattr(optimizer, attr)
+        if isinstance(current, bool) or not isinstance(current, (int, float)):
+            raise ValueError(f"ScheduleLR.attach: {key!r} on paddle's {cls} ({where}) holds a "
+                             f"{type(current).__name__}, not a number (a Tensor beta cannot be set per step)")
+        if group is not None:
+            return lambda v: group.__setitem__(group_key, v)
+        return lambda v: setattr(optimizer, attr, v)
+
+    def _write_hyperparams(self) -> None:
+        t = self.last_epoch
+        for key, sch in self._hp[1].items():
+            values = [s(t) for s in sch] if isinstance(sch, tuple) else [sch(t)] * len(self._hp[2][key])
+            for write, v in zip(self._hp[2][key], values):
+                write(v)
+
+    def _take_checkpoint_hyperparams(self, saved_hp: dict, changed: list[str]) -> None:
+        """on_change="checkpoint": attach the checkpoint's hyperparameter schedules (those that changed)."""
+        if self._hp is None:
+            raise ValueError("ScheduleLR.set_state_dict: on_change='checkpoint': the checkpoint has hyperparameter "
+                             f"schedules ({', '.join(map(repr, saved_hp))}); attach(optimizer, ...) them first, so "
+                             "this scheduler knows the optimizer")
+        where = "ScheduleLR.set_state_dict"
+        new = {k: v for k, v in self._hp[1].items() if k in saved_hp}
+        for k in changed:
+            if k in saved_hp:
+                new[k] = rebuild(where, f"hyperparams[{k!r}]", saved_hp[k]["schedule"], saved_hp[k]["fingerprint"])
+                if isinstance(new[k], tuple):
+                    new[k] = list(new[k])
+        self.attach(self._hp[0], new)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = AdapterScheduler.__getstate__(self)
+        state["_hp"] = None  # writers are closures over the optimizer: attach again after unpickling
+        return state
+
     def __repr__(self) -> str:
         base = f", learning_rate={self.base_lr!r}" if self.mode == "factor" else ""
-        return f"{type(self).__name__}({self.schedule!r}, mode={self.mode!r}{base}, last_epoch={self.last_epoch})"
+        clock = f", clock={self.lrcore_clock!r}" if self.lrcore_clock != "steps" else ""
+        return (f"{type(self).__name__}({self.schedule!r}, mode={self.mode!r}{base}{clock}, "
+                f"last_epoch={self.last_epoch})")
 
 
 class PlateauScheduleLR(ScheduleLR, ReduceOnPlateau, plateau=True):
@@ -300,15 +554,27 @@ class PlateauScheduleLR(ScheduleLR, ReduceOnPlateau, plateau=True):
     0.025
     """
 
-    def step(self, metrics: Any = None, epoch: int | None = None) -> None:  # type: ignore[override]
-        """Feed ``metrics`` (if given) to the plateau, then advance one step (or go to ``epoch``)."""
+    def step(self, metrics: Any = None, epoch: int | None = None,  # type: ignore[override]
+             increment: int | None = None) -> None:
+        """Feed ``metrics`` (if given) to the plateau, then advance one step (or go to ``epoch``,
+        or advance the clock by ``increment``)."""
+        if increment is not None or self.lrcore_clock != "steps":
+            t = self._next_epoch(epoch, increment)  # checked before the metric is folded in
+            fns = self._fns
+            if fns[0] is not self.schedule:
+                sch = self.schedule
+                fns = self._fns = (sch, sch.plateau.scalar_update, sch.schedule.scalar_fn)
+            if metrics is not None:
+                self.plateau_state = fns[1](self.plateau_state, metrics if metrics.__class__ is float else _metric(metrics))
+            ScheduleLR.step(self, t)
+            return
         fns = self._fns
         if fns[0] is not self.schedule:  # first step, or the schedule was replaced
             sch = self.schedule
             fns = self._fns = (sch, sch.plateau.scalar_update, sch.schedule.scalar_fn)
         if metrics is not None:  # the compiled update (same floats as schedule.update)
             self.plateau_state = fns[1](self.plateau_state, metrics if metrics.__class__ is float else _metric(metrics))
-        if epoch is None and self._own_rates and self.mode == "absolute":  # the common case: get_lr() inlined
+        if epoch is None and self._own_rates and self.mode == "absolute" and self._hp is None:  # get_lr() inlined
             self.last_epoch += 1
             self.last_lr = float(fns[2](self.last_epoch) * self.plateau_state.scale)
             if self.verbose:

@@ -21,10 +21,19 @@ where ``s_i`` is the one schedule given, or the i-th of a list with one schedule
   ``torch.compile``d or capturable optimizer step does not recompile. With
   ``compute_on_device=True`` a tensor rate is computed on its own device
   (``s.evaluate(step_tensor)``), with no host synchronisation.
-* ``extra={"momentum": m, "weight_decay": w}`` schedules other hyperparameters of the groups,
-  always as absolute values. ``"momentum"`` sets ``group["momentum"]`` or, for the Adam family,
-  ``betas[0]`` (what torch's OneCycleLR / CyclicLR cycle); any other key must be a number (or
-  tensor) the groups already have.
+* Every hyperparameter: ``ScheduleLR(opt, {"lr": s, "momentum": m, "weight_decay": w})``, or a
+  list with one such dict per param group (the same keys in each). The other keys are always
+  absolute values (``mode`` applies to the lr only). ``"momentum"`` sets ``group["momentum"]``
+  or, for the Adam family (a group with ``betas`` and no ``momentum``), ``betas[0]`` (what
+  torch's OneCycleLR / CyclicLR cycle); any other key must be a number (or tensor) the groups
+  already have (``"eps"``, ``"weight_decay"``, ``"lr_decay"``, ...), else the constructor names
+  the key, the group and the group's keys. ``extra={...}`` is the older spelling of the keys
+  beside ``"lr"`` (an alias: ``ScheduleLR(opt, s, extra={"momentum": m})`` is
+  ``ScheduleLR(opt, {"lr": s, "momentum": m})``).
+* ``clock="samples"`` or ``"tokens"``: the schedule's t counts samples (or tokens) instead of
+  optimizer steps, and each ``scheduler.step(increment=n)`` advances it by the ``n`` samples of
+  that step (Megatron's sample-based schedules, right under a batch-size ramp-up). ``t`` is
+  ``last_epoch``, in the clock's unit. ``clock="steps"`` (the default) is torch's convention.
 * ``step_source="optimizer"`` takes the step from the optimizer's own update count (an
   optimizer step post-hook counts the updates that ran and writes the next rates): updates that
   ``torch.amp.GradScaler`` skips (inf/NaN gradients) and extra ``scheduler.step()`` calls
@@ -48,6 +57,16 @@ where ``s_i`` is the one schedule given, or the i-th of a list with one schedule
 ['0.0000', '0.0500', '0.1000', '0.0962', '0.0854', '0.0691']
 >>> lrs == [s(t) for t in range(6)]
 True
+
+Momentum and weight decay beside the rate, on a sample clock (batches of 4 then 8 samples):
+
+>>> opt = torch.optim.SGD(model.parameters(), lr=0.0, momentum=0.0, weight_decay=0.0)
+>>> sched = ScheduleLR(opt, {"lr": s, "momentum": lrcore.Linear(start_value=0.85, end_value=0.95, steps=16),
+...                          "weight_decay": lrcore.Constant(value=1e-4)}, clock="samples")
+>>> for batch in (4, 4, 8):
+...     opt.step(); sched.step(increment=batch)
+>>> sched.last_epoch, opt.param_groups[0]["lr"] == s(16), opt.param_groups[0]["momentum"]
+(16, True, 0.95)
 """
 
 from __future__ import annotations
@@ -72,9 +91,10 @@ from lrcore._resume import (
     schedule_changes,
     short,
 )
-from lrcore.adapters._common import AdapterScheduler, check_step
+from lrcore.adapters._common import (CLOCKS, UNITS, AdapterScheduler, check_clock, check_increment, check_step,
+                                    resolve_attached, spec_of, split_hyperparams)
 
-__all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
+__all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT", "CLOCKS"]
 
 STATE_FORMAT = "lrcore.adapters.torch.ScheduleLR/1"
 """The ``"format"`` entry of every `ScheduleLR.state_dict`."""
@@ -169,15 +189,21 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
 
     Args:
         optimizer: any ``torch.optim.Optimizer``.
-        schedule: an lrcore ``Schedule`` for every param group, or a list with one per group.
-            ``schedule * lrcore.Plateau(...)`` gives a `PlateauScheduleLR` (metric-driven).
+        schedule: an lrcore ``Schedule`` for every param group, or a list with one per group;
+            or a dict of hyperparameter schedules ``{"lr": s, "momentum": m, "weight_decay":
+            w, <other group key>: ...}`` (each value a schedule for every group or a list with
+            one per group), or a list with one such dict per group (the same keys in each).
+            ``schedule * lrcore.Plateau(...)`` as the lr gives a `PlateauScheduleLR`
+            (metric-driven). The keys beside ``"lr"`` are absolute values: ``"momentum"`` is
+            ``betas[0]`` on the Adam family (a group with ``betas`` and no ``momentum``), as in
+            torch's OneCycleLR; any other key must be a number (or tensor) the groups hold.
         mode: ``"absolute"`` (group lr = s(t)) or ``"factor"`` (group lr = initial_lr * s(t),
             so one schedule serves groups with different rates).
         last_epoch: torch's resume-by-constructor convention (the last step already done);
             prefer ``load_state_dict``.
-        extra: ``{"momentum" | "weight_decay" | <other group key>: schedule or list}``,
-            absolute values written beside the lr. ``"momentum"`` is ``betas[0]`` on the Adam
-            family, as in torch's OneCycleLR.
+        extra: the older spelling of the dict's keys beside ``"lr"``, kept as an alias:
+            ``ScheduleLR(opt, s, extra={"momentum": m})`` is ``ScheduleLR(opt, {"lr": s,
+            "momentum": m})`` (a key in both is an error).
         step_source: ``"scheduler"`` (t = number of ``step()`` calls, torch's convention) or
             ``"optimizer"`` (t = number of optimizer updates that ran; the rates are written
             after each update, and ``step()`` only re-applies them).
@@ -192,8 +218,18 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             nothing, so ``"error"`` refuses it even when equal.
         allow_schedule_change: the older spelling of ``on_change``: True is ``"current"``,
             False ``"error"`` (giving both in disagreement is an error).
+        clock: what t counts: ``"steps"`` (the default: ``step()`` adds 1), ``"samples"`` or
+            ``"tokens"`` (``step(increment=n)`` adds the n samples or tokens of the step just
+            taken; n is required, an int >= 1). A non-step clock needs
+            ``step_source="scheduler"`` and ``last_epoch=-1``; the state_dict keeps the clock,
+            and loading it into a scheduler on another clock is an error.
+        total_steps, steps_per_epoch, tokens_per_step, samples_per_step: resolve the
+            schedules' durations in units (``"10%"``, ``"2ep"``, ``"1Btok"``, ...) when attached,
+            as `lrcore.Schedule.resolve` does (a schedule that needs a keyword not given is refused
+            here). The state_dict keeps the schedules as written (``"spec"``) and the keywords
+            (``"units"``) beside the resolved trees; a resume compares all three.
 
-    Step ``t`` is ``last_epoch``. ``get_lr()`` and ``_get_closed_form_lr()`` both return the
+    Step ``t`` is ``last_epoch`` (a count in the clock's unit). ``get_lr()`` and ``_get_closed_form_lr()`` both return the
     closed form at ``last_epoch``, as Python floats (device tensors for tensor lrs with
     ``compute_on_device=True``). ``step(epoch)`` jumps to ``epoch`` exactly (no warning: the
     form is closed).
@@ -220,7 +256,8 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
     def __init__(
         self,
         optimizer: Optimizer,
-        schedule: Schedule | PlateauSchedule | Sequence[Schedule | PlateauSchedule],
+        schedule: Schedule | PlateauSchedule | Sequence[Schedule | PlateauSchedule] | Mapping[str, Any]
+        | Sequence[Mapping[str, Any]],
         *,
         mode: str = "absolute",
         last_epoch: int = -1,
@@ -229,6 +266,11 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         compute_on_device: bool = False,
         on_change: str | None = None,
         allow_schedule_change: bool | None = None,
+        clock: str = "steps",
+        total_steps: int | None = None,
+        steps_per_epoch: float | None = None,
+        tokens_per_step: float | None = None,
+        samples_per_step: float | None = None,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"ScheduleLR: `optimizer` must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
@@ -240,7 +282,22 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             raise TypeError(f"ScheduleLR: `compute_on_device` must be a bool, got compute_on_device={compute_on_device!r}")
         self.on_change = resolve_on_change("ScheduleLR", on_change, allow_schedule_change)
         last_epoch = check_step("ScheduleLR", "last_epoch", last_epoch, -1)
+        self.clock = check_clock("ScheduleLR", clock)
+        self._steps_clock = clock == "steps"
+        if not self._steps_clock and step_source != "scheduler":
+            raise ValueError(f"ScheduleLR: clock={clock!r} counts what step(increment=n) is given, so it needs "
+                             f"step_source='scheduler', got step_source={step_source!r}")
+        if not self._steps_clock and last_epoch != -1:
+            raise ValueError(f"ScheduleLR: with clock={clock!r}, resume with load_state_dict (it keeps the clock's "
+                             f"count), not last_epoch; got last_epoch={last_epoch}")
+        if extra is not None and not isinstance(extra, Mapping):
+            raise TypeError(f"ScheduleLR: `extra` must be a dict of hyperparameter schedules, got {type(extra).__name__}")
         groups = optimizer.param_groups
+        units = dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step, samples_per_step)))
+        self.units = {k: v for k, v in units.items() if v is not None}
+        self.spec = spec_of({"schedule": schedule, "extra": extra})
+        schedule, extra = resolve_attached(schedule, units), resolve_attached(extra, units)
+        schedule, extra, self._from_extra = split_hyperparams("ScheduleLR", schedule, extra, len(groups), "lr")
         self.schedule = _check_schedules("schedule", schedule, len(groups), plateau_ok=True)
         plateau = self._find_plateau(self.schedule)
         if plateau is not None and not isinstance(self, PlateauScheduleLR):
@@ -253,10 +310,10 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         self.plateau_state: PlateauState | None = None if plateau is None else plateau.init()
         self.extra = {}
         self._extra_targets: dict[str, list[tuple[str, int | None]]] = {}
-        for key, sch in dict(extra or {}).items():
+        for key, sch in extra.items():
             if not isinstance(key, str):
                 raise TypeError(f"ScheduleLR: `extra` keys must be param group keys (str), got {key!r}")
-            self.extra[key] = _check_schedules(f"extra[{key!r}]", sch, len(groups), plateau_ok=False)
+            self.extra[key] = _check_schedules(self._label(key), sch, len(groups), plateau_ok=False)
             self._extra_targets[key] = [self._extra_target(key, i, g) for i, g in enumerate(groups)]
         self.mode = mode
         self.step_source = step_source
@@ -279,19 +336,28 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                             "scaled by a Plateau, and by the same Plateau (one metric drives all groups)")
         return plateaus[0]
 
-    @staticmethod
-    def _extra_target(key: str, i: int, group: dict) -> tuple[str, int | None]:
+    _from_extra: set = set()  # the keys given by `extra=` (its error messages name `extra`)
+    clock = "steps"  # (class defaults: schedulers pickled before clocks)
+    _steps_clock = True
+    spec: Any = None  # the schedules as written, where they held durations in units (or None)
+    units: dict = {}  # the keywords they were resolved with
+
+    def _label(self, key: str) -> str:
+        return f"extra[{key!r}]" if key in self._from_extra else f"schedule[{key!r}]"
+
+    def _extra_target(self, key: str, i: int, group: dict) -> tuple[str, int | None]:
+        what = f"`extra` key {key!r}" if key in self._from_extra else f"hyperparameter {key!r}"
         if key == "lr":
             raise ValueError("ScheduleLR: `extra` must not hold 'lr'; the lr is `schedule`")
         if key == "momentum" and "momentum" not in group and "betas" in group:
             return ("betas", 0)  # the Adam family, as torch's OneCycleLR and CyclicLR do
         if key not in group:
             hint = " ('momentum' also sets betas[0] where the optimizer has betas)" if key == "momentum" else ""
-            raise ValueError(f"ScheduleLR: `extra` key {key!r}: param group {i} has no {key!r}{hint}; it has "
+            raise ValueError(f"ScheduleLR: {what}: param group {i} has no {key!r}{hint}; it has "
                              f"{', '.join(sorted(k for k in group if k != 'params'))}")
         v = group[key]
         if not (isinstance(v, torch.Tensor) or (isinstance(v, (int, float)) and not isinstance(v, bool))):
-            raise ValueError(f"ScheduleLR: `extra` key {key!r}: param group {i} holds {v!r}, not a number or "
+            raise ValueError(f"ScheduleLR: {what}: param group {i} holds {v!r}, not a number or "
                              "tensor (for betas[0] use the key 'momentum')")
         return (key, None)
 
@@ -330,7 +396,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
 
     def _check_groups(self) -> None:
         n = len(self.optimizer.param_groups)
-        for what, sch in [("schedule", self.schedule)] + [(f"extra[{k!r}]", v) for k, v in self.extra.items()]:
+        for what, sch in [("schedule", self.schedule)] + [(self._label(k), v) for k, v in self.extra.items()]:
             if isinstance(sch, tuple) and len(sch) != n:
                 raise ValueError(f"ScheduleLR: the optimizer has {n} param groups but `{what}` holds {len(sch)} "
                                  "schedules (one per group); was a group added after the scheduler was built?")
@@ -402,12 +468,17 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             if tensors else values
 
     # -- stepping
-    def step(self, epoch: int | None = None) -> None:  # type: ignore[override]
+    def step(self, epoch: int | None = None, increment: int | None = None) -> None:  # type: ignore[override]
         """Advance one step (call it after ``optimizer.step()``) and write the new rates.
 
-        ``step(epoch)`` sets the step to ``epoch``. With ``step_source="optimizer"`` the step is
-        the optimizer's update count and this only re-applies the rates.
+        ``step(epoch)`` sets the step (the clock's count) to ``epoch``. ``step(increment=n)``
+        advances the clock by n (required with ``clock="samples"`` or ``"tokens"``: the samples
+        or tokens of the step just taken; optional with ``"steps"``). With
+        ``step_source="optimizer"`` the step is the optimizer's update count and this only
+        re-applies the rates.
         """
+        if increment is not None or not self._steps_clock:
+            increment = self._check_increment(epoch, increment)
         if self._step_count == 1 and self.step_source == "scheduler":
             if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
                 warnings.warn(_MSG_OVERRIDDEN, UserWarning, stacklevel=2)
@@ -415,7 +486,9 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                 warnings.warn(_MSG_ORDER, UserWarning, stacklevel=2)
         self._step_count += 1
         scheduler = self.step_source == "scheduler"
-        if epoch is None and scheduler:  # the common case first
+        if increment is not None:
+            self.last_epoch += increment
+        elif epoch is None and scheduler:  # the common case first
             self.last_epoch += 1
         elif not scheduler:
             if epoch is not None:
@@ -426,6 +499,21 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             self.last_epoch = check_step("ScheduleLR.step", "epoch", epoch, 0)
         self._apply()
 
+    def _check_increment(self, epoch: Any, increment: Any) -> int | None:
+        """The clock's advance for this ``step`` (None: the step is ``epoch``, or torch's first
+        step inside the constructor, which sets the count from -1 to 0)."""
+        if self._step_count == 0 and increment is None:  # LRScheduler.__init__'s own step()
+            return None
+        if epoch is not None:
+            if increment is not None:
+                raise ValueError("ScheduleLR.step: give `epoch` (go to that count) or `increment` (advance by it), "
+                                 f"not both; got epoch={epoch!r}, increment={increment!r}")
+            return None
+        if self.step_source != "scheduler":
+            raise ValueError("ScheduleLR.step: `increment` cannot be given with step_source='optimizer' (the step "
+                             "is the optimizer's update count)")
+        return check_increment("ScheduleLR.step", increment, self.clock)
+
     def _on_optimizer_step(self, optimizer: Optimizer, args: Any, kwargs: Any) -> None:
         """Optimizer step post-hook (step_source="optimizer"): one more update ran."""
         self.optimizer_steps += 1
@@ -435,8 +523,9 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
     # -- state
     def state_dict(self) -> dict[str, Any]:
         """Plain data only (``torch.load(weights_only=True)`` reads it): the step counts, the
-        schedule's config and fingerprint (and those of ``extra``), the mode, the step source,
-        the base rates and the plateau state."""
+        clock, the config and fingerprint of every hyperparameter's schedule (the lr's under
+        ``"schedule"``, the others under ``"extra"``), the mode, the step source, the base
+        rates and the plateau state."""
         sd: dict[str, Any] = {
             "format": STATE_FORMAT,
             "last_epoch": int(self.last_epoch),
@@ -444,12 +533,15 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             "optimizer_steps": int(self.optimizer_steps),
             "mode": self.mode,
             "step_source": self.step_source,
+            "clock": self.clock,
             "schedule": config_of(self.schedule),
             "fingerprint": fingerprint_of(self.schedule),
             "extra": {k: {"schedule": config_of(v), "fingerprint": fingerprint_of(v)} for k, v in self.extra.items()},
             "base_lrs": [float(b) for b in self._bases()],
             "_last_lr": [float(v) for v in self._last_lr],
         }
+        if self.spec is not None or self.units:
+            sd["spec"], sd["units"] = self.spec, dict(self.units)
         if self.plateau_state is not None:
             sd["plateau_state"] = {k: float(v) for k, v in self.plateau_state._asdict().items()}
         return sd
@@ -458,7 +550,9 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                         allow_schedule_change: bool | None = None) -> None:
         """Restore the step counts (and plateau state), then write the rates of the restored step.
 
-        If the checkpoint was saved under another schedule, mode or step source, ``on_change``
+        A checkpoint counting another clock (``"steps"``, ``"samples"``, ``"tokens"``) is
+        always refused (a ValueError). If it was saved under another schedule (of any
+        hyperparameter), mode or step source, ``on_change``
         (here, or else the constructor's) decides: ``"error"`` raises `ScheduleChangedError`
         naming every changed field (``schedule.parts[1].steps: 900 -> 1000``) and loads
         nothing; ``"checkpoint"`` continues with the checkpoint's schedules (rebuilt from their
@@ -471,6 +565,11 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             keys = sorted(state_dict) if isinstance(state_dict, Mapping) else type(state_dict).__name__
             raise ValueError(f"ScheduleLR.load_state_dict: not a ScheduleLR state_dict (format {STATE_FORMAT!r}), "
                              f"got {keys}")
+        saved_clock = state_dict.get("clock", "steps")  # (checkpoints written before clocks counted steps)
+        if saved_clock != self.clock:
+            raise ValueError(f"ScheduleLR.load_state_dict: the checkpoint counts {saved_clock} (clock={saved_clock!r}) "
+                             f"and this scheduler {self.clock} (clock={self.clock!r}); a count in one unit is not a "
+                             f"count in the other: build the scheduler with clock={saved_clock!r}")
         changes: list[str] = []
         for key in ("mode", "step_source"):
             if state_dict[key] != getattr(self, key):
@@ -480,7 +579,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                                                 config_of(self.schedule), fps[1])}
         saved_extra = state_dict.get("extra", {})
         for k in list(saved_extra) + [k for k in self.extra if k not in saved_extra]:
-            path = f"extra[{k!r}]"
+            path = self._label(k) if k in self.extra else f"schedule[{k!r}]"
             if k not in self.extra:
                 changed[("extra", k)] = [f"{path}: {short(saved_extra[k]['schedule'])} -> (absent)"]
             elif k not in saved_extra:
@@ -489,6 +588,11 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                 fps += [saved_extra[k]["fingerprint"], fingerprint_of(self.extra[k])]
                 changed[("extra", k)] = schedule_changes(path, saved_extra[k]["schedule"], saved_extra[k]["fingerprint"],
                                                          config_of(self.extra[k]), fps[-1])
+        for key, now in (("spec", self.spec), ("units", self.units or None)):
+            was = state_dict.get(key) or None
+            if was != now:  # the schedules as written ("10%") or what resolved them (total_steps)
+                changes.append(f"{key}: {short(was) if key == 'spec' else was} -> "
+                               f"{short(now) if key == 'spec' else now}")
         for lines in changed.values():
             changes += lines
         if changes and policy == "error":
@@ -530,11 +634,12 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         targets = {k: v for k, v in self._extra_targets.items() if k in saved_extra}
         for k in saved_extra:
             if ("extra", k) in changed:
-                extra[k] = _check_schedules(f"extra[{k!r}]", rebuild(where, f"extra[{k!r}]", saved_extra[k]["schedule"],
+                extra[k] = _check_schedules(self._label(k), rebuild(where, self._label(k), saved_extra[k]["schedule"],
                                                                       saved_extra[k]["fingerprint"]),
                                             len(groups), plateau_ok=False)
                 targets[k] = [self._extra_target(k, i, g) for i, g in enumerate(groups)]
         self.schedule, self.plateau, self.extra, self._extra_targets = schedule, plateau, extra, targets
+        self.spec, self.units = state_dict.get("spec"), dict(state_dict.get("units") or {})
         self._n_checked = -1
         self.mode = state_dict["mode"]
         if state_dict["step_source"] != self.step_source:
@@ -554,9 +659,10 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             self._hook = self.optimizer.register_step_post_hook(self._on_optimizer_step)
 
     def __repr__(self) -> str:
-        extra = f", extra={self.extra!r}" if self.extra else ""
-        return (f"{type(self).__name__}(schedule={self.schedule!r}, mode={self.mode!r}, "
-                f"step_source={self.step_source!r}{extra}, last_epoch={self.last_epoch})")
+        schedule = {"lr": self.schedule, **self.extra} if self.extra else self.schedule
+        clock = f", clock={self.clock!r}" if self.clock != "steps" else ""
+        return (f"{type(self).__name__}(schedule={schedule!r}, mode={self.mode!r}, "
+                f"step_source={self.step_source!r}{clock}, last_epoch={self.last_epoch})")
 
 
 class PlateauScheduleLR(ScheduleLR, ReduceLROnPlateau, plateau=True):
@@ -592,11 +698,14 @@ class PlateauScheduleLR(ScheduleLR, ReduceLROnPlateau, plateau=True):
     0.025
     """
 
-    def step(self, metrics: Any = None, epoch: int | None = None) -> None:  # type: ignore[override]
+    def step(self, metrics: Any = None, epoch: int | None = None,  # type: ignore[override]
+             increment: int | None = None) -> None:
         """Feed ``metrics`` (if given) to the plateau, then advance one step (see ScheduleLR.step)."""
+        if increment is not None or not self._steps_clock:  # checked before the metric is folded in
+            self._check_increment(epoch, increment)
         if metrics is not None:  # the compiled update (same floats as plateau.update)
             self.plateau_state = self.plateau.scalar_update(self.plateau_state, float(metrics))
-        ScheduleLR.step(self, epoch)
+        ScheduleLR.step(self, epoch, increment)
 
     @property
     def best(self) -> float:

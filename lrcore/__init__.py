@@ -81,7 +81,7 @@ def __dir__() -> list:
     return sorted(set(globals()) | set(_LAZY))
 
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the package version: pyproject.toml reads it from here
 
 __all__ = [
     "Schedule", "Phase", "Phases", "Segment", "register", "registered", "field", "fields", "Field",

@@ -55,13 +55,14 @@ def _module_type(module: str, *path: str) -> type | None:
 
 
 def kind_of(obj: Any) -> str:
-    """What `obj` is, for stepping it: 'lrcore', 'lrcore-plateau', 'torch', 'paddle', 'keras' or 'callable'.
+    """What `obj` is, for stepping it: 'lrcore', 'lrcore-plateau', 'torch', 'paddle', 'keras', 'callable'
+    or 'values' (a list, tuple or array: the values themselves, one per step).
 
     A JAX/Optax schedule is a 'callable' (a plain function); `run` sees its JAX results.
 
     >>> import lrcore
-    >>> kind_of(lrcore.Constant(value=1.0)), kind_of(lambda t: 1.0)
-    ('lrcore', 'callable')
+    >>> kind_of(lrcore.Constant(value=1.0)), kind_of(lambda t: 1.0), kind_of([0.1, 0.2])
+    ('lrcore', 'callable', 'values')
     """
     lr = sys.modules.get("lrcore")
     if lr is not None:
@@ -81,8 +82,11 @@ def kind_of(obj: Any) -> str:
         return "keras"
     if callable(obj):
         return "callable"
+    if isinstance(obj, (list, tuple)) or (hasattr(obj, "__array__") and hasattr(obj, "__len__")):
+        return "values"
     raise TypeError(f"cannot step {type(obj).__module__}.{type(obj).__qualname__}: expected an lrcore schedule, a "
-                    "torch or paddle LRScheduler, a Keras LearningRateSchedule, an optax schedule or a callable")
+                    "torch or paddle LRScheduler, a Keras LearningRateSchedule, an optax schedule, a callable or a "
+                    "sequence of values")
 
 
 def _path_of_result(r: Any) -> str:
@@ -114,10 +118,27 @@ def _stepped(read, advance, steps: list[int]) -> list[float]:
     return out
 
 
-def _torch(sched: Any, steps: list[int], metrics: Sequence[Any] | None, group: int) -> list[float]:
+def _torch_reader(opt: Any, group: int, read: str) -> Any:
+    """A function of no argument that reads `read` from param group `group` ("momentum": also betas[0])."""
+    groups = opt.param_groups
+    if isinstance(group, bool) or not isinstance(group, int) or not -len(groups) <= group < len(groups):
+        raise ValueError(f"`group` must be the index of a param group (the optimizer has {len(groups)}), "
+                         f"got group={group!r}")
+    g = groups[group]
+    if read == "momentum" and "momentum" not in g and "betas" in g:
+        return lambda: g["betas"][0]  # the Adam family: betas[0], as torch's OneCycleLR and CyclicLR cycle it
+    if not isinstance(read, str) or read not in g:
+        keys = sorted(k for k in g if k != "params")
+        raise ValueError(f"`read`: param group {group} has no {read!r} (it has {', '.join(keys)}; 'momentum' also "
+                         f"reads betas[0]), got read={read!r}")
+    return lambda: g[read]
+
+
+def _torch(sched: Any, steps: list[int], metrics: Sequence[Any] | None, group: int, read: str = "lr") -> list[float]:
     plateau_t = _module_type("torch.optim.lr_scheduler", "ReduceLROnPlateau")
     plateau = plateau_t is not None and isinstance(sched, plateau_t)
     opt = sched.optimizer
+    value = _torch_reader(opt, group, read)
 
     def advance(t: int) -> None:  # a training loop: optimizer.step(), then scheduler.step()
         opt.step()
@@ -126,7 +147,7 @@ def _torch(sched: Any, steps: list[int], metrics: Sequence[Any] | None, group: i
         else:
             sched.step()
 
-    return _stepped(lambda t: opt.param_groups[group]["lr"], advance, steps)
+    return _stepped(lambda t: value(), advance, steps)
 
 
 def _paddle(sched: Any, steps: list[int], metrics: Sequence[Any] | None) -> list[float]:
@@ -164,16 +185,25 @@ def _jax(fn: Any, steps: list[int]) -> tuple[list[float], str]:
     return out, path
 
 
-def run(obj: Any, steps: Any, metrics: Sequence[Any] | None = None, *, group: int = 0) -> tuple[list[float], str]:
-    """(rates at `steps`, the evaluation path: 'float64', 'jax_x64' or 'float32'). See `lrcore.testing.trajectory`."""
+def run(obj: Any, steps: Any, metrics: Sequence[Any] | None = None, *, group: int = 0,
+        read: str = "lr") -> tuple[list[float], str]:
+    """(values at `steps`, the evaluation path: 'float64', 'jax_x64' or 'float32'). See `lrcore.testing.trajectory`."""
     ts = steps_of(steps)
     kind = kind_of(obj)
+    if read != "lr" and kind != "torch":
+        raise ValueError(f"`read`: a {kind} {'object' if kind == 'values' else 'schedule'} gives one value per step, "
+                         f"its lr; only a torch LRScheduler's param groups hold other hyperparameters, got read={read!r}")
+    if kind == "values":
+        if len(obj) != len(ts):
+            raise ValueError(f"a sequence of values is the values at `steps`, one per step: got {len(obj)} values "
+                             f"for {len(ts)} steps")
+        return [float(v) for v in obj], _path_of_result(obj)
     if kind == "lrcore":
         return [float(obj(t)) for t in ts], "float64"
     if kind == "lrcore-plateau":
         return _lrcore_plateau(obj, ts, metrics), "float64"
     if kind == "torch":
-        return _torch(obj, ts, metrics, group), "float64"
+        return _torch(obj, ts, metrics, group, read), "float64"
     if kind == "paddle":
         return _paddle(obj, ts, metrics), "float64"
     if kind == "keras":

@@ -373,7 +373,12 @@ class Node:
                                                                          x.__dict__) for x in v))):
                     open_ = True
         if kwargs:
-            raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+            from ._hints import did_you_mean
+
+            bad, valid = next(iter(kwargs)), [f.name for f in fields_]
+            hint = did_you_mean(bad, valid)
+            raise TypeError(f"{name}() got an unexpected keyword argument '{bad}'; {hint + ' ' if hint else ''}"
+                            f"valid fields: {', '.join(valid)}")
         if open_:
             d["_unresolved"] = True  # cross-field rules need the numbers: checked by resolve()
         else:

@@ -44,6 +44,7 @@ import jax.numpy as jnp  # noqa: E402
 import lrcore  # noqa: E402
 from lrcore.adapters.optax import as_schedule  # noqa: E402
 from lrcore.catalog import optax as C  # noqa: E402
+from lrcore.testing import assert_close  # noqa: E402
 
 # Fewer examples than the profile's default: each one compiles four small XLA programs.
 N_EXAMPLES = max(5, settings.default.max_examples // 8)
@@ -220,29 +221,35 @@ def staircase_of(kw: dict):
 
 
 def check_close(ours, theirs, counts, *, rtol, atol, kw, what):
+    """lrcore.testing's `assert_close` of the two value arrays at the distinct counts (a count drawn
+    twice has the same value), with rtol and atol per count (numbers or arrays over `counts`) and
+    optax's own deviations, below, as skipped steps."""
     dtype = np.asarray(ours).dtype
     ours, theirs = np.asarray(ours, dtype=np.float64), np.asarray(theirs, dtype=np.float64)
     assert ours.shape == theirs.shape == counts.shape
     # XLA flushes subnormals to zero: below the smallest normal number only zero is asked for.
     tiny = np.finfo(np.float32 if np.max(rtol) > 1e-9 else np.float64).tiny
-    bad = ~(np.abs(ours - theirs) <= rtol * np.abs(theirs) + np.maximum(atol, tiny))
+    rt = np.broadcast_to(np.asarray(rtol, dtype=np.float64), counts.shape)
+    at = np.maximum(np.broadcast_to(np.asarray(atol, dtype=np.float64), counts.shape), tiny)
+    skip = np.zeros(counts.shape, dtype=bool)
     stair = staircase_of(kw)
-    if stair is not None and bad.any():
+    if stair is not None:
         # optax's floor((t - B) * (1/T)) is one too small at some exact multiples t - B = k T:
         # only there may it differ, and lrcore is right there (checked in its own test below).
         b, t = stair
         q = (counts - b) / t
-        bad &= ~((q >= 1) & (np.abs(q - np.round(q)) < 1e-9))
-    if "power" in kw and "end_value" in kw and bad.any():
+        skip |= (q >= 1) & (np.abs(q - np.round(q)) < 1e-9)
+    if "power" in kw and "end_value" in kw:
         # Under jit XLA fuses optax's 1 - c * (1/T) into an FMA, which is slightly negative at
         # c == T for most T, and a fractional power of it is NaN (optax's bug, shown in
         # test_optax_polynomial_is_nan_at_its_end_under_jit): lrcore is exactly end_value there.
         at_end = counts >= kw["transition_begin"] + kw["transition_steps"]
-        bad &= ~(np.isnan(theirs) & at_end & (ours == np.float64(np.asarray(kw["end_value"], dtype))))
-    if bad.any():
-        i = np.flatnonzero(bad)[:5]
-        raise AssertionError(f"{what}: lrcore != optax at counts {counts[i].tolist()}: lrcore {ours[i].tolist()}, "
-                             f"optax {theirs[i].tolist()} (rtol {rtol}, atol {atol}); kwargs {kw}")
+        skip |= np.isnan(theirs) & at_end & (ours == np.float64(np.asarray(kw["end_value"], dtype)))
+    steps, first = np.unique(counts.astype(np.int64), return_index=True)  # (a join's counts may come as floats)
+    index = {int(t): int(i) for t, i in zip(steps, first)}
+    assert_close(ours[first], theirs[first], steps=steps.tolist(), rtol=lambda t: float(rt[index[t]]),
+                 atol=lambda t: float(at[index[t]]), skip={int(t) for t in counts[skip]},
+                 msg=f"{what}: lrcore (a) != optax (b); kwargs {kw}")
 
 
 def build(name: str, kw: dict):

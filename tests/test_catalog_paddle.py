@@ -42,31 +42,26 @@ rates = st.floats(1e-6, 10.0)
 small_ints = st.integers(1, 60)
 
 
-def _check(ps, s, steps, extra=None):
-    """Step the paddle scheduler `ps` through `steps` (an increasing list starting at 0) with
-    lrcore.testing's `trajectory` (``last_lr``, then ``step()``), comparing with s(t): to rtol
-    1e-12 (`assert_close`), plus extra(t, paddle_value) where given, an allowance that depends
-    on the step, which `assert_close` (one atol for all steps) cannot state."""
-    if extra is None:
-        assert_close(ps, s, steps, rtol=RTOL, atol=TINY)
-        return
-    for t, want in zip(steps, trajectory(ps, steps)):
-        got = s(t)
-        allowed = RTOL * abs(want) + extra(t, want) + TINY
-        assert abs(got - want) <= allowed, (t, want, got, abs(got - want), allowed)
+def paddle_atol(extra):
+    """`assert_close`'s atol (a function of the step and both values) for paddle, side a, against
+    lrcore: extra(t, paddle_value), an allowance for paddle's own rounding that depends on the
+    step, plus TINY. Stepping and comparing are lrcore.testing's (`trajectory`: ``last_lr``, then
+    ``step()``; `assert_close`: ``|paddle - lrcore| <= atol + 1e-12 * max(|paddle|, |lrcore|)``)."""
+    return lambda t, a, b: extra(t, a) + TINY
 
 
 def _steps(n, far=()):
     return list(range(n)) + sorted(set(f for f in far if f >= n))
 
 
-def _jump(ps_factory, s, epochs, extra=lambda t, v: 0.0):
-    """Pure paddle schedulers (no recursion) computed at far epochs via step(epoch)."""
-    for e in epochs:
+def at_epoch(ps_factory):
+    """A function of e: a fresh paddle scheduler's value after ``step(e)`` (pure paddle
+    schedulers, no recursion, computed at far epochs; compared at ``sorted(set(epochs))``)."""
+    def value(e):
         ps = ps_factory()
         ps.step(e)
-        want, got = ps(), s(e)
-        assert abs(got - want) <= RTOL * abs(want) + extra(e, want) + TINY, (e, want, got)
+        return ps()
+    return value
 
 
 # ----------------------------------------------------------------------------- the pure ones
@@ -76,8 +71,8 @@ def _jump(ps_factory, s, epochs, extra=lambda t, v: 0.0):
        far=st.lists(st.integers(0, 10**9), max_size=5))
 def test_noam_decay(d, w, lr, far):
     s = C.NoamDecay(d_model=d, warmup_steps=w, learning_rate=lr)
-    _check(P.NoamDecay(d, w, lr), s, _steps(40))
-    _jump(lambda: P.NoamDecay(d, w, lr), s, far + [w - 1, w, w + 1])
+    assert_close(P.NoamDecay(d, w, lr), s, _steps(40), rtol=RTOL, atol=TINY)
+    assert_close(at_epoch(lambda: P.NoamDecay(d, w, lr)), s, sorted(set(far + [w - 1, w, w + 1])), rtol=RTOL, atol=TINY)
     assert s(0) == 0.0
 
 
@@ -86,7 +81,7 @@ def test_piecewise_decay(data, n, extra_values):
     b = sorted(data.draw(st.sets(st.integers(1, 200), min_size=n, max_size=n)))
     v = data.draw(st.lists(st.floats(0.0, 10.0), min_size=n + 1 + extra_values, max_size=n + 1 + extra_values))
     s = C.PiecewiseDecay(boundaries=b, values=v)
-    _check(P.PiecewiseDecay(b, v), s, _steps(b[-1] + 3))
+    assert_close(P.PiecewiseDecay(b, v), s, _steps(b[-1] + 3), rtol=RTOL, atol=TINY)
     assert s(b[-1] + 10**6) == v[-1]  # paddle's values[-1], also with surplus values
 
 
@@ -94,36 +89,38 @@ def test_piecewise_decay(data, n, extra_values):
 def test_natural_exp_decay(lr, gamma, far):
     # exp(-gamma t) vs 0.5 ** (t / (ln 2 / gamma)): ~1.5 gamma t ulp, under 745 * 1.5 ulp before underflow
     s = C.NaturalExpDecay(learning_rate=lr, gamma=gamma)
-    _check(P.NaturalExpDecay(lr, gamma), s, _steps(100))
-    _jump(lambda: P.NaturalExpDecay(lr, gamma), s, far + [int(700 / gamma)])
+    assert_close(P.NaturalExpDecay(lr, gamma), s, _steps(100), rtol=RTOL, atol=TINY)
+    assert_close(at_epoch(lambda: P.NaturalExpDecay(lr, gamma)), s, sorted(set(far + [int(700 / gamma)])),
+                 rtol=RTOL, atol=TINY)
 
 
 @given(lr=rates, gamma=st.floats(0.0, 100.0), far=st.lists(st.integers(0, 10**12), max_size=5))
 def test_inverse_time_decay(lr, gamma, far):
     s = C.InverseTimeDecay(learning_rate=lr, gamma=gamma)
-    _check(P.InverseTimeDecay(lr, gamma), s, _steps(100))
-    _jump(lambda: P.InverseTimeDecay(lr, gamma), s, far)
+    assert_close(P.InverseTimeDecay(lr, gamma), s, _steps(100), rtol=RTOL, atol=TINY)
+    assert_close(at_epoch(lambda: P.InverseTimeDecay(lr, gamma)), s, sorted(set(far)), rtol=RTOL, atol=TINY)
 
 
 @given(lr=rates, gamma=st.floats(1e-3, 0.999999), far=st.lists(st.integers(0, 10**6), max_size=5))
 def test_exponential_decay(lr, gamma, far):
     s = C.ExponentialDecay(learning_rate=lr, gamma=gamma)
-    _check(P.ExponentialDecay(lr, gamma), s, _steps(100))
-    _jump(lambda: P.ExponentialDecay(lr, gamma), s, far)
+    assert_close(P.ExponentialDecay(lr, gamma), s, _steps(100), rtol=RTOL, atol=TINY)
+    assert_close(at_epoch(lambda: P.ExponentialDecay(lr, gamma)), s, sorted(set(far)), rtol=RTOL, atol=TINY)
 
 
 @given(lr=rates, ms=st.lists(st.integers(0, 300), max_size=6, unique=True), gamma=st.floats(1e-3, 0.999))
 def test_multi_step_decay(lr, ms, gamma):
     ms = sorted(ms)
     s = C.MultiStepDecay(learning_rate=lr, milestones=ms, gamma=gamma)
-    _check(P.MultiStepDecay(lr, ms, gamma), s, _steps((ms[-1] if ms else 0) + 3))
+    assert_close(P.MultiStepDecay(lr, ms, gamma), s, _steps((ms[-1] if ms else 0) + 3), rtol=RTOL, atol=TINY)
 
 
 @given(lr=rates, size=st.integers(1, 500), gamma=st.floats(1e-3, 0.999), far=st.lists(st.integers(0, 10**7), max_size=5))
 def test_step_decay(lr, size, gamma, far):
     s = C.StepDecay(learning_rate=lr, step_size=size, gamma=gamma)
-    _check(P.StepDecay(lr, size, gamma), s, _steps(50))
-    _jump(lambda: P.StepDecay(lr, size, gamma), s, far + [size - 1, size, 7 * size])
+    assert_close(P.StepDecay(lr, size, gamma), s, _steps(50), rtol=RTOL, atol=TINY)
+    assert_close(at_epoch(lambda: P.StepDecay(lr, size, gamma)), s, sorted(set(far + [size - 1, size, 7 * size])),
+                 rtol=RTOL, atol=TINY)
 
 
 def _lambda_family(a, b, k):
@@ -133,7 +130,7 @@ def _lambda_family(a, b, k):
 @given(lr=rates, a=st.floats(0.5, 1.0), b=st.floats(0.0, 2.0), k=st.integers(1, 50), i=st.integers(0, 3))
 def test_lambda_decay(lr, a, b, k, i):
     fn = _lambda_family(a, b, k)[i]
-    _check(P.LambdaDecay(lr, fn), C.LambdaDecay(learning_rate=lr, lr_lambda=fn), _steps(80))
+    assert_close(P.LambdaDecay(lr, fn), C.LambdaDecay(learning_rate=lr, lr_lambda=fn), _steps(80), rtol=RTOL, atol=TINY)
 
 
 @given(lr=rates, a=st.floats(0.9, 1.0), b=st.floats(0.0, 0.05), k=st.integers(1, 20), i=st.integers(0, 3))
@@ -141,7 +138,8 @@ def test_multiplicative_decay(lr, a, b, k, i):
     fns = [lambda e: a, lambda e: a + b * (e % 3) / 3, lambda e: 1.0 - b / (1 + e), lambda e: a if e % k == 0 else 1.0]
     fn = fns[i]
     s = C.MultiplicativeDecay(learning_rate=lr, lr_lambda=fn)
-    _check(P.MultiplicativeDecay(lr, fn), s, _steps(120))  # same products in the same order: equal floats
+    assert_close(P.MultiplicativeDecay(lr, fn), s, _steps(120),
+                 rtol=RTOL, atol=TINY)  # same products in the same order: equal floats
     # evaluated backwards, and as an array, it recomputes the same numbers
     ref = [s(t) for t in range(30)]
     assert [s(t) for t in reversed(range(30))] == ref[::-1]
@@ -172,8 +170,10 @@ def test_polynomial_decay(lr, d, end_frac, power, far):
     end = lr * end_frac
     s = C.PolynomialDecay(learning_rate=lr, decay_steps=d, end_lr=end, power=power)
     extra = _poly_allowance(lr, end, power, d, False)
-    _check(P.PolynomialDecay(lr, d, end, power), s, _steps(40, [d - 2, d - 1, d, d + 1]), extra)
-    _jump(lambda: P.PolynomialDecay(lr, d, end, power), s, far + [d // 2, d - 1], extra)
+    assert_close(P.PolynomialDecay(lr, d, end, power), s, _steps(40, [d - 2, d - 1, d, d + 1]),
+                 rtol=RTOL, atol=paddle_atol(extra))
+    assert_close(at_epoch(lambda: P.PolynomialDecay(lr, d, end, power)), s, sorted(set(far + [d // 2, d - 1])),
+                 rtol=RTOL, atol=paddle_atol(extra))
 
 
 @given(lr=rates, d=st.integers(1, 40), end_frac=st.floats(0.0, 2.0), power=st.sampled_from([1.0, 1.0, 2.0, 0.9, 0.5]),
@@ -182,8 +182,11 @@ def test_polynomial_decay_cycle(lr, d, end_frac, power, far):
     end = lr * end_frac
     s = C.PolynomialDecay(learning_rate=lr, decay_steps=d, end_lr=end, power=power, cycle=True)
     extra = _poly_allowance(lr, end, power, d, True)
-    _check(P.PolynomialDecay(lr, d, end, power, cycle=True), s, _steps(8 * d + 3), extra)
-    _jump(lambda: P.PolynomialDecay(lr, d, end, power, cycle=True), s, far + [1000 * d, 1000 * d + 1], extra)
+    assert_close(P.PolynomialDecay(lr, d, end, power, cycle=True), s, _steps(8 * d + 3),
+                 rtol=RTOL, atol=paddle_atol(extra))
+    assert_close(at_epoch(lambda: P.PolynomialDecay(lr, d, end, power, cycle=True)), s,
+                 sorted(set(far + [1000 * d, 1000 * d + 1])),
+                 rtol=RTOL, atol=paddle_atol(extra))
     # end_lr exactly at every multiple of decay_steps
     assert all(s(k * d) == end for k in (1, 2, 3, 977))
 
@@ -218,7 +221,8 @@ def test_cosine_annealing_decay_first_period(lr, t_max, eta_frac):
     """paddle's recursion stays within rtol 1e-12 (plus ~eps * amplitude) of the closed form up to T_max."""
     eta = lr * eta_frac
     s = C.CosineAnnealingDecay(learning_rate=lr, T_max=t_max, eta_min=eta)
-    _check(P.CosineAnnealingDecay(lr, t_max, eta), s, _steps(t_max + 1), _cos_allowance(lr - eta))
+    assert_close(P.CosineAnnealingDecay(lr, t_max, eta), s, _steps(t_max + 1),
+                 rtol=RTOL, atol=paddle_atol(_cos_allowance(lr - eta)))
 
 
 def _recursive_cos_allowance(lr, eta, t_max):
@@ -236,12 +240,14 @@ def _recursive_cos_allowance(lr, eta, t_max):
 def test_cosine_annealing_decay_periodic_within_recursion_drift(lr, t_max, eta_frac, periods):
     eta = lr * eta_frac
     s = C.CosineAnnealingDecay(learning_rate=lr, T_max=t_max, eta_min=eta)
-    _check(P.CosineAnnealingDecay(lr, t_max, eta), s, _steps(2 * t_max * periods + 1),
-           _recursive_cos_allowance(lr, eta, t_max))
+    assert_close(P.CosineAnnealingDecay(lr, t_max, eta), s, _steps(2 * t_max * periods + 1),
+                 rtol=RTOL, atol=paddle_atol(_recursive_cos_allowance(lr, eta, t_max)))
     # paddle's step(epoch) is the closed form: no recursion, but cos(pi t / T) of the whole angle,
     # which is rounded to ~t/T ulp (lrcore reduces t modulo 2T exactly first)
     far = lambda t, v: 8 * EPS * abs(lr - eta) + abs(lr - eta) * math.pi * EPS * t / t_max  # noqa: E731
-    _jump(lambda: P.CosineAnnealingDecay(lr, t_max, eta), s, [t_max * periods + 3, 10**6 + 7], far)
+    assert_close(at_epoch(lambda: P.CosineAnnealingDecay(lr, t_max, eta)), s,
+                 sorted(set([t_max * periods + 3, 10**6 + 7])),
+                 rtol=RTOL, atol=paddle_atol(far))
 
 
 def test_cosine_annealing_decay_measured_drift_peers_2a():
@@ -273,7 +279,8 @@ def test_cosine_annealing_warm_restarts(lr, t0, mult, eta_frac):
     eta = lr * eta_frac
     s = C.CosineAnnealingWarmRestarts(learning_rate=lr, T_0=t0, T_mult=mult, eta_min=eta)
     n = min(3000, t0 * (1 + mult + mult**2 + mult**3) + 2)
-    _check(P.CosineAnnealingWarmRestarts(lr, t0, mult, eta), s, _steps(n), _cos_allowance(lr - eta))
+    assert_close(P.CosineAnnealingWarmRestarts(lr, t0, mult, eta), s, _steps(n),
+                 rtol=RTOL, atol=paddle_atol(_cos_allowance(lr - eta)))
 
 
 def _restarts(t0, mult, limit):
@@ -330,7 +337,8 @@ def test_one_cycle_lr(peak, n, div, end_frac, pct, anneal, three):
     s = C.OneCycleLR(max_learning_rate=peak, total_steps=n, divide_factor=div, end_learning_rate=end,
                      phase_pct=pct, anneal_strategy=anneal, three_phase=three)
     ps = P.OneCycleLR(peak, n, div, end, pct, anneal, three)
-    _check(ps, s, _steps(n + 1), _cos_allowance(max(peak, end)))  # t = N: paddle's extrapolation, the same
+    assert_close(ps, s, _steps(n + 1),
+                 rtol=RTOL, atol=paddle_atol(_cos_allowance(max(peak, end))))  # t = N: paddle's extrapolation, the same
     with pytest.raises(ValueError, match="total steps"):
         ps.step()  # paddle raises past N; lrcore holds end_learning_rate
     assert s(n + 1) == s(n + 10**6) == end
@@ -352,10 +360,12 @@ def test_cyclic_lr(base, peak, up, down, mode, gamma, far):
         scale = 1.0 if mode == "triangular" else 0.5**k if mode == "triangular2" else gamma**t
         return abs(peak - base) * scale * (4 + 4 * t / size) * EPS / min(up_pct, 1 - up_pct)
 
-    _check(P.CyclicLR(base, peak, up, down, mode=mode, exp_gamma=gamma), s, _steps(3 * size + 2), extra)
+    assert_close(P.CyclicLR(base, peak, up, down, mode=mode, exp_gamma=gamma), s, _steps(3 * size + 2),
+                 rtol=RTOL, atol=paddle_atol(extra))
     if mode == "triangular2":  # paddle's 2.0 ** (cycle - 1) overflows after 1024 cycles (next test)
         far = [f for f in far if f // size < 1024]
-    _jump(lambda: P.CyclicLR(base, peak, up, down, mode=mode, exp_gamma=gamma), s, far, extra)
+    assert_close(at_epoch(lambda: P.CyclicLR(base, peak, up, down, mode=mode, exp_gamma=gamma)), s, sorted(set(far)),
+                 rtol=RTOL, atol=paddle_atol(extra))
 
 
 def test_cyclic_lr_triangular2_paddle_overflows_after_1024_cycles():
@@ -378,7 +388,8 @@ def test_cyclic_lr_scale_fn(base, peak, up, down, scale_mode, i):
                    scale_fn=fn, scale_mode=scale_mode)
     size = up + (up if down is None else down)
     extra = lambda t, v: abs(peak - base) * (4 + 4 * t / size) * EPS * size / min(up, size - up)  # noqa: E731
-    _check(P.CyclicLR(base, peak, up, down, scale_fn=fn, scale_mode=scale_mode), s, _steps(3 * size + 2), extra)
+    assert_close(P.CyclicLR(base, peak, up, down, scale_fn=fn, scale_mode=scale_mode), s, _steps(3 * size + 2),
+                 rtol=RTOL, atol=paddle_atol(extra))
 
 
 @given(lr=rates, n=st.integers(1, 2000), sf=st.floats(1e-6, 1.0), ef=st.floats(0.0, 1.0))
@@ -390,7 +401,7 @@ def test_linear_lr(lr, n, sf, ef):
         return 2 * EPS * (min(t, n) + 1) * lr * max(sf, ef)
 
     steps = _steps(min(n, 300) + 3, [n - 1, n, n + 1, n + 5]) if n < 300 else _steps(n + 3)
-    _check(P.LinearLR(lr, n, sf, ef), s, steps, extra)
+    assert_close(P.LinearLR(lr, n, sf, ef), s, steps, rtol=RTOL, atol=paddle_atol(extra))
     assert s(0) == lr * sf  # exact, as paddle's first value
 
 
@@ -423,7 +434,8 @@ def test_linear_warmup(kind, lr, size, w, start_frac, end_frac):
     s = C.LinearWarmup(learning_rate=c_inner, warmup_steps=w, start_lr=start, end_lr=end)
     # the inner values: paddle's closed form (cosine: eps * amplitude), or its recursion (LinearLR)
     extra = lambda t, v: 8 * EPS * lr + (2 * EPS * (t + 1) * lr if kind == "linear" else 0.0)  # noqa: E731
-    _check(P.LinearWarmup(p_inner, w, start, end), s, _steps(w + 3 * size + 3), extra)
+    assert_close(P.LinearWarmup(p_inner, w, start, end), s, _steps(w + 3 * size + 3),
+                 rtol=RTOL, atol=paddle_atol(extra))
     assert s(w - 1) < end  # the warmup never reaches end_lr
 
 

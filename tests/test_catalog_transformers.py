@@ -41,29 +41,15 @@ RTOL = 1e-12
 
 def run_hf(make, lr: float, k: int) -> list:
     """The group's lr after construction and after each of k ``optimizer.step(); scheduler.step()``
-    (lrcore.testing's `trajectory` steps it)."""
+    (lrcore.testing's `trajectory` steps it; `assert_close(values, schedule, steps=len(values),
+    rtol=RTOL, atol=...)` compares them, with an atol of t where the rounding grows with t, and
+    skip= for the steps where transformers' hard restarts may round to the previous cycle)."""
     p = torch.nn.Parameter(torch.zeros(1))
     o = torch.optim.SGD([p], lr=lr)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         sched = make(o)
     return trajectory(sched, k + 1)
-
-
-def assert_matches(hf_values: list, schedule, *, atol=0.0, skip=()) -> None:
-    """transformers' value at every t against ``schedule(t)``; atol a number or a function of t.
-
-    A number, with no steps skipped, is lrcore.testing's `assert_close` (rtol 1e-12); a bound that
-    grows with t, or skipped steps (hard restarts), `assert_close` cannot state: checked here."""
-    if not callable(atol) and not skip:
-        assert_close(hf_values.__getitem__, schedule, steps=len(hf_values), rtol=RTOL, atol=atol)
-        return
-    for t, a in enumerate(hf_values):
-        if t in skip:
-            continue
-        b = schedule(t)
-        tol = RTOL * abs(a) + (atol(t) if callable(atol) else atol)
-        assert abs(a - b) <= tol, f"t={t}: transformers {a!r} lrcore {b!r}, |diff| {abs(a - b):.3e} > {tol:.3e}"
 
 
 def cos_atol(amplitude: float, cycles: float, w: int, length: int, shift: int = 0):
@@ -87,35 +73,36 @@ min_rates = st.one_of(st.sampled_from([0.0, 0.1, 0.01, 0.5, 1.0]), st.floats(0.0
 @given(lr=lrs, k=st.integers(0, 50))
 def test_constant(lr, k):
     hv = run_hf(lambda o: O.get_constant_schedule(o), lr, k)
-    assert_matches(hv, C.get_constant_schedule(lr=lr))
-    assert_matches(hv, C.get_scheduler("constant", lr=lr, num_warmup_steps=7, num_training_steps=3,
-                                       scheduler_specific_kwargs={"anything": 1}))
+    assert_close(hv, C.get_constant_schedule(lr=lr), steps=len(hv), rtol=RTOL)
+    assert_close(hv, C.get_scheduler("constant", lr=lr, num_warmup_steps=7, num_training_steps=3,
+                                       scheduler_specific_kwargs={"anything": 1}), steps=len(hv), rtol=RTOL)
 
 
 @given(lr=lrs, w=warmups, k=ks)
 def test_constant_with_warmup(lr, w, k):
     hv = run_hf(lambda o: O.get_constant_schedule_with_warmup(o, num_warmup_steps=w), lr, k)
-    assert_matches(hv, C.get_constant_schedule_with_warmup(lr=lr, num_warmup_steps=w))
+    assert_close(hv, C.get_constant_schedule_with_warmup(lr=lr, num_warmup_steps=w), steps=len(hv), rtol=RTOL)
 
 
 @given(lr=lrs, w=warmups, n=totals, k=ks)
 def test_linear_with_warmup(lr, w, n, k):
     hv = run_hf(lambda o: O.get_linear_schedule_with_warmup(o, w, n), lr, k)
-    assert_matches(hv, C.get_linear_schedule_with_warmup(lr=lr, num_warmup_steps=w, num_training_steps=n))
+    assert_close(hv, C.get_linear_schedule_with_warmup(lr=lr, num_warmup_steps=w, num_training_steps=n), steps=len(hv),
+                 rtol=RTOL)
 
 
 @given(lr=lrs, w=warmups, n=totals, c=cycles, k=ks)
 def test_cosine_with_warmup_is_not_clamped_after_n(lr, w, n, c, k):
     hv = run_hf(lambda o: O.get_cosine_schedule_with_warmup(o, w, n, num_cycles=c), lr, k)
     s = C.get_cosine_schedule_with_warmup(lr=lr, num_warmup_steps=w, num_training_steps=n, num_cycles=c)
-    assert_matches(hv, s, atol=cos_atol(lr, c, w, max(1, n - w)))
+    assert_close(hv, s, steps=len(hv), rtol=RTOL, atol=cos_atol(lr, c, w, max(1, n - w)))
 
 
 def test_cosine_rises_again_after_n_peers_1_4():
     """PEERS.md 1.4 (W=3, N=10): 0 at N, then .0495, .188, ... and back to 1 at 2N - W."""
     s = C.get_cosine_schedule_with_warmup(lr=1.0, num_warmup_steps=3, num_training_steps=10)
     hv = run_hf(lambda o: O.get_cosine_schedule_with_warmup(o, 3, 10), 1.0, 20)
-    assert_matches(hv, s, atol=cos_atol(1.0, 0.5, 3, 7))
+    assert_close(hv, s, steps=len(hv), rtol=RTOL, atol=cos_atol(1.0, 0.5, 3, 7))
     assert s(10) == 0.0 and hv[10] == 0.0
     assert f"{s(11):.4f}" == "0.0495" and f"{s(12):.4f}" == "0.1883"
     assert s(17) == 1.0 and s(3) == 1.0
@@ -141,7 +128,7 @@ def test_cosine_with_hard_restarts(lr, w, n, c, k):
                                                              num_cycles=c)
     length = max(1, n - w)
     restarts = hard_restart_steps(c, w, length, k)
-    assert_matches(hv, s, atol=lambda t: abs(lr) * EPS * (4 + 2 * math.pi), skip=restarts)
+    assert_close(hv, s, steps=len(hv), rtol=RTOL, atol=lambda t: abs(lr) * EPS * (4 + 2 * math.pi), skip=restarts)
     for t in restarts:
         # a restart: lrcore gives exactly lr; transformers too, unless its (c * p) % 1.0 rounded
         # to just below 1, which gives the end of the previous cycle (0) instead
@@ -169,7 +156,7 @@ def test_polynomial_decay_with_warmup(lr, w, n, end, power, k):
     hv = run_hf(lambda o: O.get_polynomial_decay_schedule_with_warmup(o, w, n, lr_end=lr_end, power=power), lr, k)
     s = C.get_polynomial_decay_schedule_with_warmup(lr=lr, num_warmup_steps=w, num_training_steps=n, lr_end=lr_end,
                                                     power=power)
-    assert_matches(hv, s, atol=4 * EPS * (lr + abs(lr_end)))
+    assert_close(hv, s, steps=len(hv), rtol=RTOL, atol=4 * EPS * (lr + abs(lr_end)))
 
 
 def test_polynomial_checks_as_transformers():
@@ -188,7 +175,7 @@ def test_polynomial_checks_as_transformers():
 @given(lr=lrs, w=warmups, ts=st.one_of(st.none(), st.integers(1, 200), st.floats(0.5, 300.0)), k=ks)
 def test_inverse_sqrt(lr, w, ts, k):
     hv = run_hf(lambda o: O.get_inverse_sqrt_schedule(o, w, timescale=ts), lr, k)
-    assert_matches(hv, C.get_inverse_sqrt_schedule(lr=lr, num_warmup_steps=w, timescale=ts))
+    assert_close(hv, C.get_inverse_sqrt_schedule(lr=lr, num_warmup_steps=w, timescale=ts), steps=len(hv), rtol=RTOL)
 
 
 @given(lr=pos_lrs, w=warmups, n=totals, c=cycles, r=min_rates, by_rate=st.booleans(), k=ks)
@@ -197,7 +184,7 @@ def test_cosine_with_min_lr(lr, w, n, c, r, by_rate, k):
     hv = run_hf(lambda o: O.get_cosine_with_min_lr_schedule_with_warmup(o, w, n, num_cycles=c, **kw), lr, k)
     s = C.get_cosine_with_min_lr_schedule_with_warmup(lr=lr, num_warmup_steps=w, num_training_steps=n, num_cycles=c,
                                                       **kw)
-    assert_matches(hv, s, atol=cos_atol(lr * (1 - r), c, w, max(1, n - w)))
+    assert_close(hv, s, steps=len(hv), rtol=RTOL, atol=cos_atol(lr * (1 - r), c, w, max(1, n - w)))
 
 
 @given(lr=pos_lrs, w=warmups, n=totals, c=cycles, r=min_rates, by_rate=st.booleans(),
@@ -208,7 +195,7 @@ def test_cosine_warmup_with_min_lr_lr_rate(lr, w, n, c, r, by_rate, warm, k):
         o, w, n, num_cycles=c, warmup_lr_rate=warm, **kw), lr, k)
     s = C.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(lr=lr, num_warmup_steps=w, num_training_steps=n,
                                                               num_cycles=c, warmup_lr_rate=warm, **kw)
-    assert_matches(hv, s, atol=cos_atol(lr * (1 - r), c, w, max(1, n - w), shift=1))
+    assert_close(hv, s, steps=len(hv), rtol=RTOL, atol=cos_atol(lr * (1 - r), c, w, max(1, n - w), shift=1))
 
 
 def test_lr_rate_variant_peaks_one_step_early_peers_1_4():
@@ -216,7 +203,7 @@ def test_lr_rate_variant_peaks_one_step_early_peers_1_4():
     s = C.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(lr=1.0, num_warmup_steps=3, num_training_steps=10,
                                                               min_lr_rate=0.1)
     hv = run_hf(lambda o: O.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(o, 3, 10, min_lr_rate=0.1), 1.0, 12)
-    assert_matches(hv, s, atol=cos_atol(0.9, 0.5, 3, 7, shift=1))
+    assert_close(hv, s, steps=len(hv), rtol=RTOL, atol=cos_atol(0.9, 0.5, 3, 7, shift=1))
     vals = [s(t) for t in range(12)]
     assert vals.index(max(vals)) == 2 and vals[2] == 1.0
     assert vals.index(min(vals)) == 9 and vals[9] == pytest.approx(0.1, rel=1e-15)
@@ -247,8 +234,8 @@ def test_wsd(lr, w, d, n, stable, wt, dt, m, c, k):
               num_cycles=c)
     hv = run_hf(lambda o: O.get_wsd_schedule(o, w, d, **kw), lr, k)
     s = C.get_wsd_schedule(lr=lr, num_warmup_steps=w, num_decay_steps=d, **kw)
-    assert_matches(hv, s, atol=cos_atol(lr * (1 + abs(m)), c, 0, max(1, d)) if dt == "cosine" else
-                   4 * EPS * abs(lr) * (1 + abs(m)))
+    assert_close(hv, s, steps=len(hv), rtol=RTOL,
+                 atol=cos_atol(lr * (1 + abs(m)), c, 0, max(1, d)) if dt == "cosine" else 4 * EPS * abs(lr) * (1 + abs(m)))
 
 
 def test_wsd_shapes_and_quirks():
@@ -258,7 +245,7 @@ def test_wsd_shapes_and_quirks():
     # N < W + D: a negative stable phase enters the decay at p = -S / D (here 0.5 at t = W)
     s = C.get_wsd_schedule(lr=1.0, num_warmup_steps=2, num_decay_steps=4, num_training_steps=4, decay_type="linear")
     hv = run_hf(lambda o: O.get_wsd_schedule(o, 2, 4, num_training_steps=4, decay_type="linear"), 1.0, 6)
-    assert_matches(hv, s)
+    assert_close(hv, s, steps=len(hv), rtol=RTOL)
     assert [s(t) for t in range(6)] == [0.0, 0.5, 0.5, 0.25, 0.0, 0.0]
     assert any(isinstance(n, lrcore.Shift) and n.steps == -2 for n in _walk(s))  # the decay entered 2 steps in
     assert lrcore.from_config(s.to_config()) == s
@@ -321,9 +308,9 @@ def test_get_scheduler_every_name(data, name, lr, w, n, k):
     assert isinstance(s, Product) and s.factors[0] == lrcore.Constant(value=lr)
     c = kw.get("num_cycles", 0.5 if name != "cosine_with_restarts" else 1)
     span = max(1, kw["num_decay_steps"]) if name == "warmup_stable_decay" else max(1, n - w)
-    assert_matches(hv, s, atol=cos_atol(lr, c, w, span, shift=2) if name != "cosine_with_restarts" else
-                   (lambda t: lr * EPS * 20), skip=hard_restart_steps(c, w, span, k) if name == "cosine_with_restarts"
-                   else ())
+    restarts = name == "cosine_with_restarts"
+    assert_close(hv, s, steps=len(hv), rtol=RTOL, atol=(lambda t: lr * EPS * 20) if restarts else
+                 cos_atol(lr, c, w, span, shift=2), skip=hard_restart_steps(c, w, span, k) if restarts else None)
 
 
 def test_get_scheduler_dispatch_quirks():

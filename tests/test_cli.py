@@ -19,7 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCKS = " ▁▂▃▄▅▆▇█"
-LEVEL = {ch: i for i, ch in enumerate(BLOCKS)}
+BAND = "░"  # a cell a column's values sweep through (its envelope; tests/test_chart_envelope.py)
+LEVEL = {ch: i for i, ch in enumerate(BLOCKS)} | {BAND: 8}  # a column's height: its largest value
 HEAVY = ("numpy", "torch", "paddle", "jax", "optax", "matplotlib")
 
 WARMUP_COSINE = {"type": "Warmup", "warmup_steps": 10,
@@ -99,7 +100,7 @@ def test_show_prints_phases_values_and_a_chart_sized_to_the_terminal(tmp_path):
 
     # the chart: COLUMNS=100 -> 88 cells wide; LINES=30 -> 15 rows
     labels, cells, axis, xlabels = chart_of(lines)
-    assert len(cells) == 15 and all(len(c) == 88 and set(c) <= set(BLOCKS) for c in cells)
+    assert len(cells) == 15 and all(len(c) == 88 and set(c) <= set(BLOCKS + BAND) for c in cells)
     assert labels[0] == "1.00e-01" and labels[-1] == "0.00e+00" and not any(labels[1:-1])
     assert axis.strip() == "└" + "─" * 88
     assert xlabels.split() == ["0", "110"]

@@ -116,6 +116,8 @@ SNIPPET = re.compile(r'^--8<-- "([^":]+)(?::([\w-]+))?"$', re.M)
 NOT_PATHS = {
     # transformers' own module, transformers/optimization.py, which the catalog transcribes
     ("lrcore/catalog/transformers.py", "optimization.py"),
+    # detectron2's own module, where LRMultiplier and WarmupParamScheduler live (the fvcore catalog's source)
+    ("lrcore/catalog/fvcore.py", "detectron2/solver/lr_scheduler.py"),
     # the CLI transcript prints the schedule file's base name (the command reads examples/schedule.json)
     ("README.md:cli", "schedule.json"),
 }

@@ -32,6 +32,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import lrcore
+from lrcore.testing import assert_close
 from lrcore import (
     Clamp, Constant, Cosine, Cyclic, Exponential, Interpolate, Linear, MultiStep, OneCycle, Polynomial,
     Maximum, Restart, Sequential, Shift, Stretch, Tanh, Warmup, Warp, WSD,
@@ -71,14 +72,13 @@ def scalar_values(s, steps) -> np.ndarray:
     return np.asarray(out, dtype=np.float64)
 
 
-def _describe(s, steps, ref, got, bad, limit: int = 5) -> str:
-    idx = np.flatnonzero(bad)[:limit]
-    rows = [f"  step {steps[i]!r}: reference {float(ref[i])!r}, got {float(got[i])!r}" for i in idx]
-    return f"{np.count_nonzero(bad)} of {len(ref)} steps differ for\n  {s!r}\n" + "\n".join(rows)
+def _subnormals_as_zero(t, got, ref):
+    """`assert_close`'s atol: below the smallest normal float64 on both sides anything goes, else 0."""
+    return math.inf if max(abs(got), abs(ref)) < TINY64 else 0.0
 
 
 def assert_float64_close(got, ref, s, steps, label: str) -> None:
-    """``got`` equals ``ref`` to rtol 1e-12 with atol 0, elementwise.
+    """``got`` equals ``ref`` to rtol 1e-12 with atol 0, elementwise (lrcore.testing's `assert_close`).
 
     The one exception: magnitudes below the smallest normal float64 (2.2e-308) all count as
     zero, because XLA on CPU flushes subnormals to zero (``jnp.exp(-740.0)`` is 0.0 where
@@ -87,12 +87,8 @@ def assert_float64_close(got, ref, s, steps, label: str) -> None:
     """
     got = np.asarray(got)
     assert got.shape == ref.shape, f"{label}: shape {got.shape}, expected {ref.shape}"
-    got = got.astype(np.float64)
-    tiny = np.abs(ref) < TINY64
-    with np.errstate(invalid="ignore", over="ignore"):
-        bad = np.where(tiny, ~(np.abs(got) < TINY64), ~(np.abs(got - ref) <= 1e-12 * np.abs(ref)))
-    if bad.any():
-        raise AssertionError(f"{label} vs scalar (rtol 1e-12): " + _describe(s, steps, ref, got, bad))
+    assert_close(got.astype(np.float64), ref, steps=steps, rtol=1e-12, atol=_subnormals_as_zero,
+                 msg=f"{label} (a) vs scalar (b) for {s!r}")
 
 
 def _bucket(n: int) -> int:
@@ -294,29 +290,31 @@ def _sampled_window(s, t: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.nda
     return lo, hi
 
 
-def float32_excess(s, t32, got) -> tuple[np.ndarray, np.ndarray, float]:
-    """(excess, ref, magnitude): how far each float32 value lies outside its window, and more."""
-    t = np.asarray(t32, dtype=np.float32).astype(np.float64)
-    ref = s.evaluate(t)
-    lo, hi = float32_window(s, t)
-    g = np.asarray(got, dtype=np.float64)
-    with np.errstate(invalid="ignore"):
-        excess = np.maximum(np.maximum(lo - g, g - hi), 0.0)
-    excess = np.where(np.isfinite(g), excess, np.inf)
-    return excess, ref, magnitude(s)
-
-
 def assert_float32_close(got, s, t32, label: str) -> None:
-    """``got`` (float32) is s at the float32 steps `t32` to float32 rounding (bound above)."""
+    """``got`` (float32) is s at the float32 steps `t32` to float32 rounding (bound above).
+
+    lrcore.testing's `assert_close` of got (a) against the float64 value at the float32 step
+    (b), with an atol of the step and both values: the window [lo, hi] widened by tol, measured
+    from b (``hi - b + tol`` above it, ``b - lo + tol`` below). Every float32 step is a whole
+    number (ints up to 2**24 exactly; above, float32 holds integers only); a step that rounds
+    onto another is compared once.
+    """
     got = np.asarray(got)
     assert got.dtype == np.float32, f"{label}: dtype {got.dtype}, expected float32, for {s!r}"
-    excess, ref, mag = float32_excess(s, t32, got)
-    tol = VALUE_ULPS * EPS32 * np.abs(ref) + FLOOR_ULPS * EPS32 * mag
-    bad = ~(excess <= tol)
-    if bad.any():
-        steps = [float(x) for x in np.asarray(t32, dtype=np.float32)]
-        raise AssertionError(f"{label} float32 vs float64 at the float32 steps: "
-                             + _describe(s, steps, ref, got.astype(np.float64), bad))
+    t, first = np.unique(np.asarray(t32, dtype=np.float32).astype(np.float64), return_index=True)
+    assert np.all(t == np.floor(t)), t
+    ref = s.evaluate(t)
+    lo, hi = float32_window(s, t)
+    tol = VALUE_ULPS * EPS32 * np.abs(ref) + FLOOR_ULPS * EPS32 * magnitude(s)
+    above, below = (hi - ref) + tol, (ref - lo) + tol
+    index = {int(x): i for i, x in enumerate(t)}
+
+    def window(step, a, b):
+        i = index[step]
+        return float(above[i] if a > b else below[i])
+
+    assert_close(got.astype(np.float64)[first], ref, steps=t.astype(np.int64).tolist(), rtol=0.0, atol=window,
+                 msg=f"{label} float32 (a) vs float64 at the float32 steps (b) for {s!r}")
 
 
 # -- float64: every path equals the scalar one ---------------------------------------------
@@ -485,7 +483,8 @@ def test_float32_quantize(path, request):
     # |slope| * ulp(time) = (1 - 0.0625) * 2**-23 * time per unit of time
     ref = child.evaluate(starts)
     bound = (1 - 0.0625) * EPS32 * np.maximum(starts / 46, 1.0) * 2 + 16 * EPS32
-    assert np.all(np.abs(got - ref) <= bound), np.max(np.abs(got - ref) - bound)
+    at = {int(t): float(b) for t, b in zip(steps, bound)}
+    assert_close(got, ref, steps=steps.astype(np.int64).tolist(), rtol=0.0, atol=at.__getitem__, msg=path)
 
 
 @pytest.mark.parametrize("path", list(FLOAT32_PATHS))
@@ -596,7 +595,7 @@ def test_framework_arrays_clamp_negative_steps_to_zero(request):
             "jax-int32": np.asarray(s.evaluate(jnp.asarray([-1, -7, -(2**31), 0, -2, -(2**20)], jnp.int32))),
         }
         for label, g in got.items():
-            assert_float64_close(g, ref, s, ["<0"] * len(ref), f"{label} at negative steps")
+            assert_float64_close(g, ref, s, len(ref), f"{label} at negative steps (step i: the i-th of them)")
 
     check()
 

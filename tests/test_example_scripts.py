@@ -257,3 +257,37 @@ def test_my_scheduler_example_passes_under_pytest(tmp_path):
     assert re.search(r"\b1 passed\b", proc.stdout), proc.stdout
     code = (EXAMPLES / "test_my_scheduler.py").read_text(encoding="utf-8")
     assert len(code.split("@settings", 1)[1].strip().splitlines()) + 1 <= 15  # the test itself: at most 15 lines
+
+
+# -- units_and_hyperparameters.py ---------------------------------------------------------------
+
+def test_units_and_hyperparameters():
+    """Every hyperparameter per group (torch dict) and a sample clock under a batch-size ramp-up;
+    expectations from the formulas (linear warmups, cosine decay), the counts from the ramp."""
+    pytest.importorskip("torch")
+    lines = run("units_and_hyperparameters.py")
+
+    def cosine(t: float, steps: int, start: float, end: float) -> float:
+        p = min(t, steps) / steps
+        return end + (start - end) * (1 + math.cos(math.pi * p)) / 2
+
+    def lr(t: int) -> float:
+        return 1e-3 * t / 100 if t < 100 else cosine(t - 100, 900, 1e-3, 1e-5)
+
+    rows = [ln.split() for ln in lines[1:5]]
+    for step, r, beta1, wd in rows:
+        t = int(step)
+        assert float(r) == pytest.approx(lr(t), rel=1e-3, abs=1e-12)
+        assert float(beta1) == pytest.approx(0.95 - 0.05 * min(t, 100) / 100, abs=1e-4)
+        assert float(wd) == pytest.approx(0.05 + 0.05 * t / 1000, abs=1e-4)
+    assert [int(r[0]) for r in rows] == [0, 100, 200, 300]
+
+    batches = [min(8 * 2 ** (i // 2), 64) for i in range(80)]
+    start = lines.index("step  batch  samples  lr") + 1
+    for ln in lines[start:start + 4]:
+        step, batch, samples, r = ln.split()
+        seen = sum(batches[: int(step) + 1])
+        assert (int(batch), int(samples)) == (batches[int(step)], seen)
+        want = 1e-3 * seen / 1000 if seen < 1000 else cosine(seen - 1000, 3000, 1e-3, 1e-5)
+        assert float(r) == pytest.approx(want, rel=1e-3)
+    assert lines[-1] == f"checkpoint: clock='samples', count={sum(batches)}"

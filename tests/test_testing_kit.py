@@ -169,6 +169,151 @@ def test_tolerance_table_is_the_documented_one():
         assert line in _assert.__doc__
 
 
+# ---------------------------------------------- step-dependent tolerances, skip=, values
+
+def drifting(s, rate: float):
+    """`s` with a relative drift that grows linearly with the step (as a recursive peer drifts)."""
+    return lambda t: s(t) * (1 + rate * t)
+
+
+def test_atol_as_a_function_of_the_step():
+    s = lrcore.Cosine(start_value=0.1, steps=400, end_value=0.01)
+    peer = lambda t: s(t) + 2.0**-50 * t  # noqa: E731 - an absolute drift, plus the rounding of the sum
+    assert_close(s, peer, steps=500, rtol=0.0, atol=lambda t: 2.0**-50 * t + 2.0**-56)
+    with pytest.raises(AssertionError) as info:  # a constant atol that fits the first 100 steps does not fit later
+        assert_close(s, peer, steps=500, rtol=0.0, atol=2.0**-50 * 100 + 2.0**-56)
+    text = str(info.value)
+    assert text.startswith(f"399 of 500 steps differ (rtol=0.0, atol={2.0**-50 * 100 + 2.0**-56!r}, ulps=0):")
+    assert "first step 101: " in text and f"allowed={2.0**-50 * 100 + 2.0**-56!r} " in text
+    with pytest.raises(AssertionError) as info:  # one step beyond what the callable allows
+        assert_close(s, peer, steps=500, rtol=0.0, atol=lambda t: 2.0**-50 * t + 2.0**-56 if t != 250 else 0.0)
+    assert str(info.value).startswith("1 of 500 steps differ (rtol=0.0, atol=test_atol_as_a_function_of_the_step."
+                                      "<locals>.<lambda>(...), ulps=0):\n  first step 250: ")
+    assert "allowed=0.0 " in str(info.value)
+
+
+def test_rtol_as_a_function_of_the_step_and_tolerance_of_the_values():
+    s = lrcore.Exponential(start_value=1.0, factor=0.5)
+    peer = drifting(s, 1e-13)
+    assert_close(s, peer, steps=200, rtol=lambda t: 1.01e-13 * t)
+    with pytest.raises(AssertionError, match=r"^1 of 200 steps differ"):
+        assert_close(s, peer, steps=200, rtol=lambda t: 1.01e-13 * t if t != 150 else 0.99e-13 * t)
+    # f(t, a, b): an interval around the b side, [b - 0.01, b + 0.02], as an asymmetric bound
+    lo, hi = 0.01, 0.02
+    band = lambda t, a, b: hi if a > b else lo  # noqa: E731
+    assert_close(lambda t: 0.5 + 0.019 * (t % 2) - 0.0099 * (t % 3 == 0), lambda t: 0.5, steps=12, atol=band)
+    with pytest.raises(AssertionError, match=r"first step 0: a=0\.4899 b=0\.5 .* allowed=0\.01 "):
+        assert_close(lambda t: 0.4899, lambda t: 0.5, steps=3, atol=band)
+    assert_close([1.0, 2.0], [1.0, 2.5], steps=[3, 7], atol={3: 0.0, 7: 0.5}.__getitem__)  # no signature: f(t)
+    with pytest.raises(AssertionError, match=r"first step 7: .* allowed=0\.4 "):
+        assert_close([1.0, 2.0], [1.0, 2.5], steps=[3, 7], atol={3: 0.0, 7: 0.4}.__getitem__)
+    seen = []
+    assert_close([1.0, 2.0], [1.0, 2.5], steps=[3, 7], atol=lambda t, a, b: seen.append((t, a, b)) or 0.5)
+    assert seen == [(7, 2.0, 2.5)]  # called only where the values differ, with the step and both values
+
+
+@pytest.mark.parametrize("tol, err, match", [
+    (lambda t: -1.0, ValueError, r"`atol\(t\)` must be a number >= 0 \(at step 1\), got atol\(t\)=-1\.0"),
+    (lambda t, a, b: math.nan, ValueError, r"`atol\(t, a, b\)` must be a number >= 0 \(at step 1\), got atol\(t, a, b\)=nan"),
+    (lambda t: "0.1", TypeError, r"`atol\(t\)` must be a number >= 0 \(at step 1\), got atol\(t\)='0\.1'"),
+    (lambda t, a: 0.0, TypeError, r"`atol` must be a number >= 0, a callable of the step f\(t\) or of the step and both values f\(t, a, b\), got atol=<function"),
+    (-0.5, ValueError, r"`atol` must be a number >= 0, got atol=-0\.5"),
+])
+def test_bad_tolerances_name_the_parameter(tol, err, match):
+    with pytest.raises(err, match=match):
+        assert_close(lambda t: 0.1, lambda t: 0.1 + t * 1e-9, steps=3, atol=tol)
+
+
+def test_skip_steps_and_the_report_lists_them():
+    """A peer wrong at known steps (here: every restart, as a peer that computes the cycle index
+    with floor(log) is): skip them by set or predicate; the rest must still agree."""
+    s = lrcore.Restart(lrcore.Cosine(start_value=1.0, steps=10), period_steps=10)
+    restarts = {10, 20, 30}
+    peer = lambda t: 0.0 if t in restarts else s(t)  # noqa: E731
+    assert_close(s, peer, steps=35, skip=restarts)
+    assert_close(s, peer, steps=35, skip=lambda t: t > 0 and t % 10 == 0)
+    assert_close(s, peer, steps=range(5, 35, 5), skip=range(10, 31, 10))
+    with pytest.raises(AssertionError) as info:
+        assert_close(s, peer, steps=35, skip={10, 30})
+    text = str(info.value)
+    assert text.startswith("1 of 35 steps differ (rtol=1e-12, atol=0.0, ulps=0):\n  first step 20: a=1.0 b=0.0 ")
+    assert text.endswith("\n  skipped 2 steps: [10, 30]")
+    with pytest.raises(AssertionError, match=r"\n  skipped 12 steps: \[1, 3, 5, 7, 9, 11, 13, 15, 17, 19, \.\.\.\]$"):
+        assert_close(s, peer, steps=25, skip=lambda t: t % 2 == 1)
+    with pytest.raises(TypeError, match=r"`skip` must be a collection of steps or a predicate of the step, got skip=5"):
+        assert_close(s, peer, steps=3, skip=5)
+    r = lrcore.compare(s, peer, steps=35, skip=restarts)
+    assert r.equal and r.skipped == (10, 20, 30) and r.max_abs == 0.0 and r.max_abs_step is None
+    r = lrcore.compare(s, peer, steps=35, skip={10})
+    assert not r.equal and r.first_step == 20 and r.skipped == (10,) and r.max_abs == 1.0
+
+
+def test_values_computed_elsewhere_are_a_side():
+    np = pytest.importorskip("numpy")
+    s = lrcore.Warmup(lrcore.Cosine(start_value=0.1, steps=90), warmup_steps=10)
+    steps = [0, 5, 10, 55, 100, 10**9]
+    assert trajectory(s.evaluate(steps), steps) == [s(t) for t in steps]
+    assert_close(s.evaluate(steps), s, steps=steps, rtol=0.0)  # numpy float64: bit for bit
+    assert_close(tuple(s(t) for t in range(50)), s, steps=50, rtol=0.0)
+    f32 = s.evaluate(np.asarray(steps, dtype=np.float32), dtype=np.float32)
+    assert_close(f32, s, steps=steps)  # a float32 array gets the float32 default tolerance
+    with pytest.raises(AssertionError, match=r"rtol=1e-12"):
+        assert_close(f32, s, steps=steps, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"a sequence of values is the values at `steps`, one per step: got 6 values "
+                                         r"for 5 steps"):
+        assert_close(s.evaluate(steps), s, steps=5)
+    with pytest.raises(AssertionError, match=r"^numpy vs s\(t\): 1 of 3 steps differ"):
+        assert_close([0.0, 0.05, 0.2], s, steps=[0, 5, 10], msg="numpy vs s(t)")
+
+
+# ------------------------------------------------------------------------- read= momentum
+
+def test_read_momentum_of_torch_sgd_and_adam_betas():
+    torch = pytest.importorskip("torch")
+    L = torch.optim.lr_scheduler
+    kw = dict(max_lr=1.0, total_steps=100, base_momentum=0.8, max_momentum=0.95)
+    for opt in (torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9),
+                torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=0.1)):
+        sched = L.OneCycleLR(opt, **kw)
+        m = trajectory(sched, [0, 29, 99], read="momentum")  # torch: the phases end at steps 29 and 99
+        assert m == pytest.approx([0.95, 0.8, 0.95], rel=1e-15)
+        key = "momentum" if "momentum" in opt.param_groups[0] else "betas"
+        assert (opt.param_groups[0][key] if key == "momentum" else opt.param_groups[0][key][0]) == m[-1]
+    sgd = lambda: torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)  # noqa: E731
+    assert_close(L.OneCycleLR(sgd(), **kw), catalog.torch.OneCycleLR_momentum(**kw), steps=101, read="momentum",
+                 rtol=1e-12, atol=2.0**-50 * 0.15)
+    assert_close(catalog.torch.CyclicLR_momentum(base_lr=0.1, max_lr=1.0, step_size_up=4),
+                 L.CyclicLR(sgd(), base_lr=0.1, max_lr=1.0, step_size_up=4), steps=30, read="momentum",
+                 rtol=1e-12, atol=1e-15)
+    with pytest.raises(AssertionError, match=r"^5 of 5 steps differ .*\n  first step 0: a=0\.04000"):  # the lr (max_lr / 25)
+        assert_close(L.OneCycleLR(sgd(), **kw), catalog.torch.OneCycleLR_momentum(**kw), steps=5, rtol=1e-12)
+
+
+def test_read_another_key_and_group_and_the_errors():
+    torch = pytest.importorskip("torch")
+    from lrcore.adapters.torch import ScheduleLR
+
+    p, q = torch.nn.Parameter(torch.zeros(1)), torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.AdamW([{"params": [p]}, {"params": [q], "lr": 0.5}], lr=0.1, weight_decay=0.01)
+    wd = lrcore.Linear(start_value=0.01, end_value=0.0, steps=10)
+    s = lrcore.Cosine(start_value=1.0, steps=10)
+    assert_close(ScheduleLR(opt, s, extra={"weight_decay": wd}), wd, steps=12, read="weight_decay", group=1, rtol=0.0)
+    opt2 = torch.optim.SGD([{"params": [p]}, {"params": [q], "lr": 0.5}], lr=0.1)
+    assert trajectory(torch.optim.lr_scheduler.StepLR(opt2, 2, gamma=0.5), 4, group=1) == [0.5, 0.5, 0.25, 0.25]
+    sched = torch.optim.lr_scheduler.StepLR(torch.optim.SGD([p], lr=0.1), 2)
+    with pytest.raises(ValueError, match=r"`read`: param group 0 has no 'betas' \(it has .*dampening.*lr.*\), "
+                                         r"got read='betas'"):
+        trajectory(sched, 3, read="betas")
+    with pytest.raises(ValueError, match=r"`group` must be the index of a param group \(the optimizer has 1\), got group=3"):
+        trajectory(sched, 3, group=3)
+    with pytest.raises(ValueError, match=r"`read`: a lrcore schedule gives one value per step, its lr; only a torch "
+                                         r"LRScheduler's param groups hold other hyperparameters, got read='momentum'"):
+        trajectory(s, 3, read="momentum")
+    with pytest.raises(ValueError, match=r"`read`: only a torch LRScheduler side has hyperparameters beside the lr, "
+                                         r"got read='momentum'"):
+        assert_close(s, lambda t: s(t), steps=3, read="momentum")
+
+
 # ------------------------------------------------------------------------------ compare
 
 def test_compare_result():
@@ -183,7 +328,7 @@ def test_compare_result():
     assert r.max_rel == 1.0 and r.max_rel_step == 40
     assert lrcore.compare(a, a, steps=[0, 5, 10**6]).equal
     assert lrcore.compare(a, lambda t: a(t) * (1 + 1e-13), 30, rtol=1e-12).equal
-    with pytest.raises(ValueError, match=r"compare: `rtol` must be a number >= 0, got rtol=-1"):
+    with pytest.raises(ValueError, match=r"compare: `rtol` must be a number >= 0 or a callable, got rtol=-1"):
         lrcore.compare(a, a, 3, rtol=-1)
     with pytest.raises(ValueError, match=r"`steps` must be increasing ints >= 0, got 3 at index 1"):
         lrcore.compare(a, a, [5, 3])

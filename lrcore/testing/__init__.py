@@ -7,10 +7,13 @@ import this package; importing it imports no framework, and hypothesis only when
 * Strategies: `schedules` (valid trees over every node, custom nodes included on request),
   `catalog_kwargs` (valid keyword arguments of any catalog constructor), `step_sets`,
   `boundaries_of`, `leaves`, `step_counts`, `values`, `plateaus`.
-* Drivers: `trajectory` steps a real object (torch, paddle, optax, Keras, lrcore, a callable).
+* Drivers: `trajectory` steps a real object (torch, paddle, optax, Keras, lrcore, a callable,
+  or takes precomputed values); ``read="momentum"`` reads a torch optimizer's momentum instead.
 * Assertions: `assert_close` with a default tolerance per evaluation path (`TOLERANCES`,
   documented in ``lrcore.testing._assert``: float64 rtol 1e-12; JAX x64 rtol 1e-12 with
-  subnormals as 0; float32 16 float32 ulp plus 4 float32 ulp of the largest value).
+  subnormals as 0; float32 16 float32 ulp plus 4 float32 ulp of the largest value); `rtol` and
+  `atol` may be functions of the step (``f(t)``) or of the step and the values (``f(t, a, b)``),
+  and ``skip=`` leaves out steps (listed in the failure report).
 * `lrcore.compare` (in lrcore itself) gives the numbers without asserting.
 
 >>> from lrcore.catalog import torch as C

@@ -23,6 +23,15 @@ float32 holds integer steps exactly up to 2**24 only; beyond that, or right at a
 milestone, a cycle start), a float32 evaluation may take the value of a neighbouring step:
 pass wider tolerances there. Passing any of ``rtol``, ``atol``, ``ulps`` replaces the default
 (the ones not passed are 0).
+
+Tolerances that depend on the step
+----------------------------------
+
+``rtol`` and ``atol`` may be callables: ``f(t)`` of the step (a peer's rounding that grows
+with t, such as a recursion that drifts), or ``f(t, a, b)`` of the step and both values there
+(a bound that is an interval around one side). Each call returns a number >= 0. ``skip`` (a
+collection of steps, or a predicate of the step) leaves steps out, such as a peer's
+documented deviation; the failure report lists them.
 """
 
 from __future__ import annotations
@@ -30,8 +39,8 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple, Sequence
 
-from .._compare import ulp_distance
-from .._drivers import kind_of, run
+from .._compare import check, ulp_distance
+from .._drivers import kind_of, run, steps_of
 
 __all__ = ["trajectory", "assert_close", "TOLERANCES", "Tolerance"]
 
@@ -56,7 +65,8 @@ TOLERANCES: dict[str, Tolerance] = {
 _ORDER = ("float64", "jax_x64", "float32")
 
 
-def trajectory(obj: Any, steps: Any, metrics: Sequence[Any] | None = None, *, group: int = 0) -> list[float]:
+def trajectory(obj: Any, steps: Any, metrics: Sequence[Any] | None = None, *, group: int = 0,
+               read: str = "lr") -> list[float]:
     """The rates `obj` produces at `steps` (an int n: steps 0..n-1; or a sequence of increasing ints).
 
     `obj` is stepped the way training steps it, from its current state (so pass a fresh one;
@@ -70,7 +80,14 @@ def trajectory(obj: Any, steps: Any, metrics: Sequence[Any] | None = None, *, gr
       float32 results unless x64 is enabled;
     * a Keras ``LearningRateSchedule``: called with the step;
     * an lrcore schedule (``s(t)``), a schedule scaled by a Plateau (``value(t, state)``, the
-      state updated with ``metrics[t]``), any adapter (it is one of the above), a callable.
+      state updated with ``metrics[t]``), any adapter (it is one of the above), a callable;
+    * a list, tuple or array: the values themselves, one per step (computed elsewhere, e.g. a
+      whole array evaluated at once), as floats.
+
+    `read` names what to read instead of the lr: a torch param group's key, such as
+    ``"momentum"`` (SGD's ``momentum``, or ``betas[0]`` for the Adam family, as torch's
+    OneCycleLR and CyclicLR cycle it) or ``"weight_decay"``. Only torch optimizers hold other
+    hyperparameters: the other objects give their lr, and `read` other than "lr" is an error.
 
     ``metrics[t]`` is reported after the rate at step t is read. Framework types are found in
     ``sys.modules``: nothing is imported.
@@ -83,7 +100,7 @@ def trajectory(obj: Any, steps: Any, metrics: Sequence[Any] | None = None, *, gr
     >>> trajectory(ps, 4, metrics=[1.0, 2.0, 3.0])
     [0.1, 0.1, 0.05, 0.025]
     """
-    return run(obj, steps, metrics, group=group)[0]
+    return run(obj, steps, metrics, group=group, read=read)[0]
 
 
 def _phase(obj: Any, t: int) -> str:
@@ -94,50 +111,74 @@ def _phase(obj: Any, t: int) -> str:
     return f"; phase {p.kind} [{p.start}, {end})"
 
 
-def _row(label: str, t: int, a: Any, b: Any, x: float, y: float) -> str:
+def _row(label: str, t: int, a: Any, b: Any, x: float, y: float, allowed: float) -> str:
     d = abs(x - y)
     m = max(abs(x), abs(y))
     rel = d / m if m > 0 else math.inf
-    return (f"  {label} step {t}: a={x!r} b={y!r} |a-b|={d!r} rel={rel:.3e} ulps={ulp_distance(x, y)}"
-            f"{_phase(a, t)}{_phase(b, t)}")
+    return (f"  {label} step {t}: a={x!r} b={y!r} |a-b|={d!r} allowed={allowed!r} rel={rel:.3e} "
+            f"ulps={ulp_distance(x, y)}{_phase(a, t)}{_phase(b, t)}")
 
 
-def assert_close(a: Any, b: Any, steps: Any, *, rtol: float | None = None, atol: float | None = None,
-                 ulps: float | None = None, metrics: Sequence[Any] | None = None) -> None:
+def _show(v: Any) -> str:
+    """A tolerance for the report: its repr, or ``name(t)`` for a callable."""
+    return f"{getattr(v, '__qualname__', type(v).__name__)}(...)" if callable(v) else repr(v)
+
+
+def _side(obj: Any, steps: Any, metrics: Any, group: int, read: str) -> tuple[list[float], str]:
+    """`run` on one side of a comparison: `read` and `group` apply to a torch scheduler only."""
+    if kind_of(obj) == "torch":
+        return run(obj, steps, metrics, group=group, read=read)
+    return run(obj, steps, metrics)
+
+
+def assert_close(a: Any, b: Any, steps: Any, *, rtol: Any = None, atol: Any = None, ulps: float | None = None,
+                 metrics: Sequence[Any] | None = None, skip: Any = None, read: str = "lr", group: int = 0,
+                 msg: str = "") -> None:
     """Assert that `a` and `b` (anything `trajectory` steps) agree at every one of `steps`.
 
     A step agrees where ``|a - b| <= atol + rtol * max(|a|, |b|)`` or the two are at most `ulps`
     float64 ulps apart. Without `rtol`, `atol` and `ulps` the default tolerance of the looser
-    evaluation path applies (`TOLERANCES`, the table of this module's docstring). On failure,
-    AssertionError reports the first and the worst differing steps: both values (repr), the
-    difference in ulps and, for an lrcore side, its phase there.
+    evaluation path applies (`TOLERANCES`, the table of this module's docstring).
+
+    * `rtol`, `atol`: a number >= 0, or a callable of the step ``f(t)``, or of the step and both
+      values there ``f(t, a_t, b_t)``, returning a number >= 0.
+    * `skip`: steps not compared, a collection of steps or a predicate ``f(t) -> bool`` (a peer's
+      documented deviation, say); the failure report lists them.
+    * `read`, `group`: what `trajectory` reads from a torch scheduler side (``read="momentum"``
+      compares the momentum a torch scheduler writes with a schedule of momentum values); the
+      other sides give their value.
+    * `msg`: the first line of the failure report (what is compared).
+
+    On failure, AssertionError reports the first and the worst differing steps: both values
+    (repr), the difference, the difference allowed there, the difference in ulps and, for an
+    lrcore side, its phase there.
 
     >>> import math, lrcore
     >>> from lrcore.testing import assert_close
     >>> s = lrcore.Cosine(start_value=0.1, steps=100)
     >>> assert_close(s, lambda t: 0.05 * (1 + math.cos(math.pi * min(t, 100) / 100)), steps=120)
-    >>> assert_close(s, lambda t: 0.1, steps=3)
+    >>> assert_close(s, [0.1, 0.09997532801828658, 0.1], steps=[0, 1, 50], atol=lambda t: 0.05 if t == 50 else 0.0)
+    >>> assert_close(s, lambda t: 0.1, steps=4, skip={3})
     Traceback (most recent call last):
     ...
-    AssertionError: 2 of 3 steps differ (rtol=1e-12, atol=0.0, ulps=0):
-      first step 1: a=0.09997532801828658 b=0.1 |a-b|=2.4671981713422775e-05 rel=2.467e-04 ulps=1777803642417; phase cosine [0, 100)
-      worst step 2: a=0.09990133642141359 b=0.1 |a-b|=9.866357858641372e-05 rel=9.866e-04 ulps=7109460092109; phase cosine [0, 100)
+    AssertionError: 2 of 4 steps differ (rtol=1e-12, atol=0.0, ulps=0):
+      first step 1: a=0.09997532801828658 b=0.1 |a-b|=2.4671981713422775e-05 allowed=1e-13 rel=2.467e-04 ulps=1777803642417; phase cosine [0, 100)
+      worst step 2: a=0.09990133642141359 b=0.1 |a-b|=9.866357858641372e-05 allowed=1e-13 rel=9.866e-04 ulps=7109460092109; phase cosine [0, 100)
+      skipped 1 step: [3]
     """
-    xs, pa = run(a, steps, metrics)
-    ys, pb = run(b, steps, metrics)
+    if read != "lr" and "torch" not in (kind_of(a), kind_of(b)):
+        raise ValueError(f"`read`: only a torch LRScheduler side has hyperparameters beside the lr, got read={read!r}")
+    xs, pa = _side(a, steps, metrics, group, read)
+    ys, pb = _side(b, steps, metrics, group, read)
     if rtol is None and atol is None and ulps is None:
         tol = TOLERANCES[max(pa, pb, key=_ORDER.index)]
         scale = max((abs(v) for v in (*xs, *ys) if math.isfinite(v)), default=0.0)
         rtol, atol, ulps = tol.rtol, tol.atol + tol.atol_scale * scale, 0
-    rtol, atol, ulps = rtol or 0.0, atol or 0.0, ulps or 0
-    ts = list(range(steps)) if isinstance(steps, int) else list(steps)
-    bad = []
-    for i, (x, y) in enumerate(zip(xs, ys)):
-        if x == y or (math.isnan(x) and math.isnan(y)):
-            continue
-        if abs(x - y) <= atol + rtol * max(abs(x), abs(y)) or ulp_distance(x, y) <= ulps:
-            continue
-        bad.append(i)
+    rtol = 0.0 if rtol is None else rtol
+    atol = 0.0 if atol is None else atol
+    ulps = ulps or 0
+    ts = steps_of(steps)
+    bad, skipped, allowed = check(ts, xs, ys, rtol=rtol, atol=atol, ulps=ulps, skip=skip)
     if not bad:
         return
 
@@ -147,7 +188,12 @@ def assert_close(a: Any, b: Any, steps: Any, *, rtol: float | None = None, atol:
         d = abs(x - y)
         return math.inf if math.isnan(d) else d / m if m > 0 else math.inf
     worst = max(bad, key=badness)
-    lines = [f"{len(bad)} of {len(ts)} steps differ (rtol={rtol!r}, atol={atol!r}, ulps={ulps!r}):",
-             _row("first", ts[bad[0]], a, b, xs[bad[0]], ys[bad[0]]),
-             _row("worst", ts[worst], a, b, xs[worst], ys[worst])]
-    raise AssertionError("\n".join(lines))
+    lines = [f"{msg}: " if msg else "",
+             f"{len(bad)} of {len(ts)} steps differ (rtol={_show(rtol)}, atol={_show(atol)}, ulps={ulps!r}):",
+             "\n" + _row("first", ts[bad[0]], a, b, xs[bad[0]], ys[bad[0]], allowed[bad[0]]),
+             "\n" + _row("worst", ts[worst], a, b, xs[worst], ys[worst], allowed[worst])]
+    if skipped:
+        more = ", ..." if len(skipped) > 10 else ""
+        lines.append(f"\n  skipped {len(skipped)} step{'s' if len(skipped) > 1 else ''}: "
+                     f"[{', '.join(map(str, skipped[:10]))}{more}]")
+    raise AssertionError("".join(lines))

@@ -273,6 +273,154 @@ def _fairseq() -> dict:
     }
 
 
+@st.composite
+def _fvcore_multistep(draw: Any) -> dict:
+    v = draw(st.lists(rates, min_size=1, max_size=4))
+    n = draw(st.integers(len(v) + 1, 500))
+    ms = draw(st.lists(st.integers(1, n - 1), min_size=len(v) - 1, max_size=len(v) - 1, unique=True).map(sorted))
+    return dict(values=v, milestones=ms, num_updates=n, max_iter=draw(counts))
+
+
+@st.composite
+def _fvcore_leaf(draw: Any, max_iter: int) -> Any:
+    from lrcore.catalog import fvcore as F
+
+    name = draw(st.sampled_from(["ConstantParamScheduler", "CosineParamScheduler", "LinearParamScheduler",
+                                 "ExponentialParamScheduler", "PolynomialDecayParamScheduler",
+                                 "StepParamScheduler", "MultiStepParamScheduler"]))
+    fn = getattr(F, name)
+    kw = draw(_fvcore_specific()[f"fvcore.{name}"])
+    kw["max_iter"] = max_iter
+    return fn(**kw)
+
+
+@st.composite
+def _fvcore_composite(draw: Any) -> dict:
+    m = draw(counts)
+    k = draw(st.integers(1, 3))
+    cuts = sorted(draw(st.lists(st.integers(1, 99), min_size=k - 1, max_size=k - 1, unique=True)))  # lengths > 0
+    lengths = [(b - a) / 100 for a, b in zip([0, *cuts], [*cuts, 100])]
+    return dict(schedulers=[draw(_fvcore_leaf(m)) for _ in range(k)], lengths=lengths,
+                interval_scaling=draw(st.lists(st.sampled_from(["rescaled", "fixed"]), min_size=k, max_size=k)),
+                max_iter=m)
+
+
+@st.composite
+def _fvcore_warmup(draw: Any) -> dict:
+    m = draw(counts)
+    return dict(scheduler=draw(_fvcore_leaf(m)), warmup_factor=draw(st.sampled_from([0.001, 0.1, 1.0])),
+                warmup_length=draw(st.integers(0, m)) / m, warmup_method=draw(st.sampled_from(["linear", "constant"])),
+                max_iter=m)
+
+
+@st.composite
+def _fvcore_multiplier(draw: Any) -> dict:
+    m = draw(counts)
+    return dict(lr=draw(rates), multiplier=draw(_fvcore_leaf(m)), max_iter=m)
+
+
+def _fvcore_specific() -> dict[str, Any]:
+    fd = st.fixed_dictionaries
+    return {
+        "fvcore.ConstantParamScheduler": fd(dict(value=rates, max_iter=counts)),
+        "fvcore.CosineParamScheduler": fd(dict(start_value=rates, end_value=small_rates, max_iter=counts)),
+        "fvcore.LinearParamScheduler": fd(dict(start_value=small_rates, end_value=rates, max_iter=counts)),
+        "fvcore.ExponentialParamScheduler": fd(dict(start_value=rates, decay=decays, max_iter=counts)),
+        "fvcore.PolynomialDecayParamScheduler": fd(dict(base_value=rates, power=powers, max_iter=counts)),
+        "fvcore.StepParamScheduler": fd(dict(num_updates=counts, values=st.lists(rates, min_size=1, max_size=4),
+                                             max_iter=counts)),
+        "fvcore.StepWithFixedGammaParamScheduler": fd(dict(base_value=rates, num_decays=st.integers(1, 4),
+                                                           gamma=decays, num_updates=counts, max_iter=counts)),
+        "fvcore.MultiStepParamScheduler": _fvcore_multistep(),
+        "fvcore.CompositeParamScheduler": _fvcore_composite(),
+        "fvcore.WarmupParamScheduler": _fvcore_warmup(),
+        "fvcore.LRMultiplier": _fvcore_multiplier(),
+    }
+
+
+def _mmengine_specific() -> dict[str, Any]:
+    fd = st.fixed_dictionaries
+    moms = st.floats(0.5, 0.99, **_F)
+    win = dict(by_epoch=st.booleans(), end=st.integers(1, 500))
+    per = {
+        "ConstantLR": dict(factor=st.floats(0.05, 1.0, **_F)),
+        "LinearLR": dict(start_factor=st.floats(0.01, 1.0, **_F), end_factor=st.floats(0.0, 1.0, **_F)),
+        "ExponentialLR": dict(gamma=decays),
+        "StepLR": dict(step_size=counts, gamma=decays),
+        "MultiStepLR": dict(milestones=milestones, gamma=decays),
+        "PolyLR": dict(eta_min=small_rates, power=powers),
+        "CosineAnnealingLR": dict(T_max=counts, eta_min=small_rates),
+        "CosineRestartLR": dict(periods=st.lists(counts, min_size=1, max_size=1), eta_min=small_rates),
+    }
+    out = {}
+    for kind, kw in per.items():
+        out[f"mmengine.{kind}"] = fd(dict(lr=rates, **kw), optional=win)
+        out[f"mmengine.{kind.replace('LR', 'Momentum')}"] = fd(dict(momentum=moms, **kw), optional=win)
+    out["mmengine.OneCycleLR"] = fd(dict(lr=rates, eta_max=rates, total_steps=st.integers(20, 500),
+                                         pct_start=st.floats(0.1, 0.45, **_F), by_epoch=st.just(False)))
+    out["mmengine.ReduceOnPlateauLR"] = fd(dict(lr=rates, factor=decays, patience=st.integers(0, 5)))
+    out["mmengine.ReduceOnPlateauMomentum"] = fd(dict(momentum=moms, factor=decays, patience=st.integers(0, 5)))
+    out["mmengine.param_scheduler"] = st.builds(
+        lambda lr, w, total: dict(lr=lr, schedulers=[
+            dict(type="LinearLR", start_factor=0.001, by_epoch=False, end=w),
+            dict(type="CosineAnnealingLR", T_max=total, by_epoch=False, begin=w, end=w + total)]),
+        rates, st.integers(1, 100), counts)
+    return out
+
+
+# Composer: time strings of each unit (the fractions and ssr values keep Composer's float
+# products whole, so resolved trees match it exactly at totals that are multiples of 16)
+_composer_fracs = st.sampled_from(["0.0625", "0.125", "0.25", "0.5", "0.75", "1"])
+_composer_times = st.one_of(st.integers(1, 100).map(lambda n: 2 * n), st.integers(1, 100).map(lambda n: f"{2 * n}ba"),
+                            st.integers(1, 3).map(lambda n: f"{n}ep"), _composer_fracs.map(lambda f: f + "dur"))
+_composer_ssr = st.sampled_from([0.5, 1.0, 1.0, 1.5, 2.0])
+
+
+@st.composite
+def _composer_warmup_pair(draw: Any, same_unit: bool = False) -> dict:
+    # Composer refuses a t_max shorter than the run: "1dur", or batches that are the run's length
+    if draw(st.booleans()):
+        return dict(t_warmup=f"{2 * draw(st.integers(1, 100))}ba", t_max=f"{32 * draw(st.integers(1, 12))}ba")
+    f = draw(st.sampled_from(["0.0625", "0.125", "0.25"]))
+    if same_unit or draw(st.booleans()):
+        return dict(t_warmup=f + "dur", t_max="1dur")
+    return dict(t_warmup=f + "dur", t_max=f"{32 * draw(st.integers(1, 12))}ba")
+
+
+def _composer() -> dict:
+    fd = st.fixed_dictionaries
+    alphas = st.sampled_from([0.0, 0.1, 0.5, 1.0])
+    opt = dict(ssr=_composer_ssr)
+    warm = dict(ssr=_composer_ssr, scale_warmup=st.booleans())
+    return {
+        "composer.StepScheduler": fd(dict(lr=rates, step_size=_composer_times), optional=dict(gamma=decays, **opt)),
+        "composer.MultiStepScheduler": fd(dict(lr=rates, milestones=milestones.map(lambda m: [f"{2 * x}ba" for x in m])),
+                                          optional=dict(gamma=decays, **opt)),
+        "composer.ConstantScheduler": fd(dict(lr=rates), optional=dict(alpha=alphas, t_max=_composer_times, **opt)),
+        "composer.LinearScheduler": fd(dict(lr=rates), optional=dict(alpha_i=alphas, alpha_f=alphas,
+                                                                      t_max=_composer_times, **opt)),
+        "composer.ExponentialScheduler": fd(dict(lr=rates, gamma=decays), optional=dict(decay_period=_composer_times, **opt)),
+        "composer.CosineAnnealingScheduler": fd(dict(lr=rates), optional=dict(t_max=_composer_times, alpha_f=alphas, **opt)),
+        "composer.CosineAnnealingWarmRestartsScheduler": fd(dict(lr=rates, t_0=_composer_times), optional=dict(
+            t_mult=st.sampled_from([1.0, 2.0, 3.0]), alpha_f=alphas, **opt)),
+        "composer.PolynomialScheduler": fd(dict(lr=rates, power=powers), optional=dict(t_max=_composer_times,
+                                                                                        alpha_f=alphas, **opt)),
+        "composer.MultiStepWithWarmupScheduler": fd(dict(
+            lr=rates, t_warmup=st.integers(1, 50).map(lambda n: f"{2 * n}ba"),
+            milestones=milestones.map(lambda m: [f"{2 * x}ba" for x in m])), optional=dict(gamma=decays, **warm)),
+        "composer.ConstantWithWarmupScheduler": st.builds(lambda p, e: {**p, **e}, _composer_warmup_pair(),
+                                                          fd(dict(lr=rates), optional=dict(alpha=alphas, **warm))),
+        "composer.LinearWithWarmupScheduler": st.builds(lambda p, e: {**p, **e}, _composer_warmup_pair(),
+                                                        fd(dict(lr=rates), optional=dict(alpha_i=alphas, alpha_f=alphas,
+                                                                                         **warm))),
+        "composer.CosineAnnealingWithWarmupScheduler": st.builds(lambda p, e: {**p, **e}, _composer_warmup_pair(),
+                                                                 fd(dict(lr=rates), optional=dict(alpha_f=alphas, **warm))),
+        "composer.PolynomialWithWarmupScheduler": st.builds(lambda p, e: {**p, **e}, _composer_warmup_pair(True),
+                                                            fd(dict(lr=rates), optional=dict(power=powers, alpha_f=alphas,
+                                                                                             **warm))),
+    }
+
+
 #: Catalog constructors with no lrcore form (they raise NotImplementedError): nothing to draw.
 NO_FORM = frozenset({"transformers.get_greedy_schedule", "transformers.get_adafactor_schedule"})
 
@@ -326,6 +474,9 @@ def _specific() -> dict[str, Any]:
         "timm.StepLRScheduler": fd(dict(lr=rates, decay_t=counts, decay_rate=decays)),
         **{f"nemo.{name}": _nemo(name) for name in _NEMO},
         **_fairseq(),
+        **_fvcore_specific(),
+        **_mmengine_specific(),
+        **_composer(),
     }
 
 
