@@ -3,7 +3,7 @@ VENV   := .venv
 VPY    := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv test demo bench clean
+.PHONY: venv test demo bench docs clean
 
 venv: $(STAMP) lrcore/adapters
 
@@ -31,6 +31,10 @@ demo: venv
 bench: venv
 	$(VPY) benchmarks/run.py
 
+# The API reference and guides (mkdocs.yml, docs/), warnings as errors, into site/.
+docs: venv
+	$(VENV)/bin/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis out
+	rm -rf $(VENV) build dist site *.egg-info .pytest_cache .hypothesis out
 	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

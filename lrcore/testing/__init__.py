@@ -31,6 +31,12 @@ from ._assert import TOLERANCES, Tolerance, assert_close, trajectory
 __all__ = ["trajectory", "assert_close", "TOLERANCES", "Tolerance", "schedules", "catalog_kwargs", "step_sets",
            "boundaries_of", "schedules_and_steps", "leaves", "step_counts", "values", "plateaus", "smooth_fn"]
 
+TYPE_CHECKING = False  # never true at run time: these imports are for type checkers and the API reference
+if TYPE_CHECKING:
+    from ._catalog import catalog_kwargs
+    from ._strategies import (boundaries_of, leaves, plateaus, schedules, schedules_and_steps, smooth_fn, step_counts,
+                              step_sets, values)
+
 _LAZY = {"catalog_kwargs": "._catalog"}
 _LAZY.update({n: "._strategies" for n in ("schedules", "step_sets", "boundaries_of", "schedules_and_steps", "leaves",
                                             "step_counts", "values", "plateaus", "smooth_fn")})
