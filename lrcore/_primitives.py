@@ -353,25 +353,50 @@ class InverseSqrt(Schedule):
 
 @register
 class InverseTime(Schedule):
-    """Inverse time decay: ``start / (1 + rate * t / every)``, exponent floored if ``staircase`` (keras, paddle).
+    """Inverse time decay: ``start / (1 + rate * t / every) ** power``, ``t / every`` floored if ``staircase``.
+
+    ``power=1`` (the default) is keras' and paddle's InverseTimeDecay. ``power=-1`` grows on a
+    straight line without end, ``start * (1 + rate * t / every)`` (DeepSpeed's LRRangeTest, and
+    the momentum of its OneCycle after the cycle); other powers give the family between and
+    beyond (``power=0.5``: an inverse square root).
 
     >>> s = InverseTime(start_value=1.0, rate=1.0)
     >>> [f"{s(t):.4f}" for t in (0, 1, 3)]
     ['1.0000', '0.5000', '0.2500']
+    >>> g = InverseTime(start_value=0.001, rate=1.0, every=100, staircase=True, power=-1.0)
+    >>> [f"{g(t):.4f}" for t in (0, 99, 100, 250)]
+    ['0.0010', '0.0010', '0.0020', '0.0030']
     """
 
     start_value: float
     rate: float = field(ge=0.0)
     every: int | float = field(1, gt=0.0)
     staircase: bool = False
+    power: float = 1.0
+
+    def validate(self) -> None:
+        if self.power < 0.0 and self.rate > 0.0:
+            # growing: the value must stay finite up to step 2**53
+            try:
+                top = abs(self.start_value) * (1.0 + self.rate * (MAX_STEPS / float(self.every))) ** -self.power
+            except OverflowError:
+                top = math.inf
+            if not math.isfinite(top):
+                raise ScheduleError("InverseTime", "power", "such that start_value * (1 + rate * 2**53 / every) "
+                                    "** -power is finite (a growth that stays finite at every step)", self.power)
 
     def formula(self, step: Any, xp: Any) -> Any:
         e = floor_div(step, self.every, xp) if self.staircase else step / float(self.every)
-        return self.start_value / (1.0 + self.rate * e)
+        q = 1.0 + self.rate * e
+        if self.power == 1.0:
+            return self.start_value / q
+        if self.power == -1.0:
+            return self.start_value * q
+        return self.start_value * xp.pow(q, -self.power)
 
     @property
     def duration(self) -> int | None:
-        return 0 if self.rate == 0.0 else None
+        return 0 if self.rate == 0.0 or self.power == 0.0 else None
 
 
 @register
