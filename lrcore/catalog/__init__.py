@@ -2,15 +2,15 @@
 
 ``lrcore.catalog.torch.CosineAnnealingLR(lr=0.1, T_max=100)`` returns a `lrcore.Schedule`
 equal, number for number, to what torch's scheduler gives a parameter group whose lr is 0.1,
-quirks included. Submodules, imported on use: ``torch``, ``paddle``, ``optax``
-(later ``transformers``, ``timm``, ``keras``). None of them imports its framework: they only
-build lrcore trees.
+quirks included. Submodules, imported on use: ``torch``, ``paddle``, ``optax``,
+``transformers``, ``timm``, ``keras``, ``deepspeed``, ``megatron``. None of them imports its
+framework: they only build lrcore trees.
 """
 
 import importlib
 from typing import Any
 
-__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm"]
+__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm", "deepspeed", "megatron"]
 
 
 def __getattr__(name: str) -> Any:
