@@ -595,7 +595,8 @@ class WSD(Schedule):
     ``t < W``: ``start + (peak - start) * t / W``; ``W <= t <= W + S``: peak; then with
     ``p = min((t - W - S) / D, 1)``: ``end + (peak - end) * d(p)``, where d is Megatron's
     decay shape: "linear" ``1 - p``, "cosine" ``(1 + cos(pi p)) / 2``, "exponential"
-    ``2 * 0.5**p - 1``, "1-sqrt" ``1 - sqrt(p)``.
+    ``2 * 0.5**p - 1``, "1-sqrt" ``1 - sqrt(p)`` (Megatron's ``lr_wsd_decay_style`` names them
+    linear, cosine, exponential and minus_sqrt; ``lrcore.catalog.megatron`` is tested against it).
 
     >>> s = WSD(peak_value=1.0, warmup_steps=2, stable_steps=2, decay_steps=4, end_value=0.1)
     >>> [f"{s(t):.3f}" for t in range(10)]
