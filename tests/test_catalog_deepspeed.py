@@ -228,3 +228,14 @@ def test_golden_values():
 def test_bad_arguments_name_the_parameter(make, match):
     with pytest.raises((ValueError, TypeError), match=match):
         make()
+
+
+def test_catalog_tree_drives_a_torch_optimizer_as_deepspeed_does():
+    """The catalog tree through lrcore's torch adapter, stepped as any torch scheduler: DeepSpeed's lrs."""
+    from lrcore.adapters.torch import ScheduleLR
+
+    kw = dict(lr=1e-3, total_num_steps=300, warmup_num_steps=50)
+    real = run_ds(lambda o: ds.WarmupCosineLR(o, **{k: v for k, v in kw.items() if k != "lr"}), 320, lr=1e-3)
+    p = torch.nn.Parameter(torch.zeros(1))
+    sched = ScheduleLR(torch.optim.Adam([p], lr=1e-3), D.WarmupCosineLR(**kw))
+    assert_close(lrs(real), sched, steps=321, rtol=RTOL, atol=AMP_ATOL(1e-3))
