@@ -220,9 +220,9 @@ def OneCycle(*, cycle_min_lr: float, cycle_max_lr: float, decay_lr_rate: float =
     ``decay_lr_rate`` or ``decay_step_size`` is 0. The momentum arguments are those of
     `OneCycle_momentum`, accepted (and checked) here so both take the same arguments.
 
-    DeepSpeed computes the position as ``1 + b / S - floor(1 + b / S)``, which rounds to an
-    ulp of 1 (an error up to ``(max - min) * S / F * 2**-53`` in the lr); this is the exact
-    position.
+    DeepSpeed computes the position as ``1 + b / S - floor(1 + b / S)``, which rounds to half an
+    ulp of 1 (an error up to about ``(max - min) * S / min(F, S2) * 2**-52`` in the lr); this
+    is the exact position.
 
     >>> s = OneCycle(cycle_min_lr=0.1, cycle_max_lr=1.0, cycle_first_step_size=3, decay_lr_rate=0.5, decay_step_size=2)
     >>> [f"{s(t):.4f}" for t in range(10)]
