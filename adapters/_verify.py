@@ -411,7 +411,9 @@ def _torch_cyclic(kw: dict, t: int) -> float:
 
 
 def _overflow(kw: dict, t: int, p: float, o: float, at: Callable) -> bool:
-    return math.isinf(p) and p > 0 and math.isfinite(o)
+    """torch's lr is inf, or above lrcore's, which holds its last finite value (gamma > 1)."""
+    held = t > 0 and o == at(t - 1)
+    return (math.isinf(p) and p > 0 and math.isfinite(o)) or (held and p > o and kw.get("gamma", 1.0) > 1.0)
 
 
 def _either(*rules: Callable) -> Callable:
@@ -522,10 +524,12 @@ DEVIATIONS: dict[str, Deviation] = {
         "torch multiplies the lr it wrote last by lr_lambda(t) at every step, so its values differ from the product "
         "by rounding only (about t ulp). Bound: 2 t eps |lr|.", lambda kw, t: 2 * t * EPS * _amp(kw, "lr")),
     "torch.ExponentialLR": Deviation(
-        "For gamma > 1 torch's lr becomes inf once lr * gamma**t overflows; lrcore holds the last finite value.",
+        "For gamma > 1 torch's lr becomes inf once lr * gamma**t overflows; lrcore holds its last finite value, from "
+        "where lr * gamma**t or (for lr < 1) gamma**t itself would overflow.",
         _overflow),
     "torch.StepLR": Deviation(
-        "For gamma > 1 torch's lr becomes inf once lr * gamma**k overflows; lrcore holds the last finite value.",
+        "For gamma > 1 torch's lr becomes inf once lr * gamma**k overflows; lrcore holds its last finite value, from "
+        "where lr * gamma**k or (for lr < 1) gamma**k itself would overflow.",
         _overflow),
     "torch.SequentialLR": Bounded.of(
         "The children's rounding (and the drift of recursive CosineAnnealingLR children), carried "
@@ -595,6 +599,11 @@ DEVIATIONS: dict[str, Deviation] = {
         "(cycle_mul=3, t_initial=2: at t = 242 timm gives lr_min, the end of cycle 4, where cycle 5 starts); "
         "lrcore uses the exact cycle starts.",
         lambda kw, t, p, o, at: t > 0 and o > at(t - 1) and abs(p - kw.get("lr_min", 0.0)) <= 1e-12 * abs(o)),
+    "timm.StepLRScheduler": Deviation(
+        "timm's Python t // decay_t floors the exact quotient by the binary decay_t, which for a decimal stored a "
+        "little above its value (1.1) applies a decay one step late where k * decay_t is a whole number "
+        "(decay_t=1.1: 11 // 1.1 is 9.0); lrcore floors t / decay_t.",
+        lambda kw, t, p, o, at: t > 0 and abs(p - at(t - 1)) <= 1e-12 * abs(p)),
 }
 
 

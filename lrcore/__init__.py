@@ -33,6 +33,7 @@ from ._errors import ScheduleError, ScheduleTypeError
 from ._functions import register_function
 from ._node import Field, field, fields, register, registered
 from ._plateau import Plateau, PlateauSchedule, PlateauState
+from ._units import Duration, UnresolvedError, total_steps
 from ._primitives import (
     WSD,
     Constant,
@@ -55,7 +56,7 @@ from ._primitives import (
 # Tools used at a run's edges (comparing, resuming, continuing) load on first use, so that
 # `import lrcore` stays light; they are public names like the rest (PEP 562).
 _LAZY = {"Comparison": "._compare", "compare": "._compare", "cooldown": "._cooldown", "extend_stable": "._extend",
-         "ScheduleChangedError": "._resume", "check_resume": "._resume"}
+         "ScheduleChangedError": "._resume", "check_resume": "._resume", "scale_batch": "._scale"}
 
 
 def __getattr__(name: str) -> object:
@@ -72,7 +73,7 @@ def __dir__() -> list:
     return sorted(set(globals()) | set(_LAZY))
 
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the package version: pyproject.toml reads it from here
 
 __all__ = [
     "Schedule", "Phase", "Phases", "Segment", "register", "registered", "field", "fields", "Field",
@@ -85,4 +86,5 @@ __all__ = [
     "to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION",
     "ScheduleError", "ScheduleTypeError", "FormulaError", "ops",
     "extend_stable", "cooldown", "check_resume", "ScheduleChangedError", "compare", "Comparison",
+    "Duration", "UnresolvedError", "total_steps", "scale_batch",
 ]

@@ -149,10 +149,18 @@ class Schedule(Node):
         return self._cached("_c_scalar", self._compile)
 
     def _compile(self) -> Callable[[Any], float]:
+        if "_unresolved" in self.__dict__:
+            self._refuse_unresolved()
         try:
             return compile_scalar(self.formula, type(self).__name__.lower())
         except FormulaError as e:  # name the node whose own formula is at fault, not its root
             raise FormulaError(f"{self._culprit().__class__.__name__}.formula: {e.reason}") from None
+
+    def _refuse_unresolved(self) -> None:
+        """Raise `lrcore.UnresolvedError` for the first duration not in steps (naming its node and field)."""
+        from ._units import unresolved
+
+        unresolved(self)[0][1]._unresolved()
 
     def _culprit(self) -> "Schedule":
         for child in self.children():
@@ -169,6 +177,8 @@ class Schedule(Node):
         >>> lrcore.Linear(start_value=0.0, end_value=1.0, steps=4).evaluate([0, 1, 2, 4, 8]).tolist()
         [0.0, 0.25, 0.5, 1.0, 1.0]
         """
+        if "_unresolved" in self.__dict__:
+            self._refuse_unresolved()
         if isinstance(steps, range) and len(steps) > BLOCK and steps.step > 0:
             # a long range is never materialised: its segments run block by block (_vector)
             from ._vector import evaluate_sorted
@@ -238,6 +248,8 @@ class Schedule(Node):
         5      15   cosine          1            0          +0
         15     inf  constant        0            -          -
         """
+        if "_unresolved" in self.__dict__:
+            self._refuse_unresolved()
         if until is None:
             d = self.duration
             if d is not None:
@@ -265,6 +277,8 @@ class Schedule(Node):
         >>> s.phase_at(3).kind, s.phase_at(5).kind, s.phase_at(99).kind
         ('warmup linear', 'cosine', 'constant')
         """
+        if "_unresolved" in self.__dict__:
+            self._refuse_unresolved()
         t = check_step(step)
         for seg in self.segments(math.floor(t), math.floor(t) + 1.0):
             if seg.start <= t < seg.end:

@@ -4,6 +4,7 @@
     lrcore plot SPEC [SPEC ...] -o FILE.png|FILE.svg [--steps N] [--log] [--title T]
     lrcore compare A B [--steps N] [--rtol R] [--atol A]
     lrcore verify SPEC [--steps N] [--rtol R] [--atol A]
+    lrcore --version
 
 A SPEC is a config file (.json, .toml, .yaml), inline JSON, or a catalog call such as
 ``torch.OneCycleLR(max_lr=0.1, total_steps=1000)`` (see `lrcore._spec`). Exit codes: 0 done
@@ -34,7 +35,8 @@ MAX_STEP = 10**9
 MAX_COMPARE = 10**7
 SPEC_HELP = ("a config file (.json, .toml, .yaml/.yml; plain config or lrcore.dumps envelope), inline JSON, "
              "or a catalog call such as 'torch.OneCycleLR(max_lr=0.1, total_steps=1000)' or "
-             "'lrcore.Cosine(start_value=0.1, steps=100)' (literal keyword arguments only; nothing is evaluated)")
+             "'lrcore.Warmup(lrcore.Cosine(start_value=0.1, steps=1000), warmup_steps=100)' (literal arguments only, "
+             "positional ones for lrcore's classes; nothing is evaluated)")
 
 
 class UsageError(Exception):
@@ -218,6 +220,10 @@ def _parser() -> argparse.ArgumentParser:
         epilog="SPEC: " + SPEC_HELP + ". Exit codes: 0 ok, 1 compare found a difference or a runtime "
                "problem, 2 a bad SPEC or argument; verify: 0 equal or a documented deviation, 1 different, 2 "
                "a bad SPEC, 3 the peer is not installed.")
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"lrcore {__version__}",
+                   help="print the version of lrcore and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     steps_help = "the last step (default: the duration plus 10%%, or three periods, at least 100)"
 

@@ -32,7 +32,7 @@ class Sequential(Schedule):
     """
 
     parts: tuple[Schedule, ...]
-    boundaries: tuple[int, ...] | None = field(None, ge=1, increasing=True, min_len=0)
+    boundaries: tuple[int, ...] | None = field(None, ge=1, increasing=True, min_len=0, duration=True)
 
     def validate(self) -> None:
         parts = self.parts
@@ -106,7 +106,7 @@ class Warmup(Schedule):
     keeps_clock = True
 
     schedule: Schedule
-    warmup_steps: int = field(ge=0)
+    warmup_steps: int = field(ge=0, duration=True)
     start_value: float = 0.0
     shape: str = field("linear", choices=RAMP_SHAPES)
     prefix: bool = True
@@ -166,7 +166,7 @@ class Restart(Schedule):
     """
 
     schedule: Schedule
-    period_steps: int = field(ge=1)
+    period_steps: int = field(ge=1, duration=True)
     period_mult: float = field(1.0, ge=1.0)
     decay: float = field(1.0, gt=0.0)
     limit: int | None = field(None, ge=1)
@@ -524,7 +524,9 @@ class Shift(Schedule):
     ``steps > 0`` delays: the first value holds for ``steps`` steps, then the schedule runs
     (optax's ``transition_begin``). ``steps < 0`` advances: ``s(t + |steps|)``, the schedule
     entered part-way, its first ``|steps|`` steps never seen (transformers' WSD with a
-    negative stable phase). Duration ``max(0, d + steps)`` for a child of duration d.
+    negative stable phase). ``steps`` may be fractional: a child defined on a finer or offset
+    time grid (fvcore's rescaled composite intervals, which start between two steps). Duration
+    ``max(0, ceil(d + steps))`` for a child of duration d.
 
     >>> from lrcore import Linear
     >>> s = Shift(Linear(start_value=1.0, end_value=0.0, steps=2), steps=3)
@@ -538,7 +540,7 @@ class Shift(Schedule):
     keeps_clock = True
 
     schedule: Schedule
-    steps: int = field(ge=-MAX_STEPS)
+    steps: int | float = field(ge=-MAX_STEPS, le=MAX_STEPS, duration=True)
 
     def formula(self, step: Any, xp: Any) -> Any:
         if self.steps < 0:  # t + |steps| >= 0: no clamp needed
@@ -548,7 +550,7 @@ class Shift(Schedule):
     @property
     def duration(self) -> int | None:
         d = self.schedule.duration
-        return None if d is None else max(0, self.steps + d)
+        return None if d is None else max(0, math.ceil(self.steps + d))
 
     def segments(self, lo: float, hi: float) -> list:
         k = float(self.steps)
@@ -618,7 +620,7 @@ class Quantize(Schedule):
     keeps_clock = True
 
     schedule: Schedule
-    every: int = field(ge=1)
+    every: int = field(ge=1, duration=True)
 
     def formula(self, step: Any, xp: Any) -> Any:
         return self.schedule.formula(floor_div(step, self.every, xp) * float(self.every), xp)
@@ -661,7 +663,7 @@ class Warp(Schedule):
     """
 
     schedule: Schedule
-    steps: int = field(ge=1)
+    steps: int = field(ge=1, duration=True)
     exponent: float = field(gt=0.0)
 
     def _time(self, step: Any, xp: Any) -> Any:

@@ -17,10 +17,18 @@ if TYPE_CHECKING:
 
 from ._errors import ScheduleError, ScheduleTypeError, safe_repr
 from ._node import _REGISTRY, MAX_DEPTH, Node, config_name  # MAX_DEPTH: schedule nodes; lists in between do not count
+from ._units import Duration, StepCount
 
 __all__ = ["to_config", "from_config", "dumps", "loads", "fingerprint", "is_opaque", "FORMAT_VERSION", "MAX_DEPTH"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Every format lrcore has written, all loaded by the same decoder (each is a superset of the one
+# before; tests/test_format_versions.py loads 0.1's configs):
+#   1  lrcore 0.1: nodes and catalog trees; functions by import path ("module:name").
+#   2  lrcore 0.2: also durations as unit strings ("10%", "2ep", ...) in step-count fields and
+#      registered functions as {"type": "Function", "name": ..., "params": {...}}. A 0.1 reader
+#      refuses it by its version instead of misreading a field.
+FORMATS = (1, 2)
 
 
 def _fn_ref(fn: Callable, strict: bool) -> str:
@@ -308,11 +316,17 @@ def _encode(x: Any, strict: bool, ctx: _Canon | None = None) -> Any:
         return out
     if isinstance(x, tuple):
         return [_encode(v, strict, ctx) for v in x]
+    if isinstance(x, (Duration, StepCount)):
+        # a config keeps the string as written; the fingerprint reads the value (canonical
+        # spelling; a step count as its int), so equal schedules have equal fingerprints
+        return x.text if ctx is None else (int(x) if isinstance(x, StepCount) else {"duration": str(x)})
     return x
 
 
 def to_config(node: Any) -> dict:
     """Plain JSON data (dicts, lists, numbers, strings, None) describing `node` completely.
+
+    A duration given as a string (``"10%"``, ``"2ep"``, ``"500ba"``) is written as written.
 
     >>> import lrcore
     >>> lrcore.to_config(lrcore.Warmup(lrcore.Constant(value=0.1), warmup_steps=10))
@@ -365,7 +379,9 @@ def is_opaque(fp: Any) -> bool:
 
 
 def _where(path: str, field: str) -> str:
-    return f"{path}.{field}" if path else field
+    from ._hints import compact_path  # a path through a deep tree names a repeated field once: schedule×97
+
+    return compact_path(f"{path}.{field}") if path else field
 
 
 def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict) -> Any:
@@ -377,12 +393,21 @@ def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict) 
     if not isinstance(data, dict):
         return data
     if depth >= MAX_DEPTH:
-        raise ValueError(f"{path or '<root>'}: must be nested at most {MAX_DEPTH} levels deep")
+        from ._hints import compact_path
+
+        raise ValueError(f"{compact_path(path) or '<root>'}: must be nested at most {MAX_DEPTH} levels deep")
     kind = data.get("type")
+    if not path and "type" not in data and "lrcore" in data and "schedule" in data:
+        raise ValueError("config: must be a schedule's config {\"type\": ...}, got the envelope {\"lrcore\": ..., "
+                         "\"schedule\": {...}} that lrcore.dumps writes: read its text with lrcore.loads(text), or "
+                         "pass data[\"schedule\"] to from_config")
     if not isinstance(kind, str) or kind not in reg:
+        from ._hints import did_you_mean
+
+        hint = did_you_mean(kind, reg) if isinstance(kind, str) else ""
         raise ValueError(f"{_where(path, 'type')}: must be one of {', '.join(sorted(reg))} (a node of your own: import "
                          "the module that defines it and decorate the class with @lrcore.register before loading; "
-                         f"loading never imports a module), got {safe_repr(kind)}")
+                         f"loading never imports a module), got {safe_repr(kind)}{'; ' + hint if hint else ''}")
     cls = reg[kind]
     names = [f.name for f in cls._fields]
     required = [f.name for f in cls._fields if f.required]
@@ -395,7 +420,11 @@ def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict) 
         kwargs[fn_field] = _named_function(data["name"], _where(path, "name"))
     for key in data:
         if key != "type" and key not in names and key not in kwargs and not (key == "name" and fn_field):
-            raise ValueError(f"{_where(path, str(key))}: is not a field of {kind} (fields: {', '.join(names)})")
+            from ._hints import did_you_mean
+
+            hint = did_you_mean(str(key), names)
+            raise ValueError(f"{_where(path, str(key))}: is not a field of {kind} ({hint + ' ' if hint else ''}"
+                             f"valid fields: {', '.join(names)})")
     for key in required:
         if key not in data and key not in kwargs:
             raise ValueError(f"{_where(path, key)}: must be given, {kind} requires it")
@@ -413,9 +442,17 @@ def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict) 
     try:
         return cls(**kwargs)
     except ScheduleTypeError as e:
-        raise TypeError(e.with_path(path)) from None
+        raise TypeError(_compact_head(e.with_path(path))) from None
     except ScheduleError as e:
-        raise ValueError(e.with_path(path)) from None
+        raise ValueError(_compact_head(e.with_path(path))) from None
+
+
+def _compact_head(message: str) -> str:
+    """``path: must be ...`` with the path compact (schedule×97)."""
+    from ._hints import compact_path
+
+    head, sep, rest = message.partition(": ")
+    return compact_path(head) + sep + rest
 
 
 def _named_function(name: Any, where: str) -> str:
@@ -462,18 +499,28 @@ def from_config(data: Any, *, allow_functions: bool = False) -> Any:
     ...
     ValueError: parts[1].steps: must be an int >= 1 and <= 9007199254740992, got 0
     """
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"config must be a dict with a 'type', got {type(data).__name__}: read the JSON text that "
+                        "lrcore.dumps writes with lrcore.loads(text)")
     if not isinstance(data, dict):
         raise TypeError(f"config must be a dict with a 'type', got {type(data).__name__}")
     return _decode(data, "", 0, allow_functions, _REGISTRY)
 
 
+def check_version(version: Any) -> None:
+    """Raise a ValueError unless `version` is a format this lrcore reads (`FORMATS`)."""
+    if type(version) is not int or version not in FORMATS:
+        raise ValueError(f"lrcore: must be a format version lrcore reads ({', '.join(map(str, FORMATS))}), "
+                         f"got {safe_repr(version)}")
+
+
 def dumps(node: Any, *, indent: int | None = None) -> str:
-    """JSON text with a versioned envelope: ``{"lrcore": 1, "schedule": {...}}``.
+    """JSON text with a versioned envelope: ``{"lrcore": 2, "schedule": {...}}``.
 
     >>> import lrcore
     >>> text = lrcore.dumps(lrcore.Constant(value=0.5))
     >>> text
-    '{"lrcore": 1, "schedule": {"type": "Constant", "value": 0.5}}'
+    '{"lrcore": 2, "schedule": {"type": "Constant", "value": 0.5}}'
     >>> lrcore.loads(text)
     Constant(value=0.5)
     """
@@ -484,6 +531,10 @@ def dumps(node: Any, *, indent: int | None = None) -> str:
 
 def loads(text: str | bytes, *, allow_functions: bool = False) -> Any:
     """The schedule stored by `dumps`; refuses unknown versions and bad data with a ValueError."""
+    if isinstance(text, dict):
+        raise TypeError("loads takes the JSON text lrcore.dumps writes, got a dict: build a schedule from a config dict "
+                        "with lrcore.from_config(data)" + (" (of an envelope: from_config(data[\"schedule\"]))"
+                                                           if "schedule" in text else ""))
     try:
         import json  # on use, so `import lrcore` stays light
         data = json.loads(text)
@@ -491,9 +542,12 @@ def loads(text: str | bytes, *, allow_functions: bool = False) -> Any:
         raise ValueError(f"config: must be nested at most {MAX_DEPTH} levels deep") from None
     except ValueError as e:  # JSONDecodeError, bad bytes, an int of more than 4300 digits
         raise ValueError(f"config: must be valid JSON ({e})") from None
+    if isinstance(data, dict) and "type" in data and "lrcore" not in data:
+        raise ValueError("config: must be an object {\"lrcore\": <version>, \"schedule\": {...}} as written by "
+                         "lrcore.dumps, got a schedule's config {\"type\": ...} (as to_config writes): build it with "
+                         "lrcore.from_config(json.loads(text))")
     if not isinstance(data, dict) or set(data) != {"lrcore", "schedule"}:
         raise ValueError("config: must be an object {\"lrcore\": <version>, \"schedule\": {...}} as written by lrcore.dumps")
     version = data["lrcore"]
-    if type(version) is not int or version != FORMAT_VERSION:
-        raise ValueError(f"lrcore: must be format version {FORMAT_VERSION}, got {safe_repr(version)}")
+    check_version(version)
     return from_config(data["schedule"], allow_functions=allow_functions)

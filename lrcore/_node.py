@@ -19,11 +19,13 @@ hashable, picklable, and its repr is its constructor call. Cross-field rules go 
 from __future__ import annotations
 
 import math
+from types import FunctionType
 TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
 if TYPE_CHECKING:
     from typing import Any, Callable
 
 from ._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, check_bool, check_int, check_real
+from ._units import Duration, StepCount
 
 __all__ = ["Node", "Field", "field", "fields", "register", "registered", "MAX_STEPS"]
 
@@ -34,14 +36,16 @@ class Field:
     """One declared field: its name, kind (from the annotation), default and constraints."""
 
     __slots__ = ("name", "kind", "optional", "default", "ge", "gt", "le", "lt", "choices", "min_len",
-                 "increasing", "check")
+                 "increasing", "check", "duration")
 
     def __init__(self, default: Any = _MISSING, *, ge: float | None = None, gt: float | None = None,
                  le: float | None = None, lt: float | None = None, choices: tuple | None = None,
-                 min_len: int = 1, increasing: bool = False, check: Callable | None = None) -> None:
+                 min_len: int = 1, increasing: bool = False, check: Callable | None = None,
+                 duration: bool = False) -> None:
         self.name, self.kind, self.optional = "", "", False
         self.default, self.ge, self.gt, self.le, self.lt = default, ge, gt, le, lt
         self.choices, self.min_len, self.increasing, self.check = choices, min_len, increasing, check
+        self.duration = duration
 
     @property
     def required(self) -> bool:
@@ -49,7 +53,7 @@ class Field:
         return self.default is _MISSING
 
     def __repr__(self) -> str:
-        return f"Field({self.name!r}, {self.kind}{' | None' if self.optional else ''})"
+        return f"Field({self.name!r}, {self.kind}{' | None' if self.optional else ''}{', duration' if self.duration else ''})"
 
     # -- checking one value against the declaration
     def validate(self, node: str, value: Any, earlier: dict | None = None) -> Any:
@@ -64,6 +68,8 @@ class Field:
         if self.check is not None:
             return self.check(node, self.name, value)
         kind = self.kind
+        if self.duration and kind != "ints" and isinstance(value, (str, Duration, StepCount)):
+            return self._duration(node, self.name, value)
         if kind == "float":
             return check_real(node, self.name, value, low=self._low(), high=self._high(),
                               low_open=self.gt is not None, high_open=self.lt is not None)
@@ -94,8 +100,47 @@ class Field:
             return value
         return value  # an annotation this module does not check (a user's own type)
 
+    def _duration(self, node: str, name: str, value: Any) -> Any:
+        """A duration string (or an already parsed one): a `StepCount` checked as a number of
+        steps, or a `Duration` in another unit, whose bounds wait for `resolve` (but its sign
+        not: a negative duration where the bound is >= 0 is an error now)."""
+        from ._units import parse_duration
+
+        if isinstance(value, str):
+            value = parse_duration(value, node, name, self._requirement() + " or a duration string: '500' or "
+                                   "'500ba' (steps), '2ep' (epochs), '10%' or '0.1dur' (of the run), '1.5Mtok' "
+                                   "(tokens), '100ksp' (samples)")
+        if isinstance(value, StepCount):
+            try:
+                n = self._int(node, name, int(value)) if self.kind in ("int", "number", "ints") else check_real(
+                    node, name, int(value), low=self._low(), high=self._high(), low_open=self.gt is not None,
+                    high_open=self.lt is not None)
+            except ScheduleError as e:  # shown as written
+                raise ScheduleError(node, name, e.requirement, value.text) from None
+            return StepCount(int(n), value.text)
+        low = self._low()
+        if value.mantissa < 0 and isinstance(low, (int, float)) and low >= 0:
+            raise ScheduleError(node, name, f"a duration >= {low}" if self.gt is None else f"a duration > {low}",
+                                value.text)
+        return value._at(node, name)
+
+    def _requirement(self) -> str:
+        """What the field takes, as its numbers' error says it."""
+        if self.kind in ("int", "ints"):
+            try:
+                self._int("", "", None)
+            except ScheduleTypeError as e:
+                return e.requirement
+        try:
+            check_real("", "", None, low=self._low(), high=self._high(), low_open=self.gt is not None,
+                       high_open=self.lt is not None)
+        except ScheduleTypeError as e:
+            return e.requirement
+        return "a number"  # pragma: no cover
+
     def _resolved(self, earlier: dict) -> "Field":
         f = Field(self.default, choices=self.choices, min_len=self.min_len, increasing=self.increasing, check=self.check,
+                  duration=self.duration,
                   **{k: earlier.get(b) if isinstance(b, str) else b
                      for k, b in (("ge", self.ge), ("gt", self.gt), ("le", self.le), ("lt", self.lt))})
         f.name, f.kind, f.optional = self.name, self.kind, self.optional
@@ -131,7 +176,13 @@ class Field:
         if self.kind == "schedules":
             return tuple(check_child(node, f"{name}[{i}]", x) for i, x in enumerate(xs))
         if self.kind == "ints":
-            out = tuple(self._int(node, f"{name}[{i}]", x) for i, x in enumerate(xs))
+            if self.duration:
+                out = tuple(self._duration(node, f"{name}[{i}]", x) if isinstance(x, (str, Duration, StepCount))
+                            else self._int(node, f"{name}[{i}]", x) for i, x in enumerate(xs))
+                if any(isinstance(x, Duration) for x in out):
+                    return out  # the order of durations in other units is checked when they are resolved
+            else:
+                out = tuple(self._int(node, f"{name}[{i}]", x) for i, x in enumerate(xs))
         else:
             out = tuple(check_real(node, f"{name}[{i}]", x, low=self._low(), high=self._high(),
                                    low_open=self.gt is not None, high_open=self.lt is not None)
@@ -143,13 +194,17 @@ class Field:
 
 def field(default: Any = _MISSING, *, ge: float | None = None, gt: float | None = None, le: float | None = None,
           lt: float | None = None, choices: tuple | None = None, min_len: int = 1, increasing: bool = False,
-          check: Callable | None = None) -> Any:
+          check: Callable | None = None, duration: bool = False) -> Any:
     """Declare a field's default and constraints next to its annotation.
 
     ``ge``/``gt``/``le``/``lt``: bounds (ints also stay <= 2**53), a number or the name of an
     earlier field (``field(gt="lower")``, no bound while that is None); ``choices``: the allowed
     strings; ``min_len`` and ``increasing`` for sequences; ``check(node, name, value)``: a
     checker of your own that returns the stored value. Without a default the field is required.
+    ``duration=True``: the field holds a step count (an int, float or list of ints) and also
+    takes a duration string, ``"500ba"``, ``"2ep"``, ``"10%"``, ``"1.5Mtok"``, ``"100ksp"``
+    (the grammar and rounding: `lrcore.Schedule.resolve`); `fields` lists it so
+    (``Field.duration``), and `lrcore.scale_batch` scales it.
 
     >>> import lrcore
     >>> class Half(lrcore.Schedule):
@@ -166,7 +221,7 @@ def field(default: Any = _MISSING, *, ge: float | None = None, gt: float | None 
     lrcore._errors.ScheduleError: Half: `half_life` must be a number > 0.0, got half_life=0
     """
     return Field(default, ge=ge, gt=gt, le=le, lt=lt, choices=choices, min_len=min_len, increasing=increasing,
-                 check=check)
+                 check=check, duration=duration)
 
 
 # annotation (as written, or its name under `from __future__ import annotations`) -> field kind
@@ -194,17 +249,60 @@ class FrozenNodeError(AttributeError):
     """A node's fields cannot be changed: build a new one (``node.replace(field=value)``)."""
 
 
+def _annotation(f: Field) -> Any:
+    """The type of a field, for signatures (jsonargparse, LightningCLI and IDEs read it)."""
+    from collections.abc import Callable as CallableT, Mapping, Sequence
+    from typing import Any, Literal
+
+    from ._base import Schedule
+
+    if f.kind == "str" and f.choices:
+        t: Any = Literal[tuple(f.choices)]
+    else:
+        t = {"float": float, "int": int, "number": int | float, "bool": bool, "str": str, "schedule": Schedule,
+             "floats": Sequence[float], "ints": Sequence[int], "schedules": Sequence[Schedule],
+             "callable": CallableT, "params": Mapping[str, Any]}.get(f.kind, Any)
+    if f.duration:  # a step count also takes a duration string ("10%", "2ep", ...)
+        t = Sequence[int | str] if f.kind == "ints" else t | str
+    return t | None if f.optional and t is not Any else t
+
+
+def _signature(cls: type, self_too: bool) -> Any:
+    import inspect  # on use: it costs milliseconds to import
+
+    P = inspect.Parameter
+    params = [P("self", P.POSITIONAL_OR_KEYWORD)] if self_too else []
+    kind = P.POSITIONAL_OR_KEYWORD  # fields are taken positionally in declaration order ...
+    for f in cls._fields:
+        default = P.empty if f.required else f.default
+        if default is P.empty and any(p.default is not P.empty for p in params):
+            kind = P.KEYWORD_ONLY  # ... up to a required field after a defaulted one
+        params.append(P(f.name, kind, default=default, annotation=_annotation(f)))
+    return inspect.Signature(params)
+
+
 class _Signature:
-    """``inspect.signature(NodeClass)``: its fields as keyword parameters (computed on use)."""
+    """``inspect.signature(NodeClass)``: its fields as parameters, with types and defaults (computed on use)."""
 
     def __get__(self, obj: Any, cls: type) -> Any:
         if obj is not None:
             return None  # an instance's own call signature
-        import inspect  # on use: it costs milliseconds to import
+        return _signature(cls, False)
 
-        P = inspect.Parameter
-        return inspect.Signature([P(f.name, P.KEYWORD_ONLY, default=P.empty if f.required else f.default)
-                                  for f in cls._fields])
+
+class _InitSignature:
+    """What a node class's ``__init__`` wraps: ``inspect.signature(NodeClass.__init__)`` reads
+    this ``__signature__`` (with ``self``), so tools that read ``__init__`` (jsonargparse,
+    LightningCLI) see the fields instead of ``*args, **kwargs``."""
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+
+    @property
+    def __signature__(self) -> Any:
+        return _signature(self.cls, True)
 
 
 class Node:
@@ -241,6 +339,15 @@ class Node:
             table[name] = f
         cls._fields = tuple(table.values())
         cls._field_map = table
+        init = cls.__init__
+        if init is Node.__init__ or isinstance(getattr(init, "__wrapped__", None), _InitSignature):
+            # the shared __init__'s code as this class's own function (no extra call), wrapping
+            # an object that gives its signature (see _InitSignature)
+            own = FunctionType(Node.__init__.__code__, Node.__init__.__globals__, "__init__")
+            own.__qualname__ = f"{cls.__qualname__}.__init__"
+            own.__doc__ = Node.__init__.__doc__
+            own.__wrapped__ = _InitSignature(cls)  # type: ignore[attr-defined]
+            cls.__init__ = own  # type: ignore[method-assign]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         cls = type(self)
@@ -252,6 +359,7 @@ class Node:
                 raise TypeError(f"{name}() got multiple values for argument '{f.name}'")
             kwargs[f.name] = a
         d = self.__dict__
+        open_ = False  # a duration not in steps, here or below: the node is unresolved
         for f in fields_:
             v = kwargs.pop(f.name, _MISSING)
             if v is _MISSING:
@@ -259,15 +367,75 @@ class Node:
                     raise TypeError(f"{name}() missing required argument: '{f.name}'")
                 d[f.name] = f.default
             else:
-                d[f.name] = f.validate(name, v, d)
+                v = d[f.name] = f.validate(name, v, d)
+                if not open_ and (type(v) is Duration or (isinstance(v, Node) and "_unresolved" in v.__dict__) or (
+                        type(v) is tuple and any(type(x) is Duration or (isinstance(x, Node) and "_unresolved" in
+                                                                         x.__dict__) for x in v))):
+                    open_ = True
         if kwargs:
-            raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        self.validate()
+            from ._hints import did_you_mean
+
+            bad, valid = next(iter(kwargs)), [f.name for f in fields_]
+            hint = did_you_mean(bad, valid)
+            raise TypeError(f"{name}() got an unexpected keyword argument '{bad}'; {hint + ' ' if hint else ''}"
+                            f"valid fields: {', '.join(valid)}")
+        if open_:
+            d["_unresolved"] = True  # cross-field rules need the numbers: checked by resolve()
+        else:
+            self.validate()
 
     def validate(self) -> None:
         """Cross-field rules, run after each field was checked (raise `lrcore.ScheduleError`)."""
 
     # -- value semantics
+    @property
+    def unresolved(self) -> tuple:
+        """``(path, duration)`` for every duration of the tree in epochs, tokens, samples or a
+        fraction of the run (empty, so false, for a tree that evaluates). ``duration.needs``
+        names the keyword `resolve` needs for it.
+
+        >>> import lrcore
+        >>> lrcore.Warmup(lrcore.Cosine(start_value=1.0, steps=100), warmup_steps="3%").unresolved
+        (('warmup_steps', '3%'),)
+        """
+        from ._units import unresolved
+
+        return unresolved(self)
+
+    def resolve(self, total_steps: int | None = None, steps_per_epoch: float | None = None,
+                tokens_per_step: float | None = None, samples_per_step: float | None = None) -> "Node":
+        """A plain tree: every duration in epochs, tokens, samples or a fraction of the run in steps.
+
+        A duration ``x`` in a unit becomes ``x * steps_per_epoch`` ("ep"), ``x * total_steps``
+        ("%" as ``x / 100``, "dur"), ``x / tokens_per_step`` ("tok"), ``x / samples_per_step``
+        ("sp") steps, computed exactly and rounded to the nearest int, halves up
+        (``floor(x + 1/2)``). Every node is rebuilt with those ints and fully validated: a
+        value out of its bounds (a warmup of "0.01%" that rounds to 0 steps where >= 1 is
+        required, milestones out of order) is the node's usual error, which also says which
+        duration string gave it. A keyword a duration needs and not given is an
+        `lrcore.UnresolvedError`; unneeded ones are ignored. A tree with nothing to resolve
+        (step counts written ``"500ba"`` included) is returned as it is.
+
+        Fingerprints: the tree as written (its spec) and the resolved tree each have their
+        own. A run stores both; on resume, an unchanged spec with a changed resolved
+        fingerprint means the run's size changed (another total, epoch length or batch),
+        not the schedule as written; a changed spec means the schedule changed.
+
+        >>> import lrcore
+        >>> s = lrcore.Warmup(lrcore.Cosine(start_value=1.0, steps="90%"), warmup_steps="10%")
+        >>> r = s.resolve(total_steps=1005)
+        >>> r.warmup_steps, r.schedule.steps, r.resolve() is r
+        (101, 905, True)
+        >>> s(0)
+        Traceback (most recent call last):
+        ...
+        lrcore._units.UnresolvedError: Cosine: `steps`='90%' is in a fraction of the run, not steps: the schedule is unresolved; call s.resolve(total_steps=...) first and use the tree it returns
+        """
+        from ._units import resolve
+
+        return resolve(self, {"total_steps": total_steps, "steps_per_epoch": steps_per_epoch,
+                              "tokens_per_step": tokens_per_step, "samples_per_step": samples_per_step})
+
     def _field_values(self) -> tuple:
         d = self.__dict__
         return tuple(d[f.name] for f in self._fields)
@@ -378,7 +546,7 @@ def register(cls: Any = None, *, package: str | None = None, name: str | None = 
     ...         return self.value / 2
     ...     duration = 0
     >>> lrcore.dumps(Halve(value=1.0))
-    '{"lrcore": 1, "schedule": {"type": "docs>Halve", "value": 1.0}}'
+    '{"lrcore": 2, "schedule": {"type": "docs>Halve", "value": 1.0}}'
     >>> lrcore.loads(lrcore.dumps(Halve(value=1.0))) == Halve(value=1.0)
     True
     """

@@ -103,7 +103,7 @@ class Linear(Schedule):
 
     start_value: float
     end_value: float
-    steps: int = field(ge=1)
+    steps: int = field(ge=1, duration=True)
 
     def formula(self, step: Any, xp: Any) -> Any:
         return _polynomial(step, self.start_value, self.end_value, self.steps, 1.0, xp)
@@ -132,7 +132,7 @@ class Polynomial(Schedule):
 
     start_value: float
     end_value: float
-    steps: int = field(ge=1)
+    steps: int = field(ge=1, duration=True)
     power: float = field(1.0, gt=0.0)
     cycle: bool = False
 
@@ -179,7 +179,7 @@ class Cosine(Schedule):
     """
 
     start_value: float
-    steps: int = field(ge=1)
+    steps: int = field(ge=1, duration=True)
     end_value: float = 0.0
     power: float = field(1.0, gt=0.0)
 
@@ -208,7 +208,7 @@ class Exponential(Schedule):
 
     start_value: float
     factor: float = field(gt=0.0, le=1.0)
-    every: int | float = field(1, gt=0.0)
+    every: int | float = field(1, gt=0.0, duration=True)
     staircase: bool = False
 
     def formula(self, step: Any, xp: Any) -> Any:
@@ -231,7 +231,7 @@ class MultiStep(Schedule):
     """
 
     start_value: float
-    milestones: tuple[int, ...] = field(increasing=True)
+    milestones: tuple[int, ...] = field(increasing=True, duration=True)
     factor: float = field(gt=0.0)
 
     def validate(self) -> None:
@@ -266,7 +266,7 @@ class Piecewise(Schedule):
     """
 
     values: tuple[float, ...]
-    boundaries: tuple[int, ...] = field(ge=1, increasing=True)
+    boundaries: tuple[int, ...] = field(ge=1, increasing=True, duration=True)
 
     def validate(self) -> None:
         if len(self.values) != len(self.boundaries) + 1:
@@ -296,7 +296,7 @@ class Interpolate(Schedule):
     ['1.0000', '0.7500', '0.5000', '0.3000', '0.1000', '0.1000']
     """
 
-    boundaries: tuple[int, ...] = field(increasing=True)
+    boundaries: tuple[int, ...] = field(increasing=True, duration=True)
     values: tuple[float, ...]
     shape: str = field("linear", choices=("linear", "cosine"))
 
@@ -332,33 +332,57 @@ class Interpolate(Schedule):
 class InverseSqrt(Schedule):
     """Inverse square-root decay: ``start / sqrt((t + timescale) / timescale)`` (HF, T5).
 
+    ``power`` generalises the root: ``start * ((t + timescale) / timescale) ** -power`` (0.5
+    by default; NeMo's NoamHoldAnnealing decays with ``power=decay_rate`` after its hold).
     T5's ``1/sqrt(max(t, W))`` is ``Sequential([Constant(W**-0.5), InverseSqrt(W**-0.5, W)], [W])``.
 
     >>> s = InverseSqrt(start_value=1.0, timescale_steps=4)
     >>> [f"{s(t):.4f}" for t in (0, 4, 12)]
     ['1.0000', '0.7071', '0.5000']
+    >>> s = InverseSqrt(start_value=1.0, timescale_steps=4, power=1.0)
+    >>> [f"{s(t):.4f}" for t in (0, 4, 12)]
+    ['1.0000', '0.5000', '0.2500']
     """
 
     start_value: float
-    timescale_steps: float = field(gt=0.0)
+    timescale_steps: float = field(gt=0.0, duration=True)
+    power: float = field(0.5, gt=0.0)
 
     def formula(self, step: Any, xp: Any) -> Any:
         ts = float(self.timescale_steps)
-        return self.start_value / xp.sqrt((step + ts) / ts)
+        if self.power == 0.5:
+            return self.start_value / xp.sqrt((step + ts) / ts)
+        # start * ts**p * (t + ts)**-p: t + ts is exact (an integer step plus the timescale), so
+        # the power is taken of an exact number and the error does not grow with p; the
+        # constant is one rounding (the quotient form where it over- or underflows)
+        c = _scaled_power(self.start_value, ts, self.power)
+        if c is None:
+            return self.start_value * xp.pow((step + ts) / ts, -self.power)
+        return c * xp.pow(step + ts, -self.power)
 
     @property
     def duration(self) -> None:
         return None
 
 
+def _scaled_power(start: float, base: float, p: float) -> float | None:
+    """``start * base**p`` if it and ``base**-p`` are normal float64 numbers, else None."""
+    try:
+        c, lo = start * base**p, base**-p
+    except OverflowError:
+        return None
+    ok = math.isfinite(c) and (c == 0.0 or abs(c) >= 2.2250738585072014e-308) and lo >= 2.2250738585072014e-308
+    return c if ok else None
+
+
 @register
 class InverseTime(Schedule):
-    """Inverse time decay: ``start / (1 + rate * t / every) ** power``, ``t / every`` floored if ``staircase``.
+    """Inverse time decay: ``start / (1 + rate * t / every)``, ``t / every`` floored if ``staircase``.
 
-    ``power=1`` (the default) is keras' and paddle's InverseTimeDecay. ``power=-1`` grows on a
-    straight line without end, ``start * (1 + rate * t / every)`` (DeepSpeed's LRRangeTest, and
-    the momentum of its OneCycle after the cycle); other powers give the family between and
-    beyond (``power=0.5``: an inverse square root).
+    ``power=1`` (the default) is that, keras' and paddle's InverseTimeDecay. ``power=-1`` is its
+    reciprocal, a straight line that grows without end, ``start * (1 + rate * t / every)``
+    (DeepSpeed's LRRangeTest, and the momentum of its OneCycle after the cycle). Other powers
+    of ``1 + t / timescale`` are `InverseSqrt`'s (``power=``, with ``timescale = every / rate``).
 
     >>> s = InverseTime(start_value=1.0, rate=1.0)
     >>> [f"{s(t):.4f}" for t in (0, 1, 3)]
@@ -370,33 +394,26 @@ class InverseTime(Schedule):
 
     start_value: float
     rate: float = field(ge=0.0)
-    every: int | float = field(1, gt=0.0)
+    every: int | float = field(1, gt=0.0, duration=True)
     staircase: bool = False
     power: float = 1.0
 
     def validate(self) -> None:
-        if self.power < 0.0 and self.rate > 0.0:
-            # growing: the value must stay finite up to step 2**53
-            try:
-                top = abs(self.start_value) * (1.0 + self.rate * (MAX_STEPS / float(self.every))) ** -self.power
-            except OverflowError:
-                top = math.inf
-            if not math.isfinite(top):
-                raise ScheduleError("InverseTime", "power", "such that start_value * (1 + rate * 2**53 / every) "
-                                    "** -power is finite (a growth that stays finite at every step)", self.power)
+        if self.power not in (1.0, -1.0):
+            raise ScheduleError("InverseTime", "power", "1.0 (the decay) or -1.0 (the linear growth); other powers "
+                                "of 1 + t / timescale are InverseSqrt's", self.power)
+        if self.power < 0.0 and not math.isfinite(abs(self.start_value) * (1.0 + self.rate * (MAX_STEPS / float(self.every)))):
+            raise ScheduleError("InverseTime", "rate", "small enough that the growth start_value * (1 + rate * 2**53 "
+                                "/ every) is finite", self.rate)
 
     def formula(self, step: Any, xp: Any) -> Any:
         e = floor_div(step, self.every, xp) if self.staircase else step / float(self.every)
         q = 1.0 + self.rate * e
-        if self.power == 1.0:
-            return self.start_value / q
-        if self.power == -1.0:
-            return self.start_value * q
-        return self.start_value * xp.pow(q, -self.power)
+        return self.start_value / q if self.power == 1.0 else self.start_value * q
 
     @property
     def duration(self) -> int | None:
-        return 0 if self.rate == 0.0 or self.power == 0.0 else None
+        return 0 if self.rate == 0.0 else None
 
 
 @register
@@ -411,7 +428,7 @@ class Noam(Schedule):
     """
 
     d_model: float = field(gt=0.0)
-    warmup_steps: int = field(ge=1)
+    warmup_steps: int = field(ge=1, duration=True)
     scale: float = 1.0
 
     def formula(self, step: Any, xp: Any) -> Any:
@@ -438,7 +455,7 @@ class Tanh(Schedule):
     """
 
     start_value: float
-    steps: int = field(ge=1)
+    steps: int = field(ge=1, duration=True)
     end_value: float = 0.0
     lower: float = -7.0
     upper: float = field(3.0, gt="lower")
@@ -473,8 +490,8 @@ class Cyclic(Schedule):
 
     low_value: float
     high_value: float
-    up_steps: int = field(ge=1)
-    down_steps: int | None = field(None, ge=1)
+    up_steps: int = field(ge=1, duration=True)
+    down_steps: int | None = field(None, ge=1, duration=True)
     mode: str = field("triangular", choices=("triangular", "triangular2", "exp_range"))
     gamma: float = field(1.0, gt=0.0, le=1.0)
 
@@ -536,7 +553,7 @@ class OneCycle(Schedule):
     """
 
     peak_value: float
-    total_steps: int = field(ge=2)
+    total_steps: int = field(ge=2, duration=True)
     pct_start: float = field(0.3, gt=0.0, lt=1.0)
     div_factor: float = field(25.0, gt=0.0)
     final_div_factor: float = field(1e4, gt=0.0)
@@ -604,9 +621,9 @@ class WSD(Schedule):
     """
 
     peak_value: float
-    warmup_steps: int = field(ge=0)
-    stable_steps: int = field(ge=0)
-    decay_steps: int = field(ge=1)
+    warmup_steps: int = field(ge=0, duration=True)
+    stable_steps: int = field(ge=0, duration=True)
+    decay_steps: int = field(ge=1, duration=True)
     start_value: float = 0.0
     end_value: float = 0.0
     decay_shape: str = field("linear", choices=DECAY_SHAPES)

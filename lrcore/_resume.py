@@ -225,13 +225,14 @@ def _is_fingerprint_text(text: str) -> bool:
 
 
 def _saved_config(data: Any, how: str) -> Any:
-    """The schedule config inside `saved` (a config, or the ``{"lrcore": 1, "schedule": ...}``
+    """The schedule config inside `saved` (a config, or the ``{"lrcore": 2, "schedule": ...}``
     envelope that `dumps` writes)."""
     if isinstance(data, dict) and set(data) == {"lrcore", "schedule"}:
-        from ._config import FORMAT_VERSION
-        if type(data["lrcore"]) is not int or data["lrcore"] != FORMAT_VERSION:
-            raise ValueError(f"check_resume: `saved` must be format version {FORMAT_VERSION} ({how}), got "
-                             f"lrcore={safe_repr(data['lrcore'])}")
+        from ._config import check_version
+        try:
+            check_version(data["lrcore"])
+        except ValueError as e:
+            raise ValueError(f"check_resume: `saved` {e} ({how})") from None
         data = data["schedule"]
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise ValueError(f"check_resume: `saved` must be a schedule config with a 'type' ({how}), as "

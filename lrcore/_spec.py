@@ -4,15 +4,16 @@ A SPEC is one of
 
 * a file: ``.json``, ``.toml`` (tomllib) or ``.yaml`` / ``.yml`` (pyyaml, imported on use)
   holding an lrcore config, plain (``{"type": "Cosine", ...}``) or in the `lrcore.dumps`
-  envelope (``{"lrcore": 1, "schedule": {...}}``);
+  envelope (``{"lrcore": 2, "schedule": {...}}``);
 * inline JSON of the same;
 * a call of a catalog constructor, ``torch.OneCycleLR(max_lr=0.1, total_steps=1000)``
   (``paddle.``, ``optax.``, every module of `lrcore.catalog`; ``lrcore.catalog.`` may prefix
   it), or of an engine class, ``lrcore.Cosine(start_value=0.1, steps=100)`` (or ``Cosine(...)``).
 
-Calls are read with `ast`, never evaluated: arguments are keyword arguments whose values are
-literals (numbers, strings, True/False/None, lists, tuples, dicts of them) or nested calls of
-the same kind; names resolve only to public names of `lrcore.catalog`'s modules and to
+Calls are read with `ast`, never evaluated: arguments are keyword arguments (and, for lrcore's
+schedule classes, positional ones in field order: ``lrcore.Warmup(lrcore.Cosine(...),
+warmup_steps=100)``) whose values are literals (numbers, strings, True/False/None, lists,
+tuples, dicts of them) or nested calls of the same kind; names resolve only to public names of `lrcore.catalog`'s modules and to
 lrcore's schedule classes. Nothing is imported or run but those constructors, and loading a
 config never imports code (``Function`` refs are refused). Every problem is a `SpecError`
 naming what was wrong.
@@ -136,6 +137,7 @@ def _from_file(path: str, suffix: str) -> Spec:
 def _from_data(data: Any, where: str) -> Spec:
     """A config (plain or in the lrcore.dumps envelope) as a schedule."""
     from . import FORMAT_VERSION, from_config
+    from ._config import check_version
 
     _check_size(data, where)
     if isinstance(data, dict) and "lrcore" in data:
@@ -143,8 +145,10 @@ def _from_data(data: Any, where: str) -> Spec:
             raise SpecError(f"{where}: an lrcore envelope must hold exactly the keys 'lrcore' and 'schedule', "
                             f"got {', '.join(sorted(map(str, data)))}")
         version = data["lrcore"]
-        if type(version) is not int or version != FORMAT_VERSION:
-            raise SpecError(f"{where}: lrcore: must be format version {FORMAT_VERSION}, got {version!r}")
+        try:
+            check_version(version)
+        except ValueError as e:
+            raise SpecError(f"{where}: {e}") from None
         data = data["schedule"]
     if not isinstance(data, dict) or "type" not in data:
         got = f"a dict with keys {', '.join(sorted(map(str, data)))}" if isinstance(data, dict) else type(data).__name__
@@ -223,20 +227,62 @@ def _resolve(parts: list[str], where: str) -> Any:
             public = getattr(obj, "__all__", None)
             if public is None or p not in public or not hasattr(obj, p):
                 owner = ".".join(parts[:i])
-                known = ", ".join(sorted(n for n in (public or ()) if not n.startswith("_"))) or "no public names"
-                raise SpecError(f"{where}: `{name}`: {owner} has no schedule {p!r} (it has: {known})")
+                names = sorted(n for n in (public or ()) if not n.startswith("_"))
+                hint = did_you_mean(p, [f"{owner}.{n}" for n in names]) if p else ""
+                known = hint or f"it has: {', '.join(names) or 'no public names'}"
+                raise SpecError(f"{where}: `{name}`: {owner} has no schedule {p!r} ({known})")
             obj = getattr(obj, p)
         return obj
-    if parts[:1] == ["lrcore"]:
+    own = parts[:1] == ["lrcore"]
+    if own:
         parts = parts[1:]
     classes = _engine_classes()
     if len(parts) == 1 and parts[0] in classes:
         return classes[parts[0]]
+    candidates = _callable_names(modules, classes)
+    hint = ""
+    if own and parts:  # written lrcore.X: lrcore's own names first
+        hint = did_you_mean(parts[-1], [c for c in candidates if c.startswith("lrcore.")])
+    if not hint and parts:
+        hint = did_you_mean(parts[-1], candidates)
+    if hint:
+        raise SpecError(f"{where}: `{name}` is not a catalog or lrcore schedule name; {hint}")
     raise SpecError(f"{where}: `{name}` is not a catalog or lrcore schedule name (catalogs: "
                     f"{', '.join(modules)}; e.g. {EXAMPLE} or lrcore.Cosine(start_value=0.1, steps=100))")
 
 
-def _literal(node: ast.AST, where: str, depth: int) -> Any:
+def did_you_mean(word: str, dotted: list[str]) -> str:
+    """``did you mean torch.OneCycleLR?`` for the dotted names whose last part is close to `word`."""
+    from ._hints import close_matches
+
+    last: dict[str, list[str]] = {}
+    for d in dotted:
+        last.setdefault(d.rsplit(".", 1)[-1], []).append(d)
+    found = [d for m in close_matches(word, last) for d in sorted(last[m], key=_preference)]
+    if not found:
+        return ""
+    return f"did you mean {found[0]}?" + (f" (also: {', '.join(found[1:4])})" if found[1:] else "")
+
+
+def _preference(dotted: str) -> tuple:
+    """torch's catalog first (the most used), then the others alphabetically, then lrcore's classes."""
+    module = dotted.split(".", 1)[0]
+    return (module != "torch", module == "lrcore", dotted)
+
+
+def _callable_names(modules: list[str], classes: dict) -> list[str]:
+    """Every name a call may use: ``module.Name`` of each catalog module, ``lrcore.Name``."""
+    out = []
+    for m in modules:
+        try:
+            mod = importlib.import_module(f"lrcore.catalog.{m}")
+        except ImportError:  # pragma: no cover - a catalog module that fails to import
+            continue
+        out += [f"{m}.{n}" for n in getattr(mod, "__all__", ()) if not n.startswith("_")]
+    return out + [f"lrcore.{n}" for n in classes]
+
+
+def _literal(node: ast.AST, where: str, depth: int, path: tuple = ()) -> Any:
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bool, type(None))):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)) \
@@ -244,40 +290,80 @@ def _literal(node: ast.AST, where: str, depth: int) -> Any:
         v = node.operand.value
         return -v if isinstance(node.op, ast.USub) else v
     if isinstance(node, (ast.List, ast.Tuple)):
-        values = [_literal(e, where, depth) for e in node.elts]
+        values = [_literal(e, where, depth, path) for e in node.elts]
         return values if isinstance(node, ast.List) else tuple(values)
     if isinstance(node, ast.Dict):
         if any(k is None for k in node.keys):
-            raise SpecError(f"{where}: `**` unpacking is not accepted")
-        return {_literal(k, where, depth): _literal(v, where, depth) for k, v in zip(node.keys, node.values)}
+            raise SpecError(f"{_at(where, path)}: `**` unpacking is not accepted")
+        return {_literal(k, where, depth, path): _literal(v, where, depth, path) for k, v in zip(node.keys, node.values)}
     if isinstance(node, ast.Call):
-        return _call(node, where, depth + 1)
-    raise SpecError(f"{where}: `{_short(ast.unparse(node), 40)}` is not a literal (only numbers, strings, "
+        return _call(node, where, depth + 1, path)
+    raise SpecError(f"{_at(where, path)}: `{_short(ast.unparse(node), 40)}` is not a literal (only numbers, strings, "
                     "True/False/None, lists, tuples, dicts and catalog calls are accepted; nothing is evaluated)")
 
 
-def _call(node: ast.Call, where: str, depth: int) -> Any:
+def _at(where: str, path: tuple) -> str:
+    """`where` and the path of arguments down to here, a repeated one written once (``lrcore.Warmup.schedule×20``)."""
+    from ._hints import compact
+
+    return ": ".join([where, *compact(list(path))])
+
+
+def _call(node: ast.Call, where: str, depth: int, path: tuple = ()) -> Any:
     if depth > MAX_CALL_DEPTH:
-        raise SpecError(f"{where}: calls are nested more than {MAX_CALL_DEPTH} deep")
+        raise SpecError(f"{_at(where, path)}: calls are nested more than {MAX_CALL_DEPTH} deep")
     parts = _dotted(node.func)
     if parts is None:
-        raise SpecError(f"{where}: `{_short(ast.unparse(node.func), 40)}` is not a dotted name; write a catalog "
-                        f"call such as {EXAMPLE}")
-    fn = _resolve(parts, where)
+        raise SpecError(f"{_at(where, path)}: `{_short(ast.unparse(node.func), 40)}` is not a dotted name; write a "
+                        f"catalog call such as {EXAMPLE}")
+    fn = _resolve(parts, _at(where, path))
     name = ".".join(parts)
-    if node.args:
-        raise SpecError(f"{where}: `{name}` got a positional argument; write every argument as name=value")
+    from ._node import Node
+
+    is_node = isinstance(fn, type) and issubclass(fn, Node)
+    if node.args and not is_node:  # catalog constructors take keywords, as the peers' own do
+        raise SpecError(f"{_at(where, path)}: `{name}` got a positional argument; write every argument as name=value")
+    if is_node and len(node.args) > len(fn._fields):
+        raise SpecError(f"{_at(where, path)}: `{name}` takes at most {len(fn._fields)} arguments "
+                        f"({', '.join(f.name for f in fn._fields)}), got {len(node.args)} positionally")
+    args = []
+    for i, a in enumerate(node.args):  # a node's fields in declaration order: lrcore.Warmup(lrcore.Cosine(...), ...)
+        if isinstance(a, ast.Starred):
+            raise SpecError(f"{_at(where, path)}: `*` unpacking is not accepted")
+        args.append(_literal(a, where, depth, (*path, f"{name}.{fn._fields[i].name}")))
     kwargs = {}
     for kw in node.keywords:
         if kw.arg is None:
-            raise SpecError(f"{where}: `**` unpacking is not accepted")
-        kwargs[kw.arg] = _literal(kw.value, f"{where}: {name}.{kw.arg}", depth)
+            raise SpecError(f"{_at(where, path)}: `**` unpacking is not accepted")
+        kwargs[kw.arg] = _literal(kw.value, where, depth, (*path, f"{name}.{kw.arg}"))
+    if not is_node:
+        _check_keywords(fn, name, kwargs, _at(where, path))
     try:
-        return fn(**kwargs)
+        return fn(*args, **kwargs)
     except (ValueError, TypeError, OverflowError) as e:
-        raise SpecError(f"{where}: {name}: {e}") from None
+        raise SpecError(f"{_at(where, path)}: {name}: {e}") from None
     except RecursionError:
-        raise SpecError(f"{where}: {name}: is nested too deeply") from None
+        raise SpecError(f"{_at(where, path)}: {name}: is nested too deeply") from None
+
+
+def _check_keywords(fn: Any, name: str, kwargs: dict, where: str) -> None:
+    """A catalog constructor's unknown keyword, with a did-you-mean and its valid parameters."""
+    import inspect
+
+    from ._hints import did_you_mean as close
+
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):  # pragma: no cover - no signature to check against
+        return
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return
+    valid = [n for n, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    for k in kwargs:
+        if k not in valid:
+            hint = close(k, valid)
+            raise SpecError(f"{where}: {name}: unexpected keyword argument '{k}'; {hint + ' ' if hint else ''}"
+                            f"valid parameters: {', '.join(valid)}")
 
 
 def _from_call(text: str, where: str) -> Spec:

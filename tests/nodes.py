@@ -160,17 +160,19 @@ def _item_case(cls: type, exc: type, field: str, index: int, seq: list, **extra:
                                             f"{cls.__name__}.{sub}={seq[index]!r}"))
 
 
-def _real_field(cls: type, field: str, **extra: Any) -> None:
-    """A finite number (any sign)."""
-    for v in ("0.1", None, True, False, [1.0]):
+def _real_field(cls: type, field: str, *, duration: bool = False, **extra: Any) -> None:
+    """A finite number (any sign); a step count (`duration`) takes duration strings instead of "0.1"."""
+    for v in (*(() if duration else ("0.1",)), None, True, False, [1.0]):
         _case(cls, TypeError, field, v, **extra)
     for v in (math.nan, math.inf, -math.inf):
         _case(cls, ValueError, field, v, **extra)
 
 
-def _positive_field(cls: type, field: str, **extra: Any) -> None:
+def _positive_field(cls: type, field: str, *, duration: bool = False, **extra: Any) -> None:
     """A finite number > 0."""
-    _real_field(cls, field, **extra)
+    _real_field(cls, field, duration=duration, **extra)
+    if duration:
+        _duration_strings(cls, field, 1, **extra)
     for v in (0.0, 0, -1.0, -1e-300):
         _case(cls, ValueError, field, v, **extra)
 
@@ -182,20 +184,36 @@ def _nonneg_field(cls: type, field: str, **extra: Any) -> None:
         _case(cls, ValueError, field, v, **extra)
 
 
-def _int_field(cls: type, field: str, low: int, *, optional: bool = False, **extra: Any) -> None:
-    """An int (not bool, not float) in [low, 2**53] (or None if `optional`)."""
-    for v in ("3", *(() if optional else (None,)), True, 3.0, 2.5, math.nan, math.inf, [3]):
+def _int_field(cls: type, field: str, low: int, *, optional: bool = False, duration: bool = True,
+               **extra: Any) -> None:
+    """An int (not bool, not float) in [low, 2**53] (or None if `optional`); a step count
+    (`duration`) also takes a duration string ("3", "2ep"), so bad strings are ValueErrors."""
+    for v in (*(() if duration else ("3",)), *(() if optional else (None,)), True, 3.0, 2.5, math.nan, math.inf,
+              [3]):
         _case(cls, TypeError, field, v, **extra)
     for v in sorted({low - 1, -1}) + [BIG, HUGE]:
         _case(cls, ValueError, field, v, **extra)
+    if duration:
+        _duration_strings(cls, field, low, **extra)
+
+
+def _duration_strings(cls: type, field: str, low: int | None, **extra: Any) -> None:
+    """Bad duration strings: not in the grammar, a fraction of a step, or out of bounds in steps."""
+    for v in ("3x", "2 ep", "ep", "1.5.0ba", "1k%", "", "2.5ba"):
+        _case(cls, ValueError, field, v, **extra)
+    if low is not None and low > -(2**53):
+        _case(cls, ValueError, field, f"{low - 1}ba", **extra)
+        _case(cls, ValueError, field, "-1ep", **extra)
 
 
 def _step_count_field(cls: type, field: str, **extra: Any) -> None:
     """An int >= 1 or a float > 0 (Exponential/InverseTime `every`, Stretch `factor`)."""
-    for v in ("3", None, True, [3]):
+    for v in (*(("3",) if cls is Stretch else ()), None, True, [3]):
         _case(cls, TypeError, field, v, **extra)
     for v in (0, -1, 0.0, -0.5, math.nan, math.inf, BIG, HUGE):
         _case(cls, ValueError, field, v, **extra)
+    if cls is not Stretch:  # `every` is a step count: it takes a duration string
+        _duration_strings(cls, field, 1, **extra)
 
 
 def _bool_field(cls: type, field: str, **extra: Any) -> None:
@@ -227,8 +245,9 @@ def _children_field(cls: type, field: str) -> None:
 
 def _int_list_items(cls: type, field: str, low: int, good: list, **extra: Any) -> None:
     """Items of a list of ints: wrong types and out-of-range values, at a given index."""
-    for bad, exc in (("3", TypeError), (None, TypeError), (True, TypeError), (2.0, TypeError),
-                     (math.nan, TypeError), (low - 1, ValueError), (BIG, ValueError)):
+    for bad, exc in (("3x", ValueError), (None, TypeError), (True, TypeError), (2.0, TypeError),
+                     (math.nan, TypeError), (low - 1, ValueError), (BIG, ValueError), (f"{low - 1}ba", ValueError),
+                     ("1.5ba", ValueError)):
         seq = list(good)
         seq[-1] = bad
         _item_case(cls, exc, field, len(seq) - 1, seq, **extra)
@@ -300,14 +319,16 @@ _real_list_items(Interpolate, "values", good=[1.0, 0.5, 0.1])
 _choice_field(Interpolate, "shape")
 
 _real_field(InverseSqrt, "start_value")
-_positive_field(InverseSqrt, "timescale_steps")
+_positive_field(InverseSqrt, "timescale_steps", duration=True)
+_positive_field(InverseSqrt, "power")
 
 _real_field(InverseTime, "start_value")
 _nonneg_field(InverseTime, "rate")
 _step_count_field(InverseTime, "every")
 _bool_field(InverseTime, "staircase")
 _real_field(InverseTime, "power")
-_case(InverseTime, ValueError, "power", -400.0, start_value=1.0, rate=1.0)  # grows past float64 by 2**53
+_case(InverseTime, ValueError, "power", 0.5)  # other powers are InverseSqrt's
+_case(InverseTime, ValueError, "rate", 1e300, power=-1.0, id="InverseTime.rate=1e300 growth overflows")
 
 _positive_field(Noam, "d_model")
 _int_field(Noam, "warmup_steps", low=1)
@@ -385,7 +406,8 @@ _item_case(Sequential, ValueError, "boundaries", 0, [0])
 _item_case(Sequential, ValueError, "boundaries", 0, [-3])
 _item_case(Sequential, TypeError, "boundaries", 0, [2.5])
 _item_case(Sequential, TypeError, "boundaries", 0, [True])
-_item_case(Sequential, TypeError, "boundaries", 1, [3, "4"], parts=[LIN, COS, CONST])
+_item_case(Sequential, ValueError, "boundaries", 1, [3, "4x"], parts=[LIN, COS, CONST])
+_item_case(Sequential, ValueError, "boundaries", 1, [3, "0ba"], parts=[LIN, COS, CONST])
 _item_case(Sequential, ValueError, "boundaries", 0, [BIG])
 # without boundaries, every part but the last needs a finite duration >= 1
 _case(Sequential, ValueError, "parts[0]", [UNBOUNDED, LIN], shown=UNBOUNDED, id="Sequential.parts[0]-unbounded")
@@ -436,10 +458,12 @@ _children_field(Minimum, "schedules")
 _children_field(Maximum, "schedules")
 
 _child_field(Shift, "schedule")
-# an int in [-2**53, 2**53]: negative steps advance (s(t + |steps|)), so -1 is valid
-for _v in ("3", None, True, 3.0, -2.5, math.nan, math.inf, [3]):
+# a number in [-2**53, 2**53] or a duration string: negative steps advance (s(t + |steps|)), so -1
+# and -2.5 are valid
+for _v in (None, True, [3]):
     _case(Shift, TypeError, "steps", _v)
-for _v in (-BIG, BIG, -HUGE, HUGE):
+_duration_strings(Shift, "steps", None)
+for _v in (-BIG, BIG, -HUGE, HUGE, math.nan, math.inf, -math.inf):
     _case(Shift, ValueError, "steps", _v)
 
 _child_field(Warp, "schedule")
@@ -457,10 +481,10 @@ _choice_field(Plateau, "mode")
 _real_field(Plateau, "factor")
 for _v in (0.0, 1.0, 1.5, -0.1, 0, 1):
     _case(Plateau, ValueError, "factor", _v)
-_int_field(Plateau, "patience", low=0)
+_int_field(Plateau, "patience", low=0, duration=False)  # evaluations, not steps
 _nonneg_field(Plateau, "threshold")
 _choice_field(Plateau, "threshold_mode")
-_int_field(Plateau, "cooldown", low=0)
+_int_field(Plateau, "cooldown", low=0, duration=False)
 _nonneg_field(Plateau, "min_value")
 _nonneg_field(Plateau, "eps")
 _choice_field(Plateau, "rule")
@@ -506,10 +530,10 @@ _ENTRIES = [
     _entry(Interpolate, dict(boundaries=[0, 4, 8], values=[1.0, 0.5, 0.1]),
            dict(boundaries=[0, 4, 8], values=[1.0, 0.5, 0.1], shape="cosine"),
            Interpolate(boundaries=[2, 4, 8], values=[1.0, 0.5, 0.1])),
-    _entry(InverseSqrt, dict(start_value=1.0, timescale_steps=4), dict(start_value=1.0, timescale_steps=4),
-           InverseSqrt(start_value=2.0, timescale_steps=4)),
+    _entry(InverseSqrt, dict(start_value=1.0, timescale_steps=4), dict(start_value=1.0, timescale_steps=4, power=1.5),
+           InverseSqrt(start_value=2.0, timescale_steps=4), InverseSqrt(start_value=0.1, timescale_steps=3, power=1.0)),
     _entry(InverseTime, dict(start_value=1.0, rate=1.0),
-           dict(start_value=1.0, rate=1.0, every=2, staircase=False, power=0.5),
+           dict(start_value=1.0, rate=1.0, every=2, staircase=False, power=-1.0),
            InverseTime(start_value=2.0, rate=0.5, every=3, staircase=True),
            InverseTime(start_value=1.0, rate=0.5, every=2, staircase=True),
            InverseTime(start_value=1e-3, rate=1.0, every=5, staircase=True, power=-1.0),
@@ -574,7 +598,9 @@ _ENTRIES = [
            Shift(C, steps=-3),
            Shift(Restart(C, period_steps=4), steps=-6),
            Shift(_COS2, steps=4),
-           Shift(_COS2, steps=-3)),
+           Shift(_COS2, steps=-3),
+           Shift(_COS2, steps=1.5),
+           Shift(_COS2, steps=-0.25)),
     _entry(Stretch, dict(schedule=LIN, factor=2), dict(schedule=LIN, factor=2.5),
            Stretch(_PIECES, factor=1.5)),
     _entry(Quantize, dict(schedule=LIN, every=2), dict(schedule=LIN, every=2),

@@ -160,7 +160,7 @@ def _interpolate(s: Any, t: mpf, sub: Callable[[Any, Any], mpf]) -> mpf:
 @_reference("InverseSqrt")
 def _inverse_sqrt(s: Any, t: mpf, sub: Callable[[Any, Any], mpf]) -> mpf:
     ts = _x(s.timescale_steps)
-    return _x(s.start_value) / mpmath.sqrt((t + ts) / ts)
+    return _x(s.start_value) * ((t + ts) / ts) ** -_x(s.power)
 
 
 @_reference("InverseTime")

@@ -220,7 +220,7 @@ def test_golden_values():
     (lambda: D.WarmupLR(warmup_max_lr=0.1, warmup_type="exp"), r"WarmupLR: `warmup_type` must be one of 'log', 'linear', got warmup_type='exp'"),
     (lambda: D.WarmupLR(warmup_max_lr=0.1, warmup_num_steps=0), r"`warmup_num_steps` must be an int >= 1"),
     (lambda: D.WarmupLR(warmup_max_lr=[0.1, 0.2]), r"lists are per param group"),
-    (lambda: D.WarmupDecayLR(total_num_steps=-1), r"WarmupDecayLR: `total_num_steps` must be an int >= 0, got total_num_steps=-1"),
+    (lambda: D.WarmupDecayLR(total_num_steps=-1), r"WarmupDecayLR: `total_num_steps` must be an int >= 0 and <= 9007199254740992, got total_num_steps=-1"),
     (lambda: D.WarmupCosineLR(lr=0.1, total_num_steps=10, warmup_min_ratio=-0.1), r"`warmup_min_ratio` must be a number >= 0.0"),
     (lambda: D.OneCycle(cycle_min_lr=0.1, cycle_max_lr=1.0, cycle_first_step_size=0), r"OneCycle: `cycle_first_step_size` must be an int >= 1"),
     (lambda: D.OneCycle(cycle_min_lr=0.1, cycle_max_lr=1.0, decay_lr_rate=-1.0), r"`decay_lr_rate` must be a number >= 0.0"),
@@ -242,3 +242,13 @@ def test_catalog_tree_drives_a_torch_optimizer_as_deepspeed_does():
     p = torch.nn.Parameter(torch.zeros(1))
     sched = ScheduleLR(torch.optim.Adam([p], lr=1e-3), D.WarmupCosineLR(**kw))
     assert_close(lrs(real), sched, steps=321, rtol=RTOL, atol=AMP_ATOL(1e-3))
+
+
+def test_stair_counts_are_bounded_and_many_stairs_match_deepspeed():
+    """More stairs than steps: every step its own stair, as DeepSpeed's floor gives; a table past 100,000 is refused."""
+    kw = dict(cycle_min_lr=0.01, cycle_max_lr=0.1, cycle_first_step_size=7, cycle_first_stair_count=50,
+              cycle_second_step_size=5, cycle_second_stair_count=3)
+    real = run_ds(lambda o: ds.OneCycle(o, **kw), 20, adam=True)
+    assert_close(lrs(real), D.OneCycle(**kw), steps=21, rtol=RTOL, atol=cycle_atol(kw))
+    with pytest.raises(ValueError, match=r"OneCycle: `cycle_first_stair_count` must be at most 100000 stairs"):
+        D.OneCycle(cycle_min_lr=0.01, cycle_max_lr=0.1, cycle_first_step_size=10**6, cycle_first_stair_count=10**6)

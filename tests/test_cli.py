@@ -19,7 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCKS = " ▁▂▃▄▅▆▇█"
-LEVEL = {ch: i for i, ch in enumerate(BLOCKS)}
+BAND = "░"  # a cell a column's values sweep through (its envelope; tests/test_chart_envelope.py)
+LEVEL = {ch: i for i, ch in enumerate(BLOCKS)} | {BAND: 8}  # a column's height: its largest value
 HEAVY = ("numpy", "torch", "paddle", "jax", "optax", "matplotlib")
 
 WARMUP_COSINE = {"type": "Warmup", "warmup_steps": 10,
@@ -99,7 +100,7 @@ def test_show_prints_phases_values_and_a_chart_sized_to_the_terminal(tmp_path):
 
     # the chart: COLUMNS=100 -> 88 cells wide; LINES=30 -> 15 rows
     labels, cells, axis, xlabels = chart_of(lines)
-    assert len(cells) == 15 and all(len(c) == 88 and set(c) <= set(BLOCKS) for c in cells)
+    assert len(cells) == 15 and all(len(c) == 88 and set(c) <= set(BLOCKS + BAND) for c in cells)
     assert labels[0] == "1.00e-01" and labels[-1] == "0.00e+00" and not any(labels[1:-1])
     assert axis.strip() == "└" + "─" * 88
     assert xlabels.split() == ["0", "110"]
@@ -179,7 +180,7 @@ def test_every_spec_form_names_the_same_schedule(tmp_path, kind):
         (tmp_path / "s.json").write_text(json.dumps(WARMUP_COSINE))
         spec = "s.json"
     elif kind == "json-envelope":
-        (tmp_path / "s.json").write_text(json.dumps({"lrcore": 1, "schedule": WARMUP_COSINE}, indent=2))
+        (tmp_path / "s.json").write_text(json.dumps({"lrcore": 2, "schedule": WARMUP_COSINE}, indent=2))
         spec = str(tmp_path / "s.json")
     elif kind == "toml":
         (tmp_path / "s.toml").write_text(TOML)
@@ -191,7 +192,7 @@ def test_every_spec_form_names_the_same_schedule(tmp_path, kind):
     elif kind == "inline":
         spec = json.dumps(WARMUP_COSINE)
     elif kind == "inline-envelope":
-        spec = json.dumps({"lrcore": 1, "schedule": WARMUP_COSINE})
+        spec = json.dumps({"lrcore": 2, "schedule": WARMUP_COSINE})
     else:
         spec = ("lrcore.Warmup(schedule=lrcore.Cosine(start_value=0.1, steps=90, end_value=1e-3), "
                 "warmup_steps=10)")
@@ -275,8 +276,8 @@ def test_every_catalog_module_is_reachable():
     ('{"type": "Cosine", "start_value": 0.1}', r"steps: must be given, Cosine requires it"),
     ('{"type": "Cosine", "start_value": 0.1, "steps": 0}', r"steps: must be an int >= 1"),
     ('{"type": "NoSuch"}', r"type: must be one of"),
-    ('{"lrcore": 2, "schedule": {"type": "Constant", "value": 1}}', r"lrcore: must be format version 1, got 2"),
-    ('{"lrcore": 1}', r"must hold exactly the keys 'lrcore' and 'schedule'"),
+    ('{"lrcore": 3, "schedule": {"type": "Constant", "value": 1}}', r"lrcore: must be a format version lrcore reads \(1, 2\), got 3"),
+    ('{"lrcore": 2}', r"must hold exactly the keys 'lrcore' and 'schedule'"),
     ('{"value": 1}', r"must hold an lrcore config .* got a dict with keys value"),
     ("[1, 2]", r"must hold an lrcore config .* got list"),
     ("{bad json", r"is not valid JSON"),

@@ -85,7 +85,10 @@ def test_valid_configs_round_trip(node: Any) -> None:
 
 # ---------------------------------------------------------------------------- walking and mutating
 def _where(path: str, field: str) -> str:
-    return f"{path}.{field}" if path else field
+    """The path as errors write it: a field repeated 3 or more times in a row once, as schedule×3."""
+    from lrcore._hints import compact_path
+
+    return compact_path(f"{path}.{field}") if path else field
 
 
 def walk(cfg: Any, path: str = "") -> Iterator[tuple[str, dict]]:
@@ -246,7 +249,10 @@ def broken_configs(draw: st.DrawFn) -> tuple[dict, str, str]:
 
 
 def assert_names_path(err: BaseException, prefix: str) -> None:
+    from lrcore._hints import compact_path
+
     msg = str(err)
+    prefix = compact_path(prefix)  # a field repeated 3 or more times in a row is written once: schedule×3
     assert msg.startswith(prefix), (prefix, msg)
     assert re.match(re.escape(prefix) + r"(: |\[\d+\]|\.\w)", msg), (prefix, msg)
 
@@ -259,7 +265,7 @@ def test_broken_config_is_refused_with_its_path(case: tuple[dict, str, str]) -> 
     assert_names_path(info.value, prefix)
     # the same through JSON text, where the data survives JSON
     try:
-        text = json.dumps({"lrcore": 1, "schedule": cfg})
+        text = json.dumps({"lrcore": 2, "schedule": cfg})
     except (TypeError, ValueError):
         return
     with pytest.raises((ValueError, TypeError)) as info:
@@ -297,7 +303,7 @@ def test_unsorted_or_duplicate_int_lists_are_refused(xs: list, data: st.DataObje
     with pytest.raises(ValueError, match=pattern):
         lrcore.from_config(cfg)
     with pytest.raises(ValueError, match=pattern):
-        lrcore.loads(json.dumps({"lrcore": 1, "schedule": cfg}))
+        lrcore.loads(json.dumps({"lrcore": 2, "schedule": cfg}))
 
 
 @given(st.sampled_from(["MultiStep", "Piecewise", "Interpolate"]), st.lists(st.integers(0, 5), max_size=3))
@@ -313,7 +319,8 @@ def test_empty_int_lists_are_refused(kind: str, hows: list) -> None:
 
 
 FIELD_NAMES = sorted({f for k in _REGISTRY for f in _fields_of(k)})
-_path_re = re.compile(r"^(config must be a dict|[A-Za-z_]\w*(\[\d+\])*(\.[A-Za-z_]\w*(\[\d+\])*)*: |<root>: )")
+# a path; a field repeated 3 or more times in a row is written once, as schedule×3
+_path_re = re.compile(r"^(config must be a dict|[A-Za-z_]\w*(×\d+)?(\[\d+\])*(\.[A-Za-z_]\w*(×\d+)?(\[\d+\])*)*: |<root>: )")
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**60), 2**60), st.floats(), st.text(max_size=5))
 json_like = st.recursive(
@@ -341,7 +348,7 @@ def test_arbitrary_data_raises_only_value_or_type_error(data: Any) -> None:
 @given(json_like)
 def test_arbitrary_json_text_raises_only_value_or_type_error(data: Any) -> None:
     try:
-        text = json.dumps({"lrcore": 1, "schedule": data})
+        text = json.dumps({"lrcore": 2, "schedule": data})
     except (TypeError, ValueError):  # pragma: no cover - json_like is JSON data
         return
     try:
@@ -423,17 +430,18 @@ EXPLICIT = [
     pytest.param({"type": "Constant"},
                  ValueError, r"^value: must be given, Constant requires it$", id="missing-field"),
     pytest.param({"type": "Constant", "value": 1.0, "vaule": 2.0},
-                 ValueError, r"^vaule: is not a field of Constant \(fields: value\)$", id="unknown-field"),
+                 ValueError, r"^vaule: is not a field of Constant \(did you mean value\? valid fields: value\)$",
+                 id="unknown-field"),
     pytest.param({"type": "Constant", "value": 1.0, "__class__": "os"},
                  ValueError, r"^__class__: is not a field of Constant", id="dunder-field"),
     pytest.param({"type": "Constant", "value": 1.0, 7: 2.0},
                  ValueError, r"^7: is not a field of Constant", id="int-key"),
     pytest.param({"type": "Cosinus", "start_value": 1.0, "steps": 3},
-                 ValueError, r"^type: must be one of .*Cosine.*, got 'Cosinus'$", id="unknown-type"),
+                 ValueError, r"^type: must be one of .*Cosine.*, got 'Cosinus'; did you mean Cosine\?$", id="unknown-type"),
     pytest.param({"start_value": 1.0, "steps": 3},
                  ValueError, r"^type: must be one of .*, got None$", id="missing-type"),
     pytest.param({"type": "PlateauState", "best": 1, "num_bad": 0, "cooldown": 0, "scale": 1.0},
-                 ValueError, r"^type: must be one of .*, got 'PlateauState'$", id="PlateauState-type"),
+                 ValueError, r"^type: must be one of .*, got 'PlateauState'; did you mean Plateau\?$", id="PlateauState-type"),
     pytest.param({"type": "Schedule"},
                  ValueError, r"^type: must be one of .*, got 'Schedule'$", id="base-class-type"),
     pytest.param({"type": "Warmup", "schedule": [{"type": "Constant", "value": 1.0}], "warmup_steps": 2},
@@ -478,7 +486,9 @@ def test_explicit_bad_config(data: dict, exc: type, pattern: str) -> None:
 @pytest.mark.parametrize("root", [None, 3, 1.5, "Cosine", b"{}", [], [{"type": "Constant", "value": 1.0}],
                                   ("type", "Constant"), Constant(value=1.0)], ids=repr)
 def test_non_dict_root_is_a_type_error(root: Any) -> None:
-    with pytest.raises(TypeError, match=r"^config must be a dict with a 'type', got " + type(root).__name__ + "$"):
+    # JSON text is pointed to lrcore.loads
+    hint = r": read the JSON text that lrcore.dumps writes with lrcore.loads\(text\)" if isinstance(root, (str, bytes)) else ""
+    with pytest.raises(TypeError, match=r"^config must be a dict with a 'type', got " + type(root).__name__ + hint + "$"):
         lrcore.from_config(root)
 
 
@@ -531,7 +541,7 @@ def test_huge_float_stretch_under_restart_is_refused() -> None:
 
 
 def test_json_integer_too_long_to_parse_is_a_config_error() -> None:
-    text = '{"lrcore": 1, "schedule": {"type": "Constant", "value": ' + "9" * 5000 + "}}"
+    text = '{"lrcore": 2, "schedule": {"type": "Constant", "value": ' + "9" * 5000 + "}}"
     with pytest.raises(ValueError, match=r"^(config|value): "):
         lrcore.loads(text)
 
@@ -549,14 +559,15 @@ def _clamp_chain(levels: int) -> dict:
 
 def _clamp_chain_text(levels: int) -> str:
     head = '{"type": "Clamp", "min_value": 0.0, "schedule": '
-    return '{"lrcore": 1, "schedule": ' + head * levels + '{"type": "Constant", "value": 1.0}' + "}" * levels + "}"
+    return '{"lrcore": 2, "schedule": ' + head * levels + '{"type": "Constant", "value": 1.0}' + "}" * levels + "}"
 
 
 _DEPTH_MSG = r": must be nested at most \d+ levels deep$"
 
 
 def test_deep_nesting_in_from_config() -> None:
-    with pytest.raises(ValueError, match=r"^schedule(\.schedule)*" + _DEPTH_MSG):
+    # the path names the repeated field once, not 100 times
+    with pytest.raises(ValueError, match=r"^schedule×100: must be nested at most 100 levels deep$"):
         lrcore.from_config(_clamp_chain(DEEP))
 
 
@@ -564,7 +575,7 @@ def test_deep_nesting_of_sequentials_in_from_config() -> None:
     cfg: dict = {"type": "Constant", "value": 1.0}
     for _ in range(DEEP):
         cfg = {"type": "Sequential", "parts": [cfg]}
-    with pytest.raises(ValueError, match=r"^parts(\[0\]\.parts)*(\[0\])?" + _DEPTH_MSG):
+    with pytest.raises(ValueError, match=r"^parts\[0\]×100: must be nested at most 100 levels deep$"):
         lrcore.from_config(cfg)
 
 
@@ -592,7 +603,7 @@ def test_deep_nesting_in_loads(levels: int) -> None:
 
 
 def test_deep_list_nesting_in_loads() -> None:
-    text = ('{"lrcore": 1, "schedule": {"type": "MultiStep", "start_value": 1.0, "factor": 0.5, "milestones": '
+    text = ('{"lrcore": 2, "schedule": {"type": "MultiStep", "start_value": 1.0, "factor": 0.5, "milestones": '
             + "[" * DEEP + "3" + "]" * DEEP + "}}")
     with pytest.raises(ValueError, match=r"nested at most \d+ levels deep|^milestones\[0\]: must be a number or a schedule, got a list$"):
         lrcore.loads(text)
@@ -600,7 +611,8 @@ def test_deep_list_nesting_in_loads() -> None:
 
 def test_moderate_nesting_in_loads_names_the_path() -> None:
     # parses as JSON, then the loader's own limit names where
-    with pytest.raises(ValueError, match=r"^schedule(\.schedule)*" + _DEPTH_MSG):
+    # the path names the repeated field once, not 100 times
+    with pytest.raises(ValueError, match=r"^schedule×100: must be nested at most 100 levels deep$"):
         lrcore.loads(_clamp_chain_text(300))
 
 
@@ -633,7 +645,7 @@ def test_ten_thousand_nested_configs_are_refused(shape: str) -> None:
         cfg = {"type": "Constant", "value": _deep_list(DEEP) if shape == "list" else _deep_dict(DEEP)}
     with pytest.raises((ValueError, TypeError)):
         lrcore.from_config(cfg)
-    text = '{"lrcore": 1, "schedule": ' + "[" * DEEP + "]" * DEEP + "}"
+    text = '{"lrcore": 2, "schedule": ' + "[" * DEEP + "]" * DEEP + "}"
     with pytest.raises(ValueError):
         lrcore.loads(text)
 
@@ -644,7 +656,7 @@ GOOD = {"type": "Constant", "value": 1.0}
 
 @pytest.mark.parametrize("text", [
     json.dumps({"schedule": GOOD}),
-    json.dumps({"lrcore": 1}),
+    json.dumps({"lrcore": 2}),
     json.dumps({"version": 1, "schedule": GOOD}),
     json.dumps(GOOD),
     "[]", "1", "null", '"lrcore"', "true",
@@ -654,23 +666,23 @@ def test_loads_refuses_a_missing_envelope(text: str) -> None:
         lrcore.loads(text)
 
 
-@pytest.mark.parametrize("version", [0, 2, -1, 10**6, "1", None, True, 1.5, [1], {"v": 1}], ids=repr)
+@pytest.mark.parametrize("version", [0, 3, -1, 10**6, "1", None, True, 1.5, [1], {"v": 1}], ids=repr)
 def test_loads_refuses_unknown_versions(version: Any) -> None:
     text = json.dumps({"lrcore": version, "schedule": GOOD})
-    with pytest.raises(ValueError, match=r"^lrcore: must be format version 1, got " + re.escape(repr(version)) + "$"):
+    with pytest.raises(ValueError, match=r"^lrcore: must be a format version lrcore reads \(1, 2\), got " + re.escape(repr(version)) + "$"):
         lrcore.loads(text)
 
 
-@pytest.mark.parametrize("text", ["", " ", "{", "{'lrcore': 1}", "not json", '{"lrcore": 1, "schedule": {}',
-                                  '{"lrcore": 1,, "schedule": {}}', b"\xff\xfe\x00", b"\x80abc",
-                                  '{"lrcore": 1, "schedule": {"type": "Constant", "value": 1.0}} trailing'],
+@pytest.mark.parametrize("text", ["", " ", "{", "{'lrcore': 1}", "not json", '{"lrcore": 2, "schedule": {}',
+                                  '{"lrcore": 2,, "schedule": {}}', b"\xff\xfe\x00", b"\x80abc",
+                                  '{"lrcore": 2, "schedule": {"type": "Constant", "value": 1.0}} trailing'],
                          ids=repr)
 def test_loads_refuses_invalid_json(text: str | bytes) -> None:
     with pytest.raises(ValueError, match=r"^config: must be valid JSON \("):
         lrcore.loads(text)
 
 
-@pytest.mark.parametrize("text", [123, None, 1.5, ["{}"], {"lrcore": 1}], ids=repr)
+@pytest.mark.parametrize("text", [123, None, 1.5, ["{}"], {"lrcore": 2}], ids=repr)
 def test_loads_refuses_non_text(text: Any) -> None:
     with pytest.raises((TypeError, ValueError), match=r"JSON|str|config"):
         lrcore.loads(text)
@@ -678,14 +690,14 @@ def test_loads_refuses_non_text(text: Any) -> None:
 
 @pytest.mark.parametrize(("token", "shown"), [("NaN", "nan"), ("Infinity", "inf"), ("-Infinity", "-inf")])
 def test_loads_refuses_non_finite_json_tokens(token: str, shown: str) -> None:
-    text = '{"lrcore": 1, "schedule": {"type": "Constant", "value": ' + token + "}}"
+    text = '{"lrcore": 2, "schedule": {"type": "Constant", "value": ' + token + "}}"
     with pytest.raises(ValueError, match=rf"^value: must be a finite number, got {shown}$"):
         lrcore.loads(text)
 
 
 def test_loads_refuses_a_non_dict_schedule() -> None:
     with pytest.raises((TypeError, ValueError), match=r"^config must be a dict with a 'type', got list$"):
-        lrcore.loads('{"lrcore": 1, "schedule": []}')
+        lrcore.loads('{"lrcore": 2, "schedule": []}')
 
 
 def test_loads_error_names_the_path() -> None:
@@ -726,7 +738,7 @@ def test_function_refs_are_not_loaded_without_permission(ref: str, how: int, thr
     before = set(sys.modules)
     with pytest.raises(ValueError) as info:
         if through_text:
-            lrcore.loads(json.dumps({"lrcore": 1, "schedule": cfg}))
+            lrcore.loads(json.dumps({"lrcore": 2, "schedule": cfg}))
         else:
             lrcore.from_config(cfg)
     assert set(sys.modules) == before  # nothing was imported
@@ -770,9 +782,9 @@ def test_probe_module_is_not_imported_without_allow_functions(probe_module: tupl
         with pytest.raises(ValueError, match=re.escape(where) + r": must not be loaded without allow_functions=True"):
             lrcore.from_config(cfg)
         with pytest.raises(ValueError, match=re.escape(where) + r": must not be loaded without allow_functions=True"):
-            lrcore.loads(json.dumps({"lrcore": 1, "schedule": cfg}))
+            lrcore.loads(json.dumps({"lrcore": 2, "schedule": cfg}))
         with pytest.raises(ValueError, match=re.escape(where) + r": must not be loaded without allow_functions=True"):
-            lrcore.loads(json.dumps({"lrcore": 1, "schedule": cfg}), allow_functions=False)
+            lrcore.loads(json.dumps({"lrcore": 2, "schedule": cfg}), allow_functions=False)
     assert not marker.exists()
     assert name not in sys.modules
 
@@ -785,7 +797,7 @@ def test_probe_module_is_imported_with_allow_functions(probe_module: tuple[str, 
     assert isinstance(s, Function)
     assert s(4) == 1.0
     assert s.fn is sys.modules[name].lr
-    nested = lrcore.loads(json.dumps({"lrcore": 1, "schedule": {
+    nested = lrcore.loads(json.dumps({"lrcore": 2, "schedule": {
         "type": "Clamp", "max_value": 0.5, "schedule": {"type": "Function", "fn": f"{name}:Holder.lr"}}}),
         allow_functions=True)
     assert nested(3) == 0.125

@@ -69,7 +69,7 @@ def test_quickstart_prints_phases_key_values_and_chart(steps):
     assert len([ln for ln in lines if "┤" in ln]) == 12
     rows_, axis, labels = chart[:12], chart[12], chart[13]
     cells = [r.split("┤", 1)[1] for r in rows_]
-    assert all(len(c) == 60 and set(c) <= BLOCKS for c in cells)
+    assert all(len(c) == 60 and set(c) <= BLOCKS | {"░"} for c in cells)  # ░: swept within a column
     assert sum(ch in "▁▂▃▄▅▆▇█" for c in cells for ch in c) > 60
     assert "█" in "".join(cells)
     assert rows_[0].split("┤")[0].strip() == f"{peak:.2e}"
@@ -79,10 +79,13 @@ def test_quickstart_prints_phases_key_values_and_chart(steps):
     last_step = total + total // 10
     assert labels.split() == ["0", str(last_step)]
 
-    # column heights follow the schedule: empty at step 0 (value 0), full height at the peak,
+    # column heights (each column's largest value over the steps nearest to it) follow the
+    # schedule: the first column reaches the value at its last step, full height at the peak,
     # never rising after the peak
+    last_step = total + total // 10
+    first_column_end = 1 if last_step < 59 else -(-last_step // (2 * 59))  # steps t with t * 59 / last < 1/2
     heights = [sum(BLOCK_LEVEL[ch] for ch in col) for col in zip(*cells)]
-    assert heights[0] == 0
+    assert heights[0] == round(expected_value(first_column_end - 1, peak, end, warmup, decay) / peak * 8 * 12)
     assert max(heights) == 8 * 12
     top = heights.index(max(heights))
     assert all(a >= b for a, b in zip(heights[top:], heights[top + 1:]))
@@ -90,7 +93,7 @@ def test_quickstart_prints_phases_key_values_and_chart(steps):
     assert heights[-1] == want_end
 
 
-BLOCK_LEVEL = {ch: i for i, ch in enumerate(" ▁▂▃▄▅▆▇█")}
+BLOCK_LEVEL = {ch: i for i, ch in enumerate(" ▁▂▃▄▅▆▇█")} | {"░": 8}
 
 
 def test_quickstart_rejects_too_few_steps():

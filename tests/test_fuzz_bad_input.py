@@ -131,6 +131,9 @@ CORE_BASE: dict[str, tuple[Callable, dict]] = {
     "check_resume": (lrcore.check_resume, dict(saved=WSD.to_config(), schedule=WSD, on_change="error")),
     "minimum": (lambda a, b: lrcore.minimum(a, b), dict(a=LIN, b=0.5)),
     "maximum": (lambda a, b: lrcore.maximum(a, b), dict(a=LIN, b=0.5)),
+    "scale_batch": (lrcore.scale_batch, dict(s=lrcore.Warmup(COS, warmup_steps="10%"), batch_size=64,
+                                             reference_batch_size=16, rule="sqrt", scale_steps=True)),
+    "total_steps": (lrcore.total_steps, dict(epochs=3, batches_per_epoch=10, grad_accum=4, max_steps=8)),
     "s * k": (lambda k: LIN * k, dict(k=0.5)),
     "k * s": (lambda k: k * LIN, dict(k=0.5)),
     "s + k": (lambda k: LIN + k, dict(k=0.5)),
@@ -168,7 +171,8 @@ RELATED: dict[tuple[str, str], set[str]] = {
 _NOT_CONSTRUCTORS = {"Schedule", "Phase", "Phases", "PlateauState", "ScheduleError", "ScheduleTypeError",
                      "FORMAT_VERSION", "to_config", "from_config", "dumps", "loads", "fingerprint",
                      "Segment", "Field", "field", "fields", "register", "registered", "FormulaError",
-                     "ScheduleChangedError", "register_function", "compare", "Comparison"}
+                     "ScheduleChangedError", "register_function", "compare", "Comparison", "Duration",
+                     "UnresolvedError"}
 
 
 def test_every_lrcore_constructor_is_fuzzed() -> None:
@@ -356,6 +360,8 @@ def call_and_check(label: str, fn: Callable, kwargs: dict, bad: list[str], relat
     before = _modules()
     try:
         obj = fn(**kwargs)
+        if getattr(obj, "unresolved", ()):  # a duration string in a unit: resolved as a run would
+            obj = obj.resolve(total_steps=1000, steps_per_epoch=10, tokens_per_step=1000, samples_per_step=10)
     except ESCAPES_OK as e:
         msg = str(e)
         names = set(bad) | related
@@ -449,7 +455,8 @@ def _function_ref_module(i: int) -> str:
 
 
 CONFIG_BASES = [ctor(**kw).to_config() for name, (ctor, kw) in CORE_BASE.items()
-                if name not in ("Function", "extend_stable", "cooldown", "check_resume", "minimum", "maximum")
+                if name not in ("Function", "extend_stable", "cooldown", "check_resume", "minimum", "maximum",
+                                 "total_steps", "scale_batch")
                 and " " not in name]
 FUNCTION_REFS = ["this:s", "antigravity:fly", "os:system", "subprocess:run", f"{_function_ref_module(1)}:f",
                  "builtins:eval", "lrcore:Constant", "tests.resume_worker:main"]

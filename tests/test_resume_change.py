@@ -691,7 +691,7 @@ def test_scheduler_pickled_before_on_change_keeps_its_choice() -> None:
 @pytest.mark.parametrize("form", ["fingerprint", "config", "dumps", "envelope dict"])
 def test_check_resume_accepts_each_saved_form(form: str) -> None:
     saved = {"fingerprint": OLD.fingerprint, "config": OLD.to_config(), "dumps": lrcore.dumps(OLD),
-             "envelope dict": {"lrcore": 1, "schedule": OLD.to_config()}}[form]
+             "envelope dict": {"lrcore": 2, "schedule": OLD.to_config()}}[form]
     same = lrcore.from_config(OLD.to_config())
     for policy in ("error", "checkpoint", "current"):
         assert lrcore.check_resume(saved, same, on_change=policy) is same
@@ -738,7 +738,7 @@ def test_check_resume_opaque(monkeypatch: pytest.MonkeyPatch) -> None:
     ("/tmp/run.ckpt", ValueError, r"`saved` must be a fingerprint \(s.fingerprint: hex digits"),
     ("{not json", ValueError, r"`saved` starts with '\{' but is not JSON"),
     ({"steps": 3}, ValueError, r"`saved` must be a schedule config with a 'type'"),
-    ({"lrcore": 2, "schedule": {}}, ValueError, r"`saved` must be format version 1"),
+    ({"lrcore": 3, "schedule": {}}, ValueError, r"`saved` lrcore: must be a format version lrcore reads \(1, 2\), got 3"),
     ({"type": "Cosine", "start_value": 0.1, "steps": 0}, ValueError, r"`saved` holds a config that cannot be rebuilt "
                                                                       r"\(steps: must be an int >= 1"),
     ({"type": "Function", "fn": "os:getcwd"}, ValueError, r"`saved` holds a config that cannot be rebuilt .*"

@@ -1,16 +1,19 @@
 """The peers' schedulers under their own names and parameters, as lrcore trees.
 
 ``lrcore.catalog.torch.CosineAnnealingLR(lr=0.1, T_max=100)`` returns a `lrcore.Schedule`
-equal, number for number, to what torch's scheduler gives a parameter group whose lr is 0.1,
-quirks included. Submodules, imported on use: ``torch``, ``paddle``, ``optax``,
-``transformers``, ``timm``, ``keras``, ``deepspeed``, ``megatron``. None of them imports its
-framework: they only build lrcore trees.
+equal, number for number (to 1e-12 relative), to what torch's scheduler gives a parameter
+group whose lr is 0.1, quirks included, except where the peer is wrong (each such case is
+documented in the entry's docstring and listed in the README). Submodules, imported on use:
+``torch``, ``paddle``, ``optax``, ``transformers``, ``timm``, ``keras``, ``nemo``, ``fairseq``,
+``fvcore`` (with detectron2's ``WarmupParamScheduler`` and ``LRMultiplier``), ``mmengine``,
+``deepspeed``, ``megatron``.
+None of them imports its framework: they only build lrcore trees.
 """
 
 import importlib
 from typing import Any
 
-__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm", "deepspeed", "megatron"]
+__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm", "nemo", "fairseq", "fvcore", "mmengine", "deepspeed", "megatron"]
 
 
 def __getattr__(name: str) -> Any:

@@ -30,12 +30,13 @@ from typing import Any
 
 from .._base import Schedule
 from .._combinators import Clamp, Product, Sequential, Shift, Warmup
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_choice, check_int, check_real, check_steps
+from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_choice, check_int, check_real, check_steps, renamed
 from .._primitives import Constant, Cosine, InverseTime, Linear, Piecewise
 
 __all__ = ["WarmupLR", "WarmupDecayLR", "WarmupCosineLR", "OneCycle", "OneCycle_momentum", "LRRangeTest"]
 
 _WARMUP_TYPES = ("log", "linear")
+_MAX_STAIRS = 100_000  # the stairs of a half cycle are a table of values
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -107,7 +108,7 @@ def WarmupDecayLR(*, total_num_steps: int, warmup_min_lr: float = 0.0, warmup_ma
     ['0.0000', '0.0000', '0.2500', '0.5000', '0.7500', '1.0000', '0.7500', '0.5000', '0.2500', '0.0000', '0.0000']
     """
     n = "WarmupDecayLR"
-    total = check_int(n, "total_num_steps", total_num_steps, low=0)
+    total = check_steps(n, "total_num_steps", total_num_steps, low=0)
     low = _lr(n, "warmup_min_lr", warmup_min_lr)
     high = _lr(n, "warmup_max_lr", warmup_max_lr)
     w, length, kind = _warmup(n, warmup_num_steps, warmup_type)
@@ -133,7 +134,7 @@ def WarmupCosineLR(*, lr: float, total_num_steps: int, warmup_min_ratio: float =
     """
     n = "WarmupCosineLR"
     base = _lr(n, "lr", lr)
-    total = check_int(n, "total_num_steps", total_num_steps, low=0)
+    total = check_steps(n, "total_num_steps", total_num_steps, low=0)
     wmin = _number(n, "warmup_min_ratio", warmup_min_ratio, low=0.0)
     cmin = _number(n, "cos_min_ratio", cos_min_ratio)
     w, length, kind = _warmup(n, warmup_num_steps, warmup_type)
@@ -154,10 +155,13 @@ def _stairs(length: int, count: int, value: Any, falling: bool) -> Schedule:
     (rising) or ``length - ceil(k * length / count) + 1`` (falling), found in integers;
     ``value(index)`` is DeepSpeed's value for it.
     """
-    marks = {-(-k * length // count) for k in range(1, count + 1)}
-    if falling:
-        marks = {length - m + 1 for m in marks}
-    cuts = sorted(m for m in marks if 0 < m < length)
+    if count <= length:
+        marks = {-(-k * length // count) for k in range(1, count + 1)}
+        if falling:
+            marks = {length - m + 1 for m in marks}
+        cuts = sorted(m for m in marks if 0 < m < length)
+    else:  # more stairs than steps: every step may be a stair of its own
+        cuts = list(range(1, length))
 
     def index(u: int) -> int:
         return (length - u) * count // length if falling else u * count // length
@@ -184,6 +188,9 @@ def _one_cycle(n: str, low: float, high: float, first: Any, second: Any, first_s
     s2 = f if second is None else check_steps(n, "cycle_second_step_size", second, low=0)
     n1 = check_int(n, "cycle_first_stair_count", first_stairs, low=-2**63)
     n2 = n1 if second_stairs is None else check_int(n, "cycle_second_stair_count", second_stairs, low=-2**63)
+    for name, count, length in (("cycle_first_stair_count", n1, f), ("cycle_second_stair_count", n2, s2)):
+        if count > 0 and min(count, length) > _MAX_STAIRS:
+            raise ScheduleError(n, name, f"at most {_MAX_STAIRS} stairs over the half cycle (<= 0: none)", count)
 
     def value(count: int) -> Any:
         return lambda k: low + (high - low) * (k / count)
@@ -199,7 +206,7 @@ def _one_cycle(n: str, low: float, high: float, first: Any, second: Any, first_s
 
 
 def _one_cycle_decay(n: str, decay_step_size: Any, rate_name: str, rate: Any) -> tuple[int, float]:
-    size = check_int(n, "decay_step_size", decay_step_size, low=0)
+    size = check_steps(n, "decay_step_size", decay_step_size, low=0)
     r = _number(n, rate_name, rate, low=0.0)
     return size, r
 
@@ -273,8 +280,9 @@ def OneCycle_momentum(*, cycle_min_lr: float, cycle_max_lr: float, decay_lr_rate
                             "the optimizer's betas as they are)", cycle_momentum)
     low_m, high_m = _number(n, "cycle_min_mom", cycle_min_mom), _number(n, "cycle_max_mom", cycle_max_mom)
     size, rate = _one_cycle_decay(n, decay_step_size, "decay_mom_rate", decay_mom_rate)
-    after: Schedule = (Constant(value=high_m) if size == 0 or rate == 0.0 else
-                       InverseTime(start_value=high_m, rate=rate, every=size, power=-1.0))
+    with renamed(n, rate="decay_mom_rate", start_value="cycle_max_mom"):
+        after: Schedule = (Constant(value=high_m) if size == 0 or rate == 0.0 else
+                           InverseTime(start_value=high_m, rate=rate, every=size, power=-1.0))
     cycle = _one_cycle(n, high_m, low_m, cycle_first_step_size, cycle_second_step_size, cycle_first_stair_count,
                        cycle_second_stair_count, after)
     return Sequential(parts=[Constant(value=low_m), Shift(cycle, steps=-1)], boundaries=[1])
@@ -299,4 +307,5 @@ def LRRangeTest(*, lr_range_test_min_lr: float = 1e-3, lr_range_test_step_size: 
     size = check_steps(n, "lr_range_test_step_size", lr_range_test_step_size)
     rate = _number(n, "lr_range_test_step_rate", lr_range_test_step_rate, low=0.0)
     stairs = check_bool(n, "lr_range_test_staircase", lr_range_test_staircase)
-    return InverseTime(start_value=low, rate=rate, every=size, staircase=stairs, power=-1.0)
+    with renamed(n, rate="lr_range_test_step_rate", start_value="lr_range_test_min_lr"):
+        return InverseTime(start_value=low, rate=rate, every=size, staircase=stairs, power=-1.0)

@@ -123,7 +123,7 @@ def _wd(n: str, start_wd: Any, end_wd: Any, wd_incr_steps: Any, wd_incr_style: A
     end = _number(n, "end_wd", end_wd, low=start)
     style = check_choice(n, "wd_incr_style", wd_incr_style, WD_INCR_STYLES)
     if style == "constant":
-        check_int(n, "wd_incr_steps", wd_incr_steps, low=0)
+        check_steps(n, "wd_incr_steps", wd_incr_steps, low=0)
         if end != start:
             raise ScheduleError(n, "end_wd", f"== start_wd = {start} with wd_incr_style='constant'", end_wd)
         return Constant(value=end)
@@ -164,8 +164,16 @@ def OptimizerParamScheduler(*, init_lr: float = 0.0, max_lr: float, min_lr: floa
     """
     n = "OptimizerParamScheduler"
     _flags(n, use_checkpoint_opt_param_scheduler, override_opt_param_scheduler)
-    if start_wd is not None or end_wd is not None or wd_incr_style is not None:
+    if None not in (start_wd, end_wd, wd_incr_steps, wd_incr_style):
         _wd(n, start_wd, end_wd, wd_incr_steps, wd_incr_style)
+    else:  # some given: each checked alone
+        start = None if start_wd is None else _number(n, "start_wd", start_wd, low=0.0)
+        if end_wd is not None:
+            _number(n, "end_wd", end_wd, low=0.0 if start is None else start)
+        if wd_incr_style is not None:
+            check_choice(n, "wd_incr_style", wd_incr_style, WD_INCR_STYLES)
+        if wd_incr_steps is not None:
+            check_steps(n, "wd_incr_steps", wd_incr_steps, low=0)
     return _lr(n, init_lr, max_lr, min_lr, lr_warmup_steps, lr_decay_steps, lr_decay_style, wsd_decay_steps,
                lr_wsd_decay_style)
 

@@ -109,7 +109,7 @@ def _powers(node: str, gamma: float, every: int, lr: float) -> Schedule:
 
     A decay is `Exponential`. A growth (gamma > 1, which torch allows) is a `Restart` of a
     flat cycle whose k-th repeat is scaled by ``gamma**k``; it holds from the first step
-    where ``lr * gamma**k`` would overflow (torch's lr becomes inf there).
+    where ``lr * gamma**k`` or ``gamma**k`` would overflow (torch's lr becomes inf where the first does).
     """
     if gamma <= 1.0:
         return Exponential(start_value=1.0, factor=gamma, every=every, staircase=every > 1)
@@ -372,7 +372,10 @@ def ExponentialLR(*, lr: float, gamma: float) -> Product:
 
     ``gamma`` must be > 0. For ``gamma > 1`` (allowed by torch) the value grows until
     ``lr * gamma**t`` would overflow, and holds from there (torch's lr becomes inf): a
-    `lrcore.Restart` of a flat one-step cycle with ``decay=gamma``. A ``gamma <= 0`` (which
+    `lrcore.Restart` of a flat one-step cycle with ``decay=gamma``. The factor ``gamma**t`` is
+    a float too, so for ``lr < 1`` the hold starts where ``gamma**t`` overflows, a few steps
+    before torch's lr does (lr=0.1, gamma=2: lrcore holds 0.1 * 2**1023 from t = 1024, where
+    torch goes on to 1.8e307 ... 1.4e308 and inf at t = 1028). A ``gamma <= 0`` (which
     torch accepts, giving 0 or lrs of alternating sign) is refused.
 
     >>> s = ExponentialLR(lr=1.0, gamma=0.5)

@@ -183,6 +183,192 @@ def _get_scheduler(draw: Any) -> dict:
 
 
 @st.composite
+def _nemo(draw: Any, name: str) -> dict:
+    """NeMo's keyword pairs: warmup (steps or ratio), hold, constant steps; lr above min_lr."""
+    m = draw(st.integers(1, 300))
+    min_lr = draw(small_rates)
+    out: dict = dict(lr=min_lr + draw(rates), max_steps=m, min_lr=min_lr)
+    low = 1 if name == "NoamHoldAnnealing" else 0  # NeMo's Noam needs a warmup
+    if low or draw(st.booleans()):
+        out["warmup_steps"] = draw(st.integers(low, m))
+    elif draw(st.booleans()):
+        out["warmup_ratio"] = draw(st.floats(0.0, 1.0, **_F))
+    w = out.get("warmup_steps", int(out.get("warmup_ratio", 0.0) * m))
+    if name in ("WarmupHoldPolicy", "NoamHoldAnnealing", "PolynomialHoldDecayAnnealing") and draw(st.booleans()):
+        hold = draw(st.integers(0, m))
+        out["hold_steps"] = hold + 1 if w + hold == m else hold  # a decay of 0 steps divides by zero in NeMo
+    if name == "CosineAnnealing" and draw(st.booleans()):
+        c = draw(st.integers(0, m))
+        out["constant_steps"] = c - 1 if w == 0 and c == m else c  # ditto
+    if name in ("PolynomialDecayAnnealing", "PolynomialHoldDecayAnnealing"):
+        out.update(power=draw(powers), cycle=draw(st.booleans()))
+    if name == "NoamHoldAnnealing":
+        out["decay_rate"] = draw(st.sampled_from([0.5, 1.0, 0.25, 2.0]))
+    if name == "NoamAnnealing":
+        if "warmup_ratio" not in out and draw(st.booleans()):
+            out.pop("max_steps")  # NeMo's Noam has no cutoff
+        out["d_model"] = draw(_BY_NAME["d_model"])
+    if name == "T5InverseSquareRootAnnealing":
+        out = dict(max_steps=m, min_lr=min_lr, constant_steps=draw(st.integers(1, m + 5)))
+    return out
+
+
+_NEMO = ("WarmupPolicy", "WarmupHoldPolicy", "SquareAnnealing", "SquareRootAnnealing", "CosineAnnealing",
+         "NoamAnnealing", "NoamHoldAnnealing", "WarmupAnnealing", "InverseSquareRootAnnealing",
+         "T5InverseSquareRootAnnealing", "PolynomialDecayAnnealing", "PolynomialHoldDecayAnnealing")
+
+
+_warmup_inits = st.one_of(st.just(-1.0), small_rates)
+
+
+@st.composite
+def _fairseq_fixed(draw: Any) -> dict:
+    out: dict = dict(lr=draw(st.one_of(rates, st.lists(rates, min_size=1, max_size=4))),
+                     warmup_updates=draw(warmups))
+    if isinstance(out["lr"], list) or draw(st.booleans()):
+        out["updates_per_epoch"] = draw(st.integers(1, 50))
+        if draw(st.booleans()):
+            out.update(force_anneal=draw(st.integers(0, 8)), lr_shrink=draw(decays))
+    return out
+
+
+@st.composite
+def _fairseq_cosine(draw: Any) -> dict:
+    min_lr = draw(small_rates)
+    w = draw(warmups)
+    out: dict = dict(lr=min_lr + draw(rates), min_lr=min_lr, warmup_updates=w, warmup_init_lr=draw(_warmup_inits),
+                     t_mult=draw(st.sampled_from([1.0, 1.5, 2.0, 3.0])),
+                     lr_shrink=draw(st.one_of(st.just(1.0), decays)))
+    if draw(st.booleans()):
+        out["lr_period_updates"] = draw(counts)
+    else:
+        out["max_update"] = w + draw(counts)
+    return out
+
+
+@st.composite
+def _fairseq_step(draw: Any) -> dict:
+    min_lr = draw(small_rates)
+    return dict(lr=min_lr + draw(rates), min_lr=min_lr, warmup_updates=draw(warmups),
+                warmup_init_lr=draw(_warmup_inits), lr_decay_period=draw(counts), lr_decay=draw(decays))
+
+
+def _fairseq() -> dict:
+    fd = st.fixed_dictionaries
+    return {
+        "fairseq.fixed": _fairseq_fixed(),
+        "fairseq.inverse_sqrt": fd(dict(lr=rates, warmup_updates=counts), optional=dict(warmup_init_lr=_warmup_inits)),
+        "fairseq.cosine": _fairseq_cosine(),
+        "fairseq.triangular": st.builds(lambda lr, up, p, k, m: dict(lr=lr, max_lr=lr + up, lr_period_updates=p,
+                                                                      lr_shrink=k, shrink_min=m),
+                                        small_rates | rates, rates, st.integers(2, 500), decays, st.booleans()),
+        "fairseq.tri_stage": fd(dict(lr=rates, warmup_steps=warmups, hold_steps=warmups, decay_steps=counts,
+                                     init_lr_scale=st.sampled_from([0.0, 0.01, 0.1]),
+                                     final_lr_scale=st.sampled_from([0.01, 0.05, 0.5, 1.0]))),
+        "fairseq.polynomial_decay": fd(dict(lr=rates, total_num_update=counts, warmup_updates=warmups,
+                                            end_learning_rate=small_rates, power=powers)),
+        "fairseq.step": _fairseq_step(),
+        "fairseq.reduce_lr_on_plateau": fd(dict(lr=rates, lr_shrink=decays, lr_patience=st.integers(0, 5),
+                                                warmup_updates=warmups)),
+    }
+
+
+@st.composite
+def _fvcore_multistep(draw: Any) -> dict:
+    v = draw(st.lists(rates, min_size=1, max_size=4))
+    n = draw(st.integers(len(v) + 1, 500))
+    ms = draw(st.lists(st.integers(1, n - 1), min_size=len(v) - 1, max_size=len(v) - 1, unique=True).map(sorted))
+    return dict(values=v, milestones=ms, num_updates=n, max_iter=draw(counts))
+
+
+@st.composite
+def _fvcore_leaf(draw: Any, max_iter: int) -> Any:
+    from lrcore.catalog import fvcore as F
+
+    name = draw(st.sampled_from(["ConstantParamScheduler", "CosineParamScheduler", "LinearParamScheduler",
+                                 "ExponentialParamScheduler", "PolynomialDecayParamScheduler",
+                                 "StepParamScheduler", "MultiStepParamScheduler"]))
+    fn = getattr(F, name)
+    kw = draw(_fvcore_specific()[f"fvcore.{name}"])
+    kw["max_iter"] = max_iter
+    return fn(**kw)
+
+
+@st.composite
+def _fvcore_composite(draw: Any) -> dict:
+    m = draw(counts)
+    k = draw(st.integers(1, 3))
+    cuts = sorted(draw(st.lists(st.integers(1, 99), min_size=k - 1, max_size=k - 1, unique=True)))  # lengths > 0
+    lengths = [(b - a) / 100 for a, b in zip([0, *cuts], [*cuts, 100])]
+    return dict(schedulers=[draw(_fvcore_leaf(m)) for _ in range(k)], lengths=lengths,
+                interval_scaling=draw(st.lists(st.sampled_from(["rescaled", "fixed"]), min_size=k, max_size=k)),
+                max_iter=m)
+
+
+@st.composite
+def _fvcore_warmup(draw: Any) -> dict:
+    m = draw(counts)
+    return dict(scheduler=draw(_fvcore_leaf(m)), warmup_factor=draw(st.sampled_from([0.001, 0.1, 1.0])),
+                warmup_length=draw(st.integers(0, m)) / m, warmup_method=draw(st.sampled_from(["linear", "constant"])),
+                max_iter=m)
+
+
+@st.composite
+def _fvcore_multiplier(draw: Any) -> dict:
+    m = draw(counts)
+    return dict(lr=draw(rates), multiplier=draw(_fvcore_leaf(m)), max_iter=m)
+
+
+def _fvcore_specific() -> dict[str, Any]:
+    fd = st.fixed_dictionaries
+    return {
+        "fvcore.ConstantParamScheduler": fd(dict(value=rates, max_iter=counts)),
+        "fvcore.CosineParamScheduler": fd(dict(start_value=rates, end_value=small_rates, max_iter=counts)),
+        "fvcore.LinearParamScheduler": fd(dict(start_value=small_rates, end_value=rates, max_iter=counts)),
+        "fvcore.ExponentialParamScheduler": fd(dict(start_value=rates, decay=decays, max_iter=counts)),
+        "fvcore.PolynomialDecayParamScheduler": fd(dict(base_value=rates, power=powers, max_iter=counts)),
+        "fvcore.StepParamScheduler": fd(dict(num_updates=counts, values=st.lists(rates, min_size=1, max_size=4),
+                                             max_iter=counts)),
+        "fvcore.StepWithFixedGammaParamScheduler": fd(dict(base_value=rates, num_decays=st.integers(1, 4),
+                                                           gamma=decays, num_updates=counts, max_iter=counts)),
+        "fvcore.MultiStepParamScheduler": _fvcore_multistep(),
+        "fvcore.CompositeParamScheduler": _fvcore_composite(),
+        "fvcore.WarmupParamScheduler": _fvcore_warmup(),
+        "fvcore.LRMultiplier": _fvcore_multiplier(),
+    }
+
+
+def _mmengine_specific() -> dict[str, Any]:
+    fd = st.fixed_dictionaries
+    moms = st.floats(0.5, 0.99, **_F)
+    win = dict(by_epoch=st.booleans(), end=st.integers(1, 500))
+    per = {
+        "ConstantLR": dict(factor=st.floats(0.05, 1.0, **_F)),
+        "LinearLR": dict(start_factor=st.floats(0.01, 1.0, **_F), end_factor=st.floats(0.0, 1.0, **_F)),
+        "ExponentialLR": dict(gamma=decays),
+        "StepLR": dict(step_size=counts, gamma=decays),
+        "MultiStepLR": dict(milestones=milestones, gamma=decays),
+        "PolyLR": dict(eta_min=small_rates, power=powers),
+        "CosineAnnealingLR": dict(T_max=counts, eta_min=small_rates),
+        "CosineRestartLR": dict(periods=st.lists(counts, min_size=1, max_size=1), eta_min=small_rates),
+    }
+    out = {}
+    for kind, kw in per.items():
+        out[f"mmengine.{kind}"] = fd(dict(lr=rates, **kw), optional=win)
+        out[f"mmengine.{kind.replace('LR', 'Momentum')}"] = fd(dict(momentum=moms, **kw), optional=win)
+    out["mmengine.OneCycleLR"] = fd(dict(lr=rates, eta_max=rates, total_steps=st.integers(20, 500),
+                                         pct_start=st.floats(0.1, 0.45, **_F), by_epoch=st.just(False)))
+    out["mmengine.ReduceOnPlateauLR"] = fd(dict(lr=rates, factor=decays, patience=st.integers(0, 5)))
+    out["mmengine.ReduceOnPlateauMomentum"] = fd(dict(momentum=moms, factor=decays, patience=st.integers(0, 5)))
+    out["mmengine.param_scheduler"] = st.builds(
+        lambda lr, w, total: dict(lr=lr, schedulers=[
+            dict(type="LinearLR", start_factor=0.001, by_epoch=False, end=w),
+            dict(type="CosineAnnealingLR", T_max=total, by_epoch=False, begin=w, end=w + total)]),
+        rates, st.integers(1, 100), counts)
+    return out
+
+
+@st.composite
 def _ds_warmup(draw: Any, decay: bool = False, cosine: bool = False) -> dict:
     w = draw(st.integers(1, 120))
     out = dict(warmup_num_steps=w, warmup_type=draw(st.sampled_from(["log", "linear"])))
@@ -287,6 +473,10 @@ def _specific() -> dict[str, Any]:
         "transformers.get_constant_schedule": fd(dict(lr=rates)),
         "timm.MultiStepLRScheduler": fd(dict(lr=rates, decay_t=milestones, decay_rate=decays)),
         "timm.StepLRScheduler": fd(dict(lr=rates, decay_t=counts, decay_rate=decays)),
+        **{f"nemo.{name}": _nemo(name) for name in _NEMO},
+        **_fairseq(),
+        **_fvcore_specific(),
+        **_mmengine_specific(),
         "deepspeed.WarmupLR": _ds_warmup(),
         "deepspeed.WarmupDecayLR": _ds_warmup(decay=True),
         "deepspeed.WarmupCosineLR": _ds_warmup(cosine=True),
