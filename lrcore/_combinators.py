@@ -86,7 +86,8 @@ class Warmup(Schedule):
     """A ramp over ``warmup_steps`` from ``start_value`` to where ``schedule`` begins (its value at 0).
 
     With ``p = t / W`` the ramp is ``start + (s(0) - start) * r(p)``, r by ``shape``: "linear"
-    ``p``, "cosine" ``(1 - cos(pi p)) / 2``, "1-sqrt" ``1 - sqrt(1 - p)``. ``prefix=True`` runs
+    ``p``, "cosine" ``(1 - cos(pi p)) / 2``, "1-sqrt" ``1 - sqrt(1 - p)``, "log"
+    ``ln(1 + t) / ln(1 + W)`` (DeepSpeed's logarithmic warmup). ``prefix=True`` runs
     the schedule after the ramp, at ``t - W`` (paddle LinearWarmup, optax warmup_*);
     ``prefix=False`` overlays the ramp on the unshifted schedule (timm ``warmup_prefix=False``,
     which can jump at t = W). ``warmup_steps=0`` is the schedule itself (sweeps that turn the
@@ -96,6 +97,10 @@ class Warmup(Schedule):
     >>> s = Warmup(Cosine(start_value=1.0, steps=4), warmup_steps=2)
     >>> [f"{s(t):.3f}" for t in range(7)]
     ['0.000', '0.500', '1.000', '0.854', '0.500', '0.146', '0.000']
+    >>> from lrcore import Constant
+    >>> s = Warmup(Constant(value=1.0), warmup_steps=3, shape="log")  # ln(1 + t) / ln(4)
+    >>> [f"{s(t):.4f}" for t in range(5)]
+    ['0.0000', '0.5000', '0.7925', '1.0000', '1.0000']
     """
 
     keeps_clock = True

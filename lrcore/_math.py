@@ -25,7 +25,7 @@ __all__ = ["DECAY_SHAPES", "RAMP_SHAPES", "Interval", "interval", "cosine", "ble
            "power_of_ratio", "floor_div", "cycle_of", "exact_div"]
 
 DECAY_SHAPES = ("linear", "cosine", "exponential", "1-sqrt")
-RAMP_SHAPES = ("linear", "cosine", "1-sqrt")
+RAMP_SHAPES = ("linear", "cosine", "1-sqrt", "log")
 _LN2 = math.log(2.0)
 
 
@@ -108,7 +108,8 @@ def weights(shape: str, iv: Interval, xp: Any) -> tuple[Any, Any]:
 
     The end's weight grows by ``shape``: "linear" ``p``; "cosine" ``(1 - cos(pi p)) / 2``
     (computed as ``sin(pi p / 2)**2``, the start's as ``sin(pi r / 2)**2``); "1-sqrt"
-    ``1 - sqrt(1 - p)`` (HF's warmups; ``p / (1 + sqrt(r))``). Decays use `decay_weights`.
+    ``1 - sqrt(1 - p)`` (HF's warmups; ``p / (1 + sqrt(r))``); "log" ``ln(1 + m) / ln(1 + L)``
+    for m = p L steps into a length L (DeepSpeed's logarithmic warmup). Decays use `decay_weights`.
     """
     if shape == "linear":
         return iv.r, iv.p
@@ -123,6 +124,13 @@ def weights(shape: str, iv: Interval, xp: Any) -> tuple[Any, Any]:
     if shape == "1-sqrt":
         sr = xp.sqrt(iv.r)
         return sr, iv.p / (1.0 + sr)
+    if shape == "log":
+        # The start keeps ln((1 + L) / (1 + m)) = ln(1 + rest / (1 + m)), computed directly (no
+        # cancellation near the end). The divisor ln(1 + L) is taken by the same library, from
+        # m + rest (= L), so each weight is exactly 1 at its own end.
+        m, rest = iv.m, iv.rest
+        c = xp.log1p(m + rest)
+        return xp.log1p(rest / (1.0 + m)) / c, xp.log1p(m) / c
     raise AssertionError(shape)  # validated at construction
 
 

@@ -377,21 +377,39 @@ def _scaled_power(start: float, base: float, p: float) -> float | None:
 
 @register
 class InverseTime(Schedule):
-    """Inverse time decay: ``start / (1 + rate * t / every)``, exponent floored if ``staircase`` (keras, paddle).
+    """Inverse time decay: ``start / (1 + rate * t / every)``, ``t / every`` floored if ``staircase``.
+
+    ``power=1`` (the default) is that, keras' and paddle's InverseTimeDecay. ``power=-1`` is its
+    reciprocal, a straight line that grows without end, ``start * (1 + rate * t / every)``
+    (DeepSpeed's LRRangeTest, and the momentum of its OneCycle after the cycle). Other powers
+    of ``1 + t / timescale`` are `InverseSqrt`'s (``power=``, with ``timescale = every / rate``).
 
     >>> s = InverseTime(start_value=1.0, rate=1.0)
     >>> [f"{s(t):.4f}" for t in (0, 1, 3)]
     ['1.0000', '0.5000', '0.2500']
+    >>> g = InverseTime(start_value=0.001, rate=1.0, every=100, staircase=True, power=-1.0)
+    >>> [f"{g(t):.4f}" for t in (0, 99, 100, 250)]
+    ['0.0010', '0.0010', '0.0020', '0.0030']
     """
 
     start_value: float
     rate: float = field(ge=0.0)
     every: int | float = field(1, gt=0.0, duration=True)
     staircase: bool = False
+    power: float = 1.0
+
+    def validate(self) -> None:
+        if self.power not in (1.0, -1.0):
+            raise ScheduleError("InverseTime", "power", "1.0 (the decay) or -1.0 (the linear growth); other powers "
+                                "of 1 + t / timescale are InverseSqrt's", self.power)
+        if self.power < 0.0 and not math.isfinite(abs(self.start_value) * (1.0 + self.rate * (MAX_STEPS / float(self.every)))):
+            raise ScheduleError("InverseTime", "rate", "small enough that the growth start_value * (1 + rate * 2**53 "
+                                "/ every) is finite", self.rate)
 
     def formula(self, step: Any, xp: Any) -> Any:
         e = floor_div(step, self.every, xp) if self.staircase else step / float(self.every)
-        return self.start_value / (1.0 + self.rate * e)
+        q = 1.0 + self.rate * e
+        return self.start_value / q if self.power == 1.0 else self.start_value * q
 
     @property
     def duration(self) -> int | None:
@@ -594,7 +612,8 @@ class WSD(Schedule):
     ``t < W``: ``start + (peak - start) * t / W``; ``W <= t <= W + S``: peak; then with
     ``p = min((t - W - S) / D, 1)``: ``end + (peak - end) * d(p)``, where d is Megatron's
     decay shape: "linear" ``1 - p``, "cosine" ``(1 + cos(pi p)) / 2``, "exponential"
-    ``2 * 0.5**p - 1``, "1-sqrt" ``1 - sqrt(p)``.
+    ``2 * 0.5**p - 1``, "1-sqrt" ``1 - sqrt(p)`` (Megatron's ``lr_wsd_decay_style`` names them
+    linear, cosine, exponential and minus_sqrt; ``lrcore.catalog.megatron`` is tested against it).
 
     >>> s = WSD(peak_value=1.0, warmup_steps=2, stable_steps=2, decay_steps=4, end_value=0.1)
     >>> [f"{s(t):.3f}" for t in range(10)]

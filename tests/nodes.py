@@ -326,6 +326,9 @@ _real_field(InverseTime, "start_value")
 _nonneg_field(InverseTime, "rate")
 _step_count_field(InverseTime, "every")
 _bool_field(InverseTime, "staircase")
+_real_field(InverseTime, "power")
+_case(InverseTime, ValueError, "power", 0.5)  # other powers are InverseSqrt's
+_case(InverseTime, ValueError, "rate", 1e300, power=-1.0, id="InverseTime.rate=1e300 growth overflows")
 
 _positive_field(Noam, "d_model")
 _int_field(Noam, "warmup_steps", low=1)
@@ -529,9 +532,12 @@ _ENTRIES = [
            Interpolate(boundaries=[2, 4, 8], values=[1.0, 0.5, 0.1])),
     _entry(InverseSqrt, dict(start_value=1.0, timescale_steps=4), dict(start_value=1.0, timescale_steps=4, power=1.5),
            InverseSqrt(start_value=2.0, timescale_steps=4), InverseSqrt(start_value=0.1, timescale_steps=3, power=1.0)),
-    _entry(InverseTime, dict(start_value=1.0, rate=1.0), dict(start_value=1.0, rate=1.0, every=2, staircase=False),
+    _entry(InverseTime, dict(start_value=1.0, rate=1.0),
+           dict(start_value=1.0, rate=1.0, every=2, staircase=False, power=-1.0),
            InverseTime(start_value=2.0, rate=0.5, every=3, staircase=True),
-           InverseTime(start_value=1.0, rate=0.5, every=2, staircase=True)),
+           InverseTime(start_value=1.0, rate=0.5, every=2, staircase=True),
+           InverseTime(start_value=1e-3, rate=1.0, every=5, staircase=True, power=-1.0),
+           InverseTime(start_value=0.9, rate=0.25, every=4, power=-1.0)),
     _entry(Noam, dict(d_model=512, warmup_steps=10), dict(d_model=512, warmup_steps=10, scale=2.0),
            Noam(d_model=4, warmup_steps=2)),
     _entry(Tanh, dict(start_value=1.0, steps=10), dict(start_value=1.0, steps=10, end_value=0.1, lower=-6.0, upper=2.0),
@@ -563,6 +569,7 @@ _ENTRIES = [
            dict(schedule=COS, warmup_steps=2, start_value=0.0, shape="1-sqrt", prefix=False),
            Warmup(C, warmup_steps=4),
            Warmup(C, warmup_steps=3, prefix=False, shape="cosine"),
+           Warmup(C, warmup_steps=5, start_value=0.1, shape="log"),
            Warmup(_COS2, warmup_steps=3, start_value=0.1, shape="cosine", prefix=False),
            Warmup(Sequential(parts=[_COS2, Restart(LIN, period_steps=5)], boundaries=[7]) * 0.5, warmup_steps=2)),
     _entry(Restart, dict(schedule=COS, period_steps=10),

@@ -29,12 +29,14 @@ def _x(v: Any) -> mpf:
     return mpf(v)  # a float's exact binary value, an int exactly
 
 
-def _ramp_weight(shape: str, p: mpf) -> mpf:
-    """The end's weight of a warmup ramp at progress p."""
+def _ramp_weight(shape: str, p: mpf, length: mpf = mpf(1)) -> mpf:
+    """The end's weight of a warmup ramp at progress p (of a ramp `length` steps long)."""
     if shape == "linear":
         return p
     if shape == "cosine":
         return (1 - mpmath.cos(mpmath.pi * p)) / 2
+    if shape == "log":
+        return mpmath.log(1 + p * length) / mpmath.log(1 + length)
     return 1 - mpmath.sqrt(1 - p)  # "1-sqrt"
 
 
@@ -167,7 +169,7 @@ def _inverse_time(s: Any, t: mpf, sub: Callable[[Any, Any], mpf]) -> mpf:
     if s.staircase:
         # a fractional `every` floors the float64 quotient, the peers' rule (lrcore._math.floor_div)
         e = mpmath.floor(e) if float(s.every) == int(s.every) else _x(math.floor(float(t) / s.every))
-    return _x(s.start_value) / (1 + _x(s.rate) * e)
+    return _x(s.start_value) / (1 + _x(s.rate) * e) ** _x(s.power)
 
 
 @_reference("Noam")
@@ -249,7 +251,7 @@ def _warmup(s: Any, t: mpf, sub: Callable[[Any, Any], mpf]) -> mpf:
     W = _x(s.warmup_steps)
     if t < W:
         a, target = _x(s.start_value), sub(s.schedule, 0)
-        return a + (target - a) * _ramp_weight(s.shape, t / W)
+        return a + (target - a) * _ramp_weight(s.shape, t / W, W)
     return sub(s.schedule, t - W if s.prefix else t)
 
 

@@ -76,7 +76,8 @@ def test_an_unknown_bare_name_suggests_the_closest_then_the_others():
     head = "': `OneCycleLr` is not a catalog or lrcore schedule name; did you mean torch.OneCycleLR? (also: "
     assert head in err and err.endswith(")"), err
     also = err.split(head)[1][:-1].split(", ")  # every catalog's close names (more as catalogs are added)
-    assert {"paddle.OneCycleLR", "lrcore.OneCycle"} <= set(also) and all("OneCycle" in a for a in also)
+    # the few closest (3): which OneCycle-named entries make it depends on the catalogs there are
+    assert "paddle.OneCycleLR" in also and all("OneCycle" in a for a in also)
 
 
 def test_node_error_itself_suggests_the_field():

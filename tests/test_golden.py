@@ -195,10 +195,13 @@ def ref_inverse_sqrt(t, start, timescale, power=0.5):
     return start * timescale**power / (t + timescale) ** power
 
 
-def ref_inverse_time(t, start, rate, every, staircase):
-    # keras InverseTimeDecay: I / (1 + rate * t / D), floored if staircase
+def ref_inverse_time(t, start, rate, every, staircase, power=1.0):
+    # keras InverseTimeDecay: I / (1 + rate * t / D), floored if staircase; with power -1
+    # DeepSpeed's LRRangeTest: min_lr * (1 + step_rate * interval)
     p = math.floor(t / every) if staircase else t / every
-    return start / (1 + rate * p)
+    if power == -1.0:
+        return start * (1 + rate * p)
+    return start / (1 + rate * p) ** power
 
 
 def ref_noam(t, d_model, warmup, scale):
@@ -533,10 +536,11 @@ def test_inverse_time_fixed(start, rate, every, staircase):
     check(s, lambda t: ref_inverse_time(t, start, rate, every, staircase), grid(100))
 
 
-@given(start=values, rate=st.floats(0.0, 10.0), every=st.integers(1, 50) | st.floats(0.25, 50.0), staircase=st.booleans())
-def test_inverse_time_hypothesis(start, rate, every, staircase):
-    s = InverseTime(start_value=start, rate=rate, every=every, staircase=staircase)
-    check(s, lambda t: ref_inverse_time(t, start, rate, every, staircase), unambiguous(grid(500), every, staircase))
+@given(start=values, rate=st.floats(0.0, 10.0), every=st.integers(1, 50) | st.floats(0.25, 50.0), staircase=st.booleans(),
+       power=st.sampled_from([1.0, -1.0]))
+def test_inverse_time_hypothesis(start, rate, every, staircase, power):
+    s = InverseTime(start_value=start, rate=rate, every=every, staircase=staircase, power=power)
+    check(s, lambda t: ref_inverse_time(t, start, rate, every, staircase, power), unambiguous(grid(500), every, staircase))
 
 
 _DECIMAL_EVERY = [1.1, 0.1, 0.3, 2.2, 0.7, 1.7, 3.3, 0.15, 0.2, 1.3]
@@ -961,6 +965,18 @@ FAMOUS = [
      [0.1, 0.231802, 0.55, 0.868198, 1.0], 6),
     ("HF wsd warmup_type=1-sqrt", Warmup(Constant(value=1.0), warmup_steps=4, start_value=0.1, shape="1-sqrt"), range(5),
      [0.1, 0.220577, 0.363604, 0.55, 1.0], 6),
+    # --- DeepSpeed 0.19.8, run with a torch SGD as its engine steps it (first update at
+    # get_lr(-1)); warmup_num_steps W: the log ramp ln(1 + t) / ln(W) after one step at the start
+    ("DeepSpeed WarmupLR(0, 1, 4, log)", Shift(Warmup(Constant(value=1.0), warmup_steps=3, shape="log"), steps=1),
+     range(7), [0.0, 0.0, 0.5, 0.792481, 1.0, 1.0, 1.0], 6),
+    ("DeepSpeed WarmupLR(0.1, 1, 4, linear)",
+     Shift(Warmup(Constant(value=1.0), warmup_steps=4, start_value=0.1), steps=1),
+     range(7), [0.1, 0.1, 0.325, 0.55, 0.775, 1.0, 1.0], 6),
+    ("DeepSpeed LRRangeTest(1e-3, step_size 2, rate 1, staircase)",
+     InverseTime(start_value=1e-3, rate=1.0, every=2, staircase=True, power=-1.0),
+     range(7), [0.001, 0.001, 0.002, 0.002, 0.003, 0.003, 0.004], 6),
+    ("DeepSpeed LRRangeTest(1e-3, step_size 2, rate 0.5)", InverseTime(start_value=1e-3, rate=0.5, every=2, power=-1.0),
+     range(7), [0.001, 0.00125, 0.0015, 0.00175, 0.002, 0.00225, 0.0025], 6),
     # --- T5 rsqrt (NeMo T5InverseSquareRootAnnealing(constant_steps=4), up to max_steps=10)
     ("T5 rsqrt: 1/sqrt(max(t, 4))",
      Sequential(parts=[Constant(value=4**-0.5), InverseSqrt(start_value=4**-0.5, timescale_steps=4)], boundaries=[4]),
@@ -1067,7 +1083,7 @@ GOLDEN_FORMULAS = {
     "Interpolate": lambda s: (lambda t: ref_interpolate(t, s.boundaries, s.values, s.shape),
                               grid(s.boundaries[-1]), _atol(*s.values)),
     "InverseSqrt": lambda s: (lambda t: ref_inverse_sqrt(t, s.start_value, s.timescale_steps, s.power), grid(200), 0.0),
-    "InverseTime": lambda s: (lambda t: ref_inverse_time(t, s.start_value, s.rate, s.every, s.staircase),
+    "InverseTime": lambda s: (lambda t: ref_inverse_time(t, s.start_value, s.rate, s.every, s.staircase, s.power),
                               unambiguous(grid(100), s.every, s.staircase), 0.0),
     "Noam": lambda s: (lambda t: ref_noam(t, s.d_model, s.warmup_steps, s.scale), grid(s.warmup_steps), 0.0),
     "Tanh": lambda s: (lambda t: ref_tanh(t, s.start_value, s.steps, s.end_value, s.lower, s.upper), grid(s.steps),

@@ -50,7 +50,7 @@ from lrcore import (
 
 N53 = 2**53
 DECAY_SHAPES = ["linear", "cosine", "exponential", "1-sqrt"]
-RAMP_SHAPES = ["linear", "cosine", "1-sqrt"]
+RAMP_SHAPES = ["linear", "cosine", "1-sqrt", "log"]
 
 
 def ulps(x: float, n: int = 4) -> float:

@@ -6,14 +6,14 @@ group whose lr is 0.1, quirks included, except where the peer is wrong (each suc
 documented in the entry's docstring and listed in the README). Submodules, imported on use:
 ``torch``, ``paddle``, ``optax``, ``transformers``, ``timm``, ``keras``, ``nemo``, ``fairseq``,
 ``fvcore`` (with detectron2's ``WarmupParamScheduler`` and ``LRMultiplier``), ``mmengine``,
-``composer``.
+``composer``, ``deepspeed``, ``megatron``.
 None of them imports its framework: they only build lrcore trees.
 """
 
 import importlib
 from typing import Any
 
-__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm", "nemo", "fairseq", "fvcore", "mmengine", "composer"]
+__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm", "nemo", "fairseq", "fvcore", "mmengine", "composer", "deepspeed", "megatron"]
 
 
 def __getattr__(name: str) -> Any:

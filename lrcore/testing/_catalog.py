@@ -419,6 +419,58 @@ def _composer() -> dict:
                                                             fd(dict(lr=rates), optional=dict(power=powers, alpha_f=alphas,
                                                                                              **warm))),
     }
+@st.composite
+def _ds_warmup(draw: Any, decay: bool = False, cosine: bool = False) -> dict:
+    w = draw(st.integers(1, 120))
+    out = dict(warmup_num_steps=w, warmup_type=draw(st.sampled_from(["log", "linear"])))
+    if cosine:
+        out.update(lr=draw(rates), warmup_min_ratio=draw(st.one_of(st.just(0.0), st.floats(0.0, 1.0, **_F))),
+                   cos_min_ratio=draw(st.sampled_from([0.0, 1e-4, 0.1, -0.05])))
+    else:
+        out.update(warmup_min_lr=draw(small_rates), warmup_max_lr=draw(rates))
+    if decay or cosine:
+        out["total_num_steps"] = draw(st.integers(0, w + 200))
+    return out
+
+
+@st.composite
+def _ds_one_cycle(draw: Any) -> dict:
+    low, high = sorted((draw(rates), draw(rates)))
+    first = draw(st.integers(1, 120))
+    out = dict(cycle_min_lr=low, cycle_max_lr=high, cycle_first_step_size=first,
+               cycle_min_mom=draw(st.floats(0.8, 0.9, **_F)), cycle_max_mom=draw(st.floats(0.9, 0.99, **_F)))
+    second = draw(st.one_of(st.none(), st.integers(0, 120)))
+    if second is not None:
+        out["cycle_second_step_size"] = second
+    out["cycle_first_stair_count"] = draw(st.one_of(st.sampled_from([0, -1]), st.integers(1, first)))
+    if draw(st.booleans()):
+        out["cycle_second_stair_count"] = draw(st.one_of(st.just(0), st.integers(1, max(1, second or first))))
+    out["decay_step_size"] = draw(st.sampled_from([0, 1, 7, 50]))
+    out["decay_lr_rate"] = draw(st.sampled_from([0.0, 1e-3, 0.5]))
+    out["decay_mom_rate"] = draw(st.sampled_from([0.0, 1e-3, 0.05]))
+    return out
+
+
+@st.composite
+def _megatron(draw: Any) -> dict:
+    style = draw(st.sampled_from(["constant", "linear", "cosine", "inverse-square-root", "WSD"]))
+    decay = draw(st.integers(1, 400))
+    out = dict(max_lr=draw(rates), lr_decay_steps=decay, lr_decay_style=style,
+               lr_warmup_steps=draw(st.one_of(st.just(0), st.integers(0, decay - 1))))
+    out["min_lr"] = draw(st.one_of(st.just(0.0), st.floats(0.0, out["max_lr"], **_F)))
+    out["init_lr"] = draw(st.one_of(st.just(0.0), st.floats(0.0, out["max_lr"], **_F)))
+    if style == "WSD":
+        out["wsd_decay_steps"] = draw(st.integers(0, decay + 20))
+        out["lr_wsd_decay_style"] = draw(st.sampled_from(["exponential", "linear", "cosine", "minus_sqrt"]))
+    return out
+
+
+@st.composite
+def _megatron_wd(draw: Any) -> dict:
+    style = draw(st.sampled_from(["constant", "linear", "cosine"]))
+    start = draw(st.sampled_from([0.0, 0.01, 0.1]))
+    end = start if style == "constant" else draw(st.floats(start, 0.5, **_F))
+    return dict(start_wd=start, end_wd=end, wd_incr_steps=draw(st.integers(1, 400)), wd_incr_style=style)
 
 
 #: Catalog constructors with no lrcore form (they raise NotImplementedError): nothing to draw.
@@ -477,6 +529,16 @@ def _specific() -> dict[str, Any]:
         **_fvcore_specific(),
         **_mmengine_specific(),
         **_composer(),
+        "deepspeed.WarmupLR": _ds_warmup(),
+        "deepspeed.WarmupDecayLR": _ds_warmup(decay=True),
+        "deepspeed.WarmupCosineLR": _ds_warmup(cosine=True),
+        "deepspeed.OneCycle": _ds_one_cycle(),
+        "deepspeed.OneCycle_momentum": _ds_one_cycle(),
+        "deepspeed.LRRangeTest": fd(dict(lr_range_test_min_lr=rates, lr_range_test_step_size=counts),
+                                    optional=dict(lr_range_test_step_rate=st.floats(0.0, 10.0, **_F),
+                                                  lr_range_test_staircase=st.booleans())),
+        "megatron.OptimizerParamScheduler": _megatron(),
+        "megatron.OptimizerParamScheduler_weight_decay": _megatron_wd(),
     }
 
 

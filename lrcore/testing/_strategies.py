@@ -67,7 +67,7 @@ def _sorted_unique(elements, min_size, max_size):
 def _every_of(big: int = 10**6):
     return st.one_of(st.integers(min_value=1, max_value=min(1000, big)),
                      st.floats(min_value=0.5, max_value=float(min(1000, big)), **_FLOATS))
-_shapes = st.sampled_from(["linear", "cosine", "1-sqrt"])
+_shapes = st.sampled_from(["linear", "cosine", "1-sqrt", "log"])
 
 
 # -- leaves ------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ def _inverse_sqrt(draw, big=10**6):
 def _inverse_time(draw, big=10**6):
     rate = draw(st.one_of(st.just(0.0), st.floats(min_value=0.0, max_value=10.0, **_FLOATS)))
     return lrcore.InverseTime(start_value=draw(values), rate=rate, every=draw(_every_of(big)),
-                              staircase=draw(st.booleans()))
+                              staircase=draw(st.booleans()), power=draw(st.sampled_from([1.0, 1.0, -1.0])))
 
 
 @st.composite
