@@ -69,12 +69,16 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from typing import Any
 
 from .._base import Schedule
 from .._combinators import Restart, Sequential, Shift
 from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, check_real, renamed
 from .._primitives import Constant, Cosine, Exponential, Interpolate, Linear, MultiStep, Piecewise, Polynomial
+
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 __all__ = ["StepScheduler", "MultiStepScheduler", "ConstantScheduler", "LinearScheduler", "ExponentialScheduler",
            "CosineAnnealingScheduler", "CosineAnnealingWarmRestartsScheduler", "PolynomialScheduler",
@@ -116,7 +120,7 @@ class _Time:
             return _Time(self.value * Fraction(repr(ssr)), "ep")
         return _Time(Fraction(int(int(self.value) * ssr)), self.unit)
 
-    def lrcore(self, sign: int = 1) -> Any:
+    def lrcore(self, sign: int = 1) -> int | str:
         """The lrcore duration: an int of steps, or a duration string."""
         v = sign * self.value
         if self.unit == "ba":
@@ -160,7 +164,7 @@ def _ssr(node: str, ssr: Any) -> float:
     return check_real(node, "ssr", ssr, low=0.0, low_open=True)
 
 
-def _steps(node: str, field: str, t: _Time, low: int) -> Any:
+def _steps(node: str, field: str, t: _Time, low: int) -> int | str:
     """`t` as lrcore's duration; a step count already known must be >= low (Composer divides by it)."""
     d = t.lrcore()
     if isinstance(d, int) and d < low:
@@ -174,7 +178,7 @@ def _trainer(body: Schedule) -> Schedule:
     return Shift(body, steps=1)
 
 
-def _warm(node: str, lr: float, peak: float, t_warmup: Any, ssr: float, scale_warmup: Any, after: Schedule,
+def _warm(node: str, lr: float, peak: float, t_warmup: int | str, ssr: float, scale_warmup: Any, after: Schedule,
           absolute: bool) -> Schedule:
     """A linear ramp 0 -> ``lr * peak`` over the (optionally ssr-scaled) warmup, cut at the unscaled
     ``t_warmup``; then `after`, on time since the warmup (``absolute``: on Composer's own time)."""
@@ -192,7 +196,7 @@ def _warm(node: str, lr: float, peak: float, t_warmup: Any, ssr: float, scale_wa
         return Sequential(parts=[ramp, after], boundaries=[ends])
 
 
-def _t_max_after_warmup(node: str, t_warmup: Any, t_max: Any, ssr: float) -> tuple:
+def _t_max_after_warmup(node: str, t_warmup: int | str, t_max: int | str, ssr: float) -> tuple[_Time, _Time | None]:
     """``(t_warmup, t_max)`` as lrcore durations (t_max scaled by ssr), or None for t_max if it is
     known to end at or before the warmup (Composer then holds the post-warmup start value)."""
     w = _time(node, "t_warmup", t_warmup)
@@ -204,7 +208,7 @@ def _t_max_after_warmup(node: str, t_warmup: Any, t_max: Any, ssr: float) -> tup
 
 # ---------------------------------------------------------------------- the schedulers
 
-def StepScheduler(*, lr: float, step_size: Any, gamma: float = 0.1, ssr: float = 1.0) -> Schedule:
+def StepScheduler(*, lr: float, step_size: int | str, gamma: float = 0.1, ssr: float = 1.0) -> Schedule:
     """Composer ``StepScheduler``: ``alpha(b) = gamma ** floor(b / step_size)``.
 
     A staircase `lrcore.Exponential`; ``gamma`` in (0, 1] (a growing one has no finite value
@@ -221,7 +225,7 @@ def StepScheduler(*, lr: float, step_size: Any, gamma: float = 0.1, ssr: float =
         return _trainer(Exponential(start_value=lr, factor=gamma, every=every, staircase=True))
 
 
-def MultiStepScheduler(*, lr: float, milestones: Any, gamma: float = 0.1, ssr: float = 1.0) -> Schedule:
+def MultiStepScheduler(*, lr: float, milestones: Sequence[int | str], gamma: float = 0.1, ssr: float = 1.0) -> Schedule:
     """Composer ``MultiStepScheduler``: ``alpha(b) = gamma ** (number of milestones <= b)``.
 
     Milestones in batches are sorted (Composer counts them in any order); they must be distinct,
@@ -233,6 +237,12 @@ def MultiStepScheduler(*, lr: float, milestones: Any, gamma: float = 0.1, ssr: f
     """
     n = "MultiStepScheduler"
     lr, ssr = _lr(n, lr), _ssr(n, ssr)
+    return _trainer(_multistep(lr, milestones, gamma, ssr))
+
+
+def _multistep(lr: float, milestones: Sequence[int | str], gamma: float, ssr: float) -> Schedule:
+    """`MultiStepScheduler` on Composer's own time (before `_trainer`'s shift); errors name it."""
+    n = "MultiStepScheduler"
     ms = [_time(n, f"milestones[{i}]", m).scaled(ssr).lrcore()
           for i, m in enumerate(check_list(n, "milestones", milestones))]
     if not ms:
@@ -243,10 +253,10 @@ def MultiStepScheduler(*, lr: float, milestones: Any, gamma: float = 0.1, ssr: f
                                 "give gamma**2 by another milestone list)", list(milestones))
         ms = sorted(ms)
     with renamed(n, factor="gamma"):
-        return _trainer(MultiStep(start_value=lr, milestones=ms, factor=gamma))
+        return MultiStep(start_value=lr, milestones=ms, factor=gamma)
 
 
-def ConstantScheduler(*, lr: float, alpha: float = 1.0, t_max: Any = "1dur", ssr: float = 1.0) -> Schedule:
+def ConstantScheduler(*, lr: float, alpha: float = 1.0, t_max: int | str = "1dur", ssr: float = 1.0) -> Schedule:
     """Composer ``ConstantScheduler``: ``alpha`` while ``b < t_max``, then 1.
 
     >>> s = ConstantScheduler(lr=1.0, alpha=0.5, t_max="3ba")
@@ -263,7 +273,7 @@ def ConstantScheduler(*, lr: float, alpha: float = 1.0, t_max: Any = "1dur", ssr
         return _trainer(Piecewise(values=[lr * a, lr], boundaries=[t]))
 
 
-def LinearScheduler(*, lr: float, alpha_i: float = 1.0, alpha_f: float = 0.0, t_max: Any = "1dur",
+def LinearScheduler(*, lr: float, alpha_i: float = 1.0, alpha_f: float = 0.0, t_max: int | str = "1dur",
                     ssr: float = 1.0) -> Schedule:
     """Composer ``LinearScheduler``: ``alpha(b) = alpha_i + (alpha_f - alpha_i) * min(b / t_max, 1)``.
 
@@ -279,7 +289,7 @@ def LinearScheduler(*, lr: float, alpha_i: float = 1.0, alpha_f: float = 0.0, t_
         return _trainer(Linear(start_value=lr * ai, end_value=lr * af, steps=t))
 
 
-def ExponentialScheduler(*, lr: float, gamma: float, decay_period: Any = "1ep", ssr: float = 1.0) -> Schedule:
+def ExponentialScheduler(*, lr: float, gamma: float, decay_period: int | str = "1ep", ssr: float = 1.0) -> Schedule:
     """Composer ``ExponentialScheduler``: ``alpha(b) = gamma ** (b / decay_period)``.
 
     >>> s = ExponentialScheduler(lr=1.0, gamma=0.5, decay_period="2ba")
@@ -293,7 +303,7 @@ def ExponentialScheduler(*, lr: float, gamma: float, decay_period: Any = "1ep", 
         return _trainer(Exponential(start_value=lr, factor=gamma, every=every))
 
 
-def CosineAnnealingScheduler(*, lr: float, t_max: Any = "1dur", alpha_f: float = 0.0, ssr: float = 1.0) -> Schedule:
+def CosineAnnealingScheduler(*, lr: float, t_max: int | str = "1dur", alpha_f: float = 0.0, ssr: float = 1.0) -> Schedule:
     """Composer ``CosineAnnealingScheduler``: ``alpha(b) = alpha_f + (1 - alpha_f) (1 + cos(pi tau)) / 2``,
     ``tau = min(b / t_max, 1)``.
 
@@ -309,7 +319,7 @@ def CosineAnnealingScheduler(*, lr: float, t_max: Any = "1dur", alpha_f: float =
         return _trainer(Cosine(start_value=lr, steps=t, end_value=lr * af))
 
 
-def CosineAnnealingWarmRestartsScheduler(*, lr: float, t_0: Any, t_mult: float = 1.0, alpha_f: float = 0.0,
+def CosineAnnealingWarmRestartsScheduler(*, lr: float, t_0: int | str, t_mult: float = 1.0, alpha_f: float = 0.0,
                                          ssr: float = 1.0) -> Schedule:
     """Composer ``CosineAnnealingWarmRestartsScheduler``: the cosine of `CosineAnnealingScheduler` in
     cycles, the first ``t_0`` long, each next one ``t_mult`` times the last.
@@ -332,7 +342,7 @@ def CosineAnnealingWarmRestartsScheduler(*, lr: float, t_0: Any, t_mult: float =
                                 period_mult=mult))
 
 
-def PolynomialScheduler(*, lr: float, power: float, t_max: Any = "1dur", alpha_f: float = 0.0,
+def PolynomialScheduler(*, lr: float, power: float, t_max: int | str = "1dur", alpha_f: float = 0.0,
                         ssr: float = 1.0) -> Schedule:
     """Composer ``PolynomialScheduler``: ``alpha(b) = alpha_f + (1 - alpha_f) (1 - tau) ** power``,
     ``tau = min(b / t_max, 1)``; ``power > 0``.
@@ -349,7 +359,7 @@ def PolynomialScheduler(*, lr: float, power: float, t_max: Any = "1dur", alpha_f
         return _trainer(Polynomial(start_value=lr, end_value=lr * af, steps=t, power=power))
 
 
-def MultiStepWithWarmupScheduler(*, lr: float, t_warmup: Any, milestones: Any, gamma: float = 0.1,
+def MultiStepWithWarmupScheduler(*, lr: float, t_warmup: int | str, milestones: Sequence[int | str], gamma: float = 0.1,
                                  scale_warmup: bool = False, ssr: float = 1.0) -> Schedule:
     """Composer ``MultiStepWithWarmupScheduler``: ``alpha(b) = b / t_warmup`` while ``b < t_warmup``,
     then `MultiStepScheduler`'s ``gamma ** (number of milestones <= b)`` (milestones on the run's
@@ -361,11 +371,11 @@ def MultiStepWithWarmupScheduler(*, lr: float, t_warmup: Any, milestones: Any, g
     """
     n = "MultiStepWithWarmupScheduler"
     lr, ssr = _lr(n, lr), _ssr(n, ssr)
-    after = MultiStepScheduler(lr=lr, milestones=milestones, gamma=gamma, ssr=ssr).schedule
+    after = _multistep(lr, milestones, gamma, ssr)
     return _trainer(_warm(n, lr, 1.0, t_warmup, ssr, scale_warmup, after, absolute=True))
 
 
-def ConstantWithWarmupScheduler(*, lr: float, t_warmup: Any, alpha: float = 1.0, t_max: Any = "1dur",
+def ConstantWithWarmupScheduler(*, lr: float, t_warmup: int | str, alpha: float = 1.0, t_max: int | str = "1dur",
                                 scale_warmup: bool = False, ssr: float = 1.0) -> Schedule:
     """Composer ``ConstantWithWarmupScheduler``: ``alpha * b / t_warmup`` while ``b < t_warmup``, then
     ``alpha`` (it is `LinearWithWarmupScheduler` with ``alpha_i = alpha_f = alpha``: ``alpha`` also
@@ -382,7 +392,7 @@ def ConstantWithWarmupScheduler(*, lr: float, t_warmup: Any, alpha: float = 1.0,
     return _trainer(_warm(n, lr, a, t_warmup, ssr, scale_warmup, Constant(value=lr * a), absolute=False))
 
 
-def _decay_after_warmup(node: str, lr: float, start: float, end: float, t_warmup: Any, t_max: Any, ssr: float,
+def _decay_after_warmup(node: str, lr: float, start: float, end: float, t_warmup: int | str, t_max: int | str, ssr: float,
                         shape: str) -> Schedule:
     """From ``lr * start`` at ``t_warmup`` to ``lr * end`` at ``t_max`` (both on the run's time), by `shape`."""
     w, m = _t_max_after_warmup(node, t_warmup, t_max, ssr)
@@ -392,8 +402,8 @@ def _decay_after_warmup(node: str, lr: float, start: float, end: float, t_warmup
         return Interpolate(boundaries=[w.lrcore(), m.lrcore()], values=[lr * start, lr * end], shape=shape)
 
 
-def LinearWithWarmupScheduler(*, lr: float, t_warmup: Any, alpha_i: float = 1.0, alpha_f: float = 0.0,
-                              t_max: Any = "1dur", scale_warmup: bool = False, ssr: float = 1.0) -> Schedule:
+def LinearWithWarmupScheduler(*, lr: float, t_warmup: int | str, alpha_i: float = 1.0, alpha_f: float = 0.0,
+                              t_max: int | str = "1dur", scale_warmup: bool = False, ssr: float = 1.0) -> Schedule:
     """Composer ``LinearWithWarmupScheduler``: ``alpha_i * b / t_warmup`` while ``b < t_warmup``, then
     ``alpha_i + (alpha_f - alpha_i) * tau_w``, ``tau_w = min((b - t_warmup) / (t_max - t_warmup), 1)``
     (0 if ``t_max <= t_warmup``): ``t_max`` is the end of the decay, counted from the run's start.
@@ -409,7 +419,7 @@ def LinearWithWarmupScheduler(*, lr: float, t_warmup: Any, alpha_i: float = 1.0,
     return _trainer(_warm(n, lr, ai, t_warmup, ssr, scale_warmup, after, absolute=True))
 
 
-def CosineAnnealingWithWarmupScheduler(*, lr: float, t_warmup: Any, t_max: Any = "1dur", alpha_f: float = 0.0,
+def CosineAnnealingWithWarmupScheduler(*, lr: float, t_warmup: int | str, t_max: int | str = "1dur", alpha_f: float = 0.0,
                                        scale_warmup: bool = False, ssr: float = 1.0) -> Schedule:
     """Composer ``CosineAnnealingWithWarmupScheduler``: ``b / t_warmup`` while ``b < t_warmup``, then
     ``alpha_f + (1 - alpha_f) (1 + cos(pi tau_w)) / 2``, ``tau_w`` as in `LinearWithWarmupScheduler`.
@@ -425,7 +435,7 @@ def CosineAnnealingWithWarmupScheduler(*, lr: float, t_warmup: Any, t_max: Any =
     return _trainer(_warm(n, lr, 1.0, t_warmup, ssr, scale_warmup, after, absolute=True))
 
 
-def PolynomialWithWarmupScheduler(*, lr: float, t_warmup: Any, power: float = 2.0, t_max: Any = "1dur",
+def PolynomialWithWarmupScheduler(*, lr: float, t_warmup: int | str, power: float = 2.0, t_max: int | str = "1dur",
                                   alpha_f: float = 0.0, scale_warmup: bool = False, ssr: float = 1.0) -> Schedule:
     """Composer ``PolynomialWithWarmupScheduler``: ``b / t_warmup`` while ``b < t_warmup``, then
     ``alpha_f + (1 - alpha_f) (1 - tau_w) ** power``, ``tau_w`` as in `LinearWithWarmupScheduler`.

@@ -25,13 +25,16 @@ raises at construction, naming the option. Every tree is plain lrcore nodes, so
 
 from __future__ import annotations
 
-from typing import Any
-
 from .._base import Schedule
 from .._combinators import Clamp, Product, Restart, Sequential, Sum, Warmup
 from .._errors import ScheduleError, check_bool, check_list, check_real, check_steps, renamed
 from .._plateau import PlateauSchedule
 from .._primitives import Constant, Cosine, Exponential, Interpolate, InverseSqrt, Linear, Piecewise, Polynomial
+
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 __all__ = ["fixed", "inverse_sqrt", "cosine", "triangular", "tri_stage", "polynomial_decay", "step",
            "reduce_lr_on_plateau"]
@@ -82,7 +85,7 @@ def _shrink(node: str, field: str, x: Any) -> float:
 
 # ---------------------------------------------------------------------- the schedulers
 
-def fixed(*, lr: Any, warmup_updates: int = 0, force_anneal: int | None = None, lr_shrink: float = 0.1,
+def fixed(*, lr: float | Sequence[float], warmup_updates: int = 0, force_anneal: int | None = None, lr_shrink: float = 0.1,
           updates_per_epoch: int | None = None) -> Schedule:
     """fairseq ``fixed``: ``lr[epoch - 1]`` (the last entry held) per epoch, annealed from ``force_anneal``, with a warmup.
 
@@ -100,14 +103,15 @@ def fixed(*, lr: Any, warmup_updates: int = 0, force_anneal: int | None = None, 
     lrs = _lrs(n, lr)
     w = check_steps(n, "warmup_updates", warmup_updates, low=0)
     fa = None if force_anneal is None else check_steps(n, "force_anneal", force_anneal, low=0)
-    if len(lrs) > 1 or fa is not None:
-        if updates_per_epoch is None:
-            raise ScheduleError(n, "updates_per_epoch", "an int >= 1 when lr is a list or force_anneal is given "
-                                "(they change the lr per epoch)", updates_per_epoch)
     per = None if updates_per_epoch is None else check_steps(n, "updates_per_epoch", updates_per_epoch, low=1)
-    if fa is None:
-        base: Schedule = Constant(value=lrs[0]) if len(lrs) == 1 else Piecewise(
-            values=lrs, boundaries=[per * e for e in range(1, len(lrs))])
+    base: Schedule
+    if fa is None and len(lrs) == 1:
+        base = Constant(value=lrs[0])
+    elif per is None:
+        raise ScheduleError(n, "updates_per_epoch", "an int >= 1 when lr is a list or force_anneal is given "
+                            "(they change the lr per epoch)", updates_per_epoch)
+    elif fa is None:
+        base = Piecewise(values=lrs, boundaries=[per * e for e in range(1, len(lrs))])
     else:
         shrink = _shrink(n, "lr_shrink", lr_shrink)
         e0 = max(fa, 1)  # the first annealed epoch
@@ -124,7 +128,7 @@ def fixed(*, lr: Any, warmup_updates: int = 0, force_anneal: int | None = None, 
     return Product(factors=(base, Linear(start_value=1.0 / w, end_value=1.0, steps=w - 1)))
 
 
-def inverse_sqrt(*, lr: Any, warmup_updates: int = 4000, warmup_init_lr: float = -1) -> Schedule:
+def inverse_sqrt(*, lr: float | Sequence[float], warmup_updates: int = 4000, warmup_init_lr: float = -1) -> Schedule:
     """fairseq ``inverse_sqrt``: a linear warmup from ``warmup_init_lr`` (default 0), then ``lr * sqrt(W) / sqrt(t)``.
 
     ``t < W``: ``warmup_init_lr + t * (lr - warmup_init_lr) / W``; then
@@ -142,7 +146,7 @@ def inverse_sqrt(*, lr: Any, warmup_updates: int = 4000, warmup_init_lr: float =
     return _warm(InverseSqrt(start_value=lr, timescale_steps=w), w, init)
 
 
-def cosine(*, lr: Any, warmup_updates: int = 0, warmup_init_lr: float = -1, min_lr: float = 0.0, t_mult: float = 1.0,
+def cosine(*, lr: float | Sequence[float], warmup_updates: int = 0, warmup_init_lr: float = -1, min_lr: float = 0.0, t_mult: float = 1.0,
            lr_period_updates: float = -1, lr_shrink: float = 0.1, max_update: int | None = None) -> Schedule:
     """fairseq ``cosine``: warmup, then cosine periods whose max and min both shrink by ``lr_shrink`` per period.
 
@@ -188,7 +192,7 @@ def cosine(*, lr: Any, warmup_updates: int = 0, warmup_init_lr: float = -1, min_
     return _warm(body, w, init)
 
 
-def triangular(*, lr: Any, max_lr: float, lr_period_updates: float = 5000, lr_shrink: float = 0.1,
+def triangular(*, lr: float | Sequence[float], max_lr: float, lr_period_updates: float = 5000, lr_shrink: float = 0.1,
                shrink_min: bool = False) -> Schedule:
     """fairseq ``triangular``: triangles from ``lr`` up to ``max_lr`` and back, every ``lr_period_updates``.
 
@@ -224,8 +228,8 @@ def triangular(*, lr: Any, max_lr: float, lr_period_updates: float = 5000, lr_sh
     return peak if lr == 0.0 else Sum(terms=(peak, cycles(tri(lr, 0.0), 1.0)))
 
 
-def tri_stage(*, lr: Any, warmup_steps: int = 0, hold_steps: int = 0, decay_steps: int = 0,
-              phase_ratio: Any = None, init_lr_scale: float = 0.01, final_lr_scale: float = 0.01,
+def tri_stage(*, lr: float | Sequence[float], warmup_steps: int = 0, hold_steps: int = 0, decay_steps: int = 0,
+              phase_ratio: Sequence[float] | None = None, init_lr_scale: float = 0.01, final_lr_scale: float = 0.01,
               max_update: int | None = None) -> Schedule:
     """fairseq ``tri_stage``: linear warmup from ``lr * init_lr_scale``, hold ``lr``, exponential decay to ``lr * final_lr_scale``.
 
@@ -257,7 +261,7 @@ def tri_stage(*, lr: Any, warmup_steps: int = 0, hold_steps: int = 0, decay_step
         d = check_steps(n, "decay_steps", decay_steps, low=0)
     if d < 1:
         raise ScheduleError(n, "decay_steps", "an int >= 1 (fairseq divides -log(final_lr_scale) by it)", d)
-    parts: list = [Exponential(start_value=lr, factor=fs, every=d), Constant(value=lr * fs)]
+    parts: list[Schedule] = [Exponential(start_value=lr, factor=fs, every=d), Constant(value=lr * fs)]
     bounds = [w + h, w + h + d + 1]
     if h:
         parts.insert(0, Constant(value=lr))
@@ -269,7 +273,7 @@ def tri_stage(*, lr: Any, warmup_steps: int = 0, hold_steps: int = 0, decay_step
     return Sequential(parts=parts, boundaries=bounds) if bounds else parts[0]
 
 
-def polynomial_decay(*, lr: Any, total_num_update: int, warmup_updates: int = 0, force_anneal: int | None = None,
+def polynomial_decay(*, lr: float | Sequence[float], total_num_update: int, warmup_updates: int = 0, force_anneal: int | None = None,
                      end_learning_rate: float = 0.0, power: float = 1.0) -> Schedule:
     """fairseq ``polynomial_decay``: warmup ``lr * t / W`` for ``t <= W``, then ``(lr - end) * (1 - (t - W) / (T - W))**power + end``.
 
@@ -298,7 +302,7 @@ def polynomial_decay(*, lr: Any, total_num_update: int, warmup_updates: int = 0,
     return _warm(Polynomial(start_value=lr, end_value=end, steps=t_total - w, power=power), w, 0.0)
 
 
-def step(*, lr: Any, warmup_updates: int = 0, warmup_init_lr: float = -1, min_lr: float = 0.0,
+def step(*, lr: float | Sequence[float], warmup_updates: int = 0, warmup_init_lr: float = -1, min_lr: float = 0.0,
          lr_decay_period: int = 25000, lr_decay: float = 0.5) -> Schedule:
     """fairseq ``step``: warmup, then ``max(lr * lr_decay ** ((t - W) // lr_decay_period), min_lr)``.
 
@@ -325,7 +329,7 @@ def step(*, lr: Any, warmup_updates: int = 0, warmup_init_lr: float = -1, min_lr
     return _warm(body, w, init)
 
 
-def reduce_lr_on_plateau(*, lr: Any, lr_shrink: float = 0.1, lr_threshold: float = 1e-4, lr_patience: int = 0,
+def reduce_lr_on_plateau(*, lr: float | Sequence[float], lr_shrink: float = 0.1, lr_threshold: float = 1e-4, lr_patience: int = 0,
                          warmup_updates: int = 0, warmup_init_lr: float = -1,
                          maximize_best_checkpoint_metric: bool = False) -> PlateauSchedule:
     """fairseq ``reduce_lr_on_plateau``: a linear warmup, then torch's ``ReduceLROnPlateau`` on the validation loss.

@@ -30,12 +30,16 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import Any, Callable
 
 from .._base import Schedule
 from .._combinators import Product, Sequential, Shift, Stretch
 from .._errors import ScheduleError, ScheduleTypeError, check_choice, check_int, check_list, check_real, check_steps, renamed
 from .._primitives import Constant, Cosine, Exponential, Linear, Piecewise, Polynomial
+
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 __all__ = [
     "ConstantParamScheduler", "CosineParamScheduler", "ExponentialParamScheduler", "LinearParamScheduler",
@@ -47,7 +51,7 @@ WHERE_EPSILON = 1e-6  # fvcore's ParamScheduler.WHERE_EPSILON
 
 # the max_iter each result of this module was built with (a result is a value: equal trees
 # built with different max_iter are the same function of where only if they do not use it)
-_BUILT: dict[Schedule, set] = {}
+_BUILT: dict[Schedule, set[int]] = {}
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -92,7 +96,7 @@ def _first(pred: Callable[[int], bool], hi: int) -> int:
     return lo
 
 
-def _table(values: list, index_at: Callable[[int], int], hi: int) -> Schedule:
+def _table(values: list[float], index_at: Callable[[int], int], hi: int) -> Schedule:
     """The step function ``values[index_at(t)]`` (index_at non-decreasing in t, constant from hi on)."""
     vals = [values[index_at(0)]]
     bounds: list[int] = []
@@ -106,7 +110,7 @@ def _table(values: list, index_at: Callable[[int], int], hi: int) -> Schedule:
     return Constant(value=vals[0]) if not bounds else Piecewise(values=vals, boundaries=bounds)
 
 
-def _values(node: str, values: Any) -> list:
+def _values(node: str, values: Any) -> list[float]:
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         raise ScheduleTypeError(node, "values", "a non-empty list of numbers", values)
     out = [check_real(node, f"values[{i}]", v) for i, v in enumerate(check_list(node, "values", values))]
@@ -196,7 +200,8 @@ def PolynomialDecayParamScheduler(base_value: float, power: float, *, max_iter: 
     return _made(Polynomial(start_value=base, end_value=0.0, steps=M, power=p), M)
 
 
-def MultiStepParamScheduler(values: Any, num_updates: int | None = None, milestones: Any = None, *,
+def MultiStepParamScheduler(values: Sequence[float], num_updates: int | None = None,
+                            milestones: Sequence[int] | None = None, *,
                             max_iter: int) -> Schedule:
     """fvcore ``MultiStepParamScheduler``: ``values[bisect_right(milestones, int((where + 1e-6) * num_updates))]``.
 
@@ -240,7 +245,7 @@ def MultiStepParamScheduler(values: Any, num_updates: int | None = None, milesto
     return _made(_table(vals, index_at, M), M)
 
 
-def StepParamScheduler(num_updates: int | float, values: Any, *, max_iter: int) -> Schedule:
+def StepParamScheduler(num_updates: int | float, values: Sequence[float], *, max_iter: int) -> Schedule:
     """fvcore ``StepParamScheduler``: ``values[int((where + 1e-6) * len(values))]``: equal shares of the run.
 
     ``num_updates`` is checked (> 0) and unused, as in fvcore. fvcore's index reaches
@@ -285,7 +290,8 @@ def StepWithFixedGammaParamScheduler(base_value: float, num_decays: int, gamma: 
         return StepParamScheduler(num_updates=num_updates, values=vals, max_iter=M)
 
 
-def CompositeParamScheduler(schedulers: Any, lengths: Any, interval_scaling: Any, *, max_iter: int) -> Schedule:
+def CompositeParamScheduler(schedulers: Sequence[Schedule], lengths: Sequence[float], interval_scaling: Sequence[str], *,
+                            max_iter: int) -> Schedule:
     """fvcore ``CompositeParamScheduler``: the schedulers in turn, scheduler i over a share ``lengths[i]`` of the run.
 
     fvcore picks the first i with ``where + 1e-6 <= lengths[0] + ... + lengths[i]`` (so at an
@@ -346,7 +352,8 @@ def CompositeParamScheduler(schedulers: Any, lengths: Any, interval_scaling: Any
             i += 1
         return i
 
-    parts, bounds = [], []
+    parts: list[Schedule] = []
+    bounds: list[int] = []
     last = index_at(M + 1)
     for i in range(index_at(0), last + 1):
         b = _first(lambda t: index_at(t) >= i, M + 1)
@@ -370,7 +377,7 @@ def CompositeParamScheduler(schedulers: Any, lengths: Any, interval_scaling: Any
     return _made(Sequential(parts=parts, boundaries=bounds), M)
 
 
-def WarmupParamScheduler(scheduler: Any, warmup_factor: float, warmup_length: float, warmup_method: str = "linear",
+def WarmupParamScheduler(scheduler: Schedule, warmup_factor: float, warmup_length: float, warmup_method: str = "linear",
                          rescale_interval: bool = False, *, max_iter: int) -> Schedule:
     """detectron2 ``WarmupParamScheduler``: a warmup over the first ``warmup_length`` of the run, then ``scheduler``.
 
@@ -405,7 +412,7 @@ def WarmupParamScheduler(scheduler: Any, warmup_factor: float, warmup_length: fl
                                        max_iter=M)
 
 
-def LRMultiplier(*, lr: float, multiplier: Any, max_iter: int, last_iter: int = -1) -> Product:
+def LRMultiplier(*, lr: float, multiplier: Schedule, max_iter: int, last_iter: int = -1) -> Product:
     """detectron2 ``LRMultiplier``: ``lr * multiplier(t / max_iter)`` at update t: ``Constant(lr) * multiplier``.
 
     ``lr`` is the param group's initial lr (one call per group); ``multiplier`` a result of this

@@ -34,19 +34,22 @@ float32 there), so its cosine decays are float32-accurate even with ``floatx`` f
 from __future__ import annotations
 
 from numbers import Integral, Real
-from typing import Any
 
 from .._base import Schedule
 from .._combinators import Restart, Warmup
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_real
+from .._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_real
 from .._primitives import (
-    MAX_STEPS,
     Cosine,
     Exponential,
     InverseTime,
     Piecewise,
     Polynomial,
 )
+
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 __all__ = [
     "ExponentialDecay", "PiecewiseConstantDecay", "PolynomialDecay", "InverseTimeDecay",
@@ -105,7 +108,7 @@ def ExponentialDecay(initial_learning_rate: float, decay_steps: float, decay_rat
     return Exponential(start_value=lr, factor=rate, every=d, staircase=check_bool(fn, "staircase", staircase))
 
 
-def PiecewiseConstantDecay(boundaries: list, values: list, name: str = "PiecewiseConstant") -> Schedule:
+def PiecewiseConstantDecay(boundaries: Sequence[float], values: Sequence[float], name: str = "PiecewiseConstant") -> Schedule:
     """keras PiecewiseConstantDecay: ``values[0]`` while ``t <= boundaries[0]``, ``values[i]`` while
     ``boundaries[i-1] < t <= boundaries[i]``, ``values[-1]`` after the last boundary.
 

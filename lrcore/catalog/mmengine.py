@@ -38,7 +38,6 @@ ratios and repeated products drift by a few ulp per step).
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
 
 from .._base import Schedule
 from .._combinators import Product, Quantize, Sequential, Shift, Stretch
@@ -46,6 +45,11 @@ from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_choice
 from .._plateau import PlateauSchedule
 from .._primitives import Constant, Cosine, Exponential, Linear, Piecewise, Polynomial
 from . import torch as _torch
+
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 __all__ = [
     "ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LinearLR", "MultiStepLR", "OneCycleLR", "PolyLR",
@@ -85,7 +89,7 @@ def _window(name: str, begin: Any, end: Any) -> tuple[int, int]:
     return b, e
 
 
-def _convert(name: str, kw: dict, by_epoch: bool, convert: bool, epoch_length: int | None,
+def _convert(name: str, kw: dict[str, Any], by_epoch: bool, convert: bool, epoch_length: int | None,
              periods: tuple[str, ...]) -> tuple[int, int, bool]:
     """mmengine's ``build_iter_from_epoch``: begin, end and the named periods times epoch_length."""
     b, e = _window(name, kw.get("begin", 0), kw.get("end", INF))
@@ -115,7 +119,7 @@ def _eta(name: str, eta_min: Any, eta_min_ratio: Any, base: float, default_zero:
 
 # --------------------------------------------------------------------- each scheduler's spec
 
-def _spec(kind: str, name: str, base: float, kw: dict, epoch_length: int | None) -> _Spec:
+def _spec(kind: str, name: str, base: float, kw: dict[str, Any], epoch_length: int | None) -> _Spec:
     kw = dict(kw)
     by_epoch = check_bool(name, "by_epoch", kw.pop("by_epoch", True))
     convert = check_bool(name, "convert_to_iter_based", kw.pop("convert_to_iter_based", False))
@@ -164,7 +168,8 @@ def _spec(kind: str, name: str, base: float, kw: dict, epoch_length: int | None)
             raise ScheduleTypeError(name, "milestones", "a list of ints >= 0", ms)
         ms = sorted(check_steps(name, f"milestones[{i}]", m, low=0) for i, m in enumerate(check_list(name, "milestones", ms)))
         g = check_real(name, "gamma", kw.get("gamma", 0.1), low=0.0, low_open=True)
-        vals, bounds, v = [1.0], [], 1.0
+        vals, v = [1.0], 1.0
+        bounds: list[int] = []
         for m in ms:  # mmengine multiplies by gamma ** count at each milestone
             if m == 0 or (bounds and bounds[-1] == m):
                 v = v * g
@@ -214,7 +219,7 @@ def _spec(kind: str, name: str, base: float, kw: dict, epoch_length: int | None)
         eta = _eta(name, kw.get("eta_min"), kw.get("eta_min_ratio"), base, False)
 
         def restarts(v: float, base: float) -> Schedule:
-            parts = [Cosine(start_value=base * w, steps=p, end_value=eta) for p, w in zip(ps, ws)]
+            parts: list[Schedule] = [Cosine(start_value=base * w, steps=p, end_value=eta) for p, w in zip(ps, ws)]
             bounds = [sum(ps[:i + 1]) for i in range(len(ps))]
             parts.append(Constant(value=parts[-1](ps[-1] - 1)))  # after the periods: the last value holds
             return Sequential(parts=parts, boundaries=bounds)
@@ -246,12 +251,13 @@ def _in_iters(s: Schedule, spec: _Spec, epoch_length: int | None) -> Schedule:
     return s
 
 
-def _global_factor(spec: _Spec) -> Schedule:
-    f = _hold(spec.factor, spec.end - spec.begin)  # type: ignore[arg-type]
+def _global_factor(spec: _Spec, factor: Schedule) -> Schedule:
+    """`factor` (the factor of the multiplicative `spec`) on the global steps: 1 before its window, held after it."""
+    f = _hold(factor, spec.end - spec.begin)
     return f if spec.begin == 0 else Sequential(parts=[Constant(value=1.0), f], boundaries=[spec.begin])
 
 
-def _compose(name: str, specs: list, base: float, epoch_length: int | None) -> Schedule:
+def _compose(name: str, specs: list[_Spec], base: float, epoch_length: int | None) -> Schedule:
     units = {s.by_epoch for s in specs}
     if len(units) > 1 and epoch_length is None:
         raise ScheduleError(name, "epoch_length", "an int >= 1 when epoch- and iteration-based schedulers are "
@@ -262,45 +268,47 @@ def _compose(name: str, specs: list, base: float, epoch_length: int | None) -> S
         k = L if s.by_epoch else 1
         return s.begin * k, (INF * k if s.end >= INF else s.end * k)
 
-    setters = [s for s in specs if s.factor is None]
-    if any(s.alone for s in setters) and len(specs) > 1:
+    # every spec has either a factor (multiplicative) or a make (it sets the value)
+    setters = [(s, s.make) for s in specs if s.make is not None]
+    if any(s.alone for s, _ in setters) and len(specs) > 1:
         raise ScheduleError(name, "schedulers", "OneCycleLR alone (it rewrites the group's initial lr that the "
                             "other schedulers read)", [s.name for s in specs])
-    for a in setters:
+    for a, _ in setters:
         for o in specs:
             if o is not a and max(span(a)[0], span(o)[0]) < min(span(a)[1], span(o)[1]):
                 raise ScheduleError(name, "schedulers", f"windows [begin, end) where {a.name} (which sets the value, "
                                     f"not a factor) overlaps no other scheduler; {o.name} overlaps it",
                                     [s.name for s in specs])
 
-    mult = [s for s in specs if s.factor is not None]
+    mult = [(s, s.factor) for s in specs if s.factor is not None]
 
     def region(scale: float, start: int, stop: float) -> Schedule:
         """``scale`` times the factors of the multiplicative schedulers beginning in [start, stop), from start on."""
-        fs = [_in_iters(_global_factor(m), m, epoch_length) for m in mult if start <= span(m)[0] < stop]
+        fs = [_in_iters(_global_factor(m, f), m, epoch_length) for m, f in mult if start <= span(m)[0] < stop]
         fs = [f if start == 0 else Shift(f, steps=-start) for f in fs]
         return Constant(value=scale) if not fs else Product(factors=(Constant(value=scale), *fs))
 
-    parts: list = []
-    starts: list = []
-    scale: float | None = base
+    parts: list[Schedule] = []
+    starts: list[int] = []
+    scale = base
     start = 0
-    for s in sorted(setters, key=lambda s: span(s)[0]):
+    open_ended = False  # a setter runs to INF: nothing after it
+    for s, make in sorted(setters, key=lambda sm: span(sm[0])[0]):
         b, e = span(s)
         v_in = scale
         if b > start:
-            r = region(scale, start, b)  # type: ignore[arg-type]
+            r = region(scale, start, b)
             parts.append(r)
             starts.append(start)
             v_in = r(b - 1 - start)
-        held = _in_iters(_hold(s.make(v_in, base), s.end - s.begin), s, epoch_length)  # type: ignore[misc]
+        held = _in_iters(_hold(make(v_in, base), s.end - s.begin), s, epoch_length)
         parts.append(held)
         starts.append(b)
         if s.end >= INF:
-            scale = None
+            open_ended = True
             break
         scale, start = held(e - 1 - b), e
-    if scale is not None:
+    if not open_ended:
         parts.append(region(scale, start, math.inf))
         starts.append(start)
     if len(parts) == 1:
@@ -315,7 +323,7 @@ def _base(name: str, x: Any, field: str) -> float:
     return check_real(name, field, x, low=0.0)
 
 
-def _one(kind: str, name: str, base: float, kw: dict, epoch_length: Any) -> Schedule:
+def _one(kind: str, name: str, base: float, kw: dict[str, Any], epoch_length: Any) -> Schedule:
     el = None if epoch_length is None else check_steps(name, "epoch_length", epoch_length, low=1)
     spec = _spec(kind, name, base, kw, el)
     return _compose(name, [spec], base, el)
@@ -325,7 +333,7 @@ _LR = ("ConstantLR", "CosineAnnealingLR", "ExponentialLR", "LinearLR", "MultiSte
        "CosineRestartLR")
 
 
-def param_scheduler(schedulers: Any, *, lr: float | None = None, momentum: float | None = None,
+def param_scheduler(schedulers: Sequence[dict[str, Any]], *, lr: float | None = None, momentum: float | None = None,
                     epoch_length: int | None = None) -> Schedule:
     """An mmengine config's ``param_scheduler`` list, as one schedule: ``[dict(type="LinearLR", ...), ...]``.
 
@@ -354,7 +362,7 @@ def param_scheduler(schedulers: Any, *, lr: float | None = None, momentum: float
     if not items:
         raise ScheduleError(n, "schedulers", "a non-empty list of dicts with a 'type'", [])
     el = None if epoch_length is None else check_steps(n, "epoch_length", epoch_length, low=1)
-    specs = []
+    specs: list[_Spec] = []
     for i, d in enumerate(items):
         if not isinstance(d, dict) or "type" not in d:
             raise ScheduleTypeError(n, f"schedulers[{i}]", "a dict with a 'type'", d)

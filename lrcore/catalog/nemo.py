@@ -31,12 +31,18 @@ read at the step NeMo's formula uses (`lrcore.Shift`), so ``lrcore.from_config(s
 
 from __future__ import annotations
 
-from typing import Any
-
 from .._base import Schedule
 from .._combinators import Clamp, Sequential, Shift, Warmup
 from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_real, check_steps
 from .._primitives import Constant, Cosine, InverseSqrt, Linear, Noam, Polynomial
+
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    _Span = tuple[int, int | None]  # the steps [start, max_steps] an annealing runs on (None: no end)
+    _Pieces = list[tuple[int, Schedule]]  # (first step, schedule from there on)
 
 __all__ = ["WarmupPolicy", "WarmupHoldPolicy", "SquareAnnealing", "SquareRootAnnealing", "CosineAnnealing",
            "NoamAnnealing", "NoamHoldAnnealing", "WarmupAnnealing", "InverseSquareRootAnnealing",
@@ -51,12 +57,15 @@ def _rate(node: str, field: str, x: Any) -> float:
     return check_real(node, field, x, low=0.0)
 
 
-def _max_steps(node: str, max_steps: Any, required: bool = True) -> int | None:
-    if max_steps is None and not required:
-        return None
+def _max_steps(node: str, max_steps: Any) -> int:
     if max_steps is None:
         raise ScheduleTypeError(node, "max_steps", "an int >= 0 (NeMo compares the step with it)", max_steps)
     return check_steps(node, "max_steps", max_steps, low=0)
+
+
+def _max_steps_or_none(node: str, max_steps: Any) -> int | None:
+    """`_max_steps`, with None (infinite training) allowed."""
+    return None if max_steps is None else _max_steps(node, max_steps)
 
 
 def _count(node: str, steps_name: str, steps: Any, ratio_name: str, ratio: Any, max_steps: int | None) -> int | None:
@@ -80,7 +89,7 @@ def _at(s: Schedule, k: int) -> Schedule:
     return Shift(s, steps=-k) if k else s
 
 
-def _timeline(pieces: list) -> Schedule:
+def _timeline(pieces: _Pieces) -> Schedule:
     """The schedule that is ``pieces[i][1]`` from step ``pieces[i][0]`` on (the first starts at 0)."""
     if len(pieces) == 1:
         return pieces[0][1]
@@ -92,13 +101,14 @@ def _warm(lr: float, w: int) -> Linear:
     return Linear(start_value=lr / (w + 1), end_value=lr, steps=w)
 
 
-def _policy(node: str, lr: float, w: int, h: int, m: int | None, min_lr: float, body: Any, origin: int) -> Schedule:
+def _policy(node: str, lr: float, w: int, h: int, m: int | None, min_lr: float, body: Callable[[_Span], Schedule],
+            origin: int) -> Schedule:
     """NeMo's WarmupPolicy / WarmupHoldPolicy timeline around ``body(t - origin)``.
 
     ``body(span)`` builds the annealing (span: the steps ``[start, M]`` it runs on, for its
     checks); ``origin`` is the step its own time counts from.
     """
-    pieces: list = []
+    pieces: _Pieces = []
     start = 0
     if w > 0:
         pieces.append((0, _warm(lr, w)))
@@ -113,7 +123,7 @@ def _policy(node: str, lr: float, w: int, h: int, m: int | None, min_lr: float, 
     return _timeline(pieces)
 
 
-def _need(node: str, span: tuple, length: int, what: str) -> int:
+def _need(node: str, span: _Span, length: int, what: str) -> int:
     """A decay over ``length`` steps that runs on ``span``: NeMo divides by the length there."""
     if length < 1:
         raise ScheduleError(node, "max_steps", f"such that {what} is >= 1 where NeMo anneals (steps {span[0]}.."
@@ -150,7 +160,7 @@ def WarmupPolicy(*, lr: float, warmup_steps: int | None = None, warmup_ratio: fl
     """
     n = "WarmupPolicy"
     lr, min_lr = _rate(n, "lr", lr), _rate(n, "min_lr", min_lr)
-    m = _max_steps(n, max_steps, required=False)
+    m = _max_steps_or_none(n, max_steps)
     w = _warmup(n, warmup_steps, warmup_ratio, m)
     return _policy(n, lr, w, 0, m, min_lr, lambda span: Constant(value=lr), 0)
 
@@ -190,7 +200,7 @@ def SquareAnnealing(*, lr: float, max_steps: int, min_lr: float = 1e-5, warmup_s
     m = _max_steps(n, max_steps)
     w = _warmup(n, warmup_steps, warmup_ratio, m)
 
-    def body(span: tuple) -> Schedule:
+    def body(span: _Span) -> Schedule:
         d = _need(n, span, m - w, "max_steps - warmup_steps")
         return _floor(Polynomial(start_value=lr, end_value=0.0, steps=d, power=2.0), min_lr)
 
@@ -213,7 +223,7 @@ def SquareRootAnnealing(*, lr: float, max_steps: int, min_lr: float = 0.0, warmu
     m = _max_steps(n, max_steps)
     w = _warmup(n, warmup_steps, warmup_ratio, m)
 
-    def body(span: tuple) -> Schedule:
+    def body(span: _Span) -> Schedule:
         d = _need(n, span, m, "max_steps")
         return _floor(Polynomial(start_value=lr, end_value=0.0, steps=d, power=0.5), min_lr)
 
@@ -245,13 +255,13 @@ def CosineAnnealing(*, lr: float, max_steps: int, min_lr: float = 0.0, warmup_st
     if lr < min_lr or (c > 0 and lr == min_lr):
         raise ScheduleError(n, "lr", f"{'>' if c > 0 else '>='} min_lr = {min_lr!r} (NeMo raises once it anneals)", lr)
     if c == 0:
-        def body(span: tuple) -> Schedule:
+        def body(span: _Span) -> Schedule:
             d = _need(n, span, m - w, "max_steps - warmup_steps")
             return Cosine(start_value=lr, steps=d, end_value=min_lr)
 
         return _policy(n, lr, w, 0, m, min_lr, body, w)
     d = m - c - w  # NeMo's decay_steps
-    pieces: list = []
+    pieces: _Pieces = []
     start = 0
     if w > 0:
         pieces.append((0, Linear(start_value=0.0, end_value=lr, steps=w)))
@@ -279,7 +289,7 @@ def NoamAnnealing(*, lr: float, d_model: float, warmup_steps: int | None = None,
     n = "NoamAnnealing"
     lr, min_lr = _rate(n, "lr", lr), _rate(n, "min_lr", min_lr)
     d_model = check_real(n, "d_model", d_model, low=0.0, low_open=True)
-    m = _max_steps(n, max_steps, required=False)
+    m = _max_steps_or_none(n, max_steps)
     w = _warmup(n, warmup_steps, warmup_ratio, m)
     if lr < min_lr:
         raise ScheduleError(n, "lr", f">= min_lr = {min_lr!r} (NeMo raises at every step)", lr)
@@ -320,7 +330,7 @@ def NoamHoldAnnealing(*, lr: float, max_steps: int, decay_rate: float = 0.5, min
                             "steps)", w)
     hold = h - w if h > 0 else 0
 
-    def body(span: tuple) -> Schedule:
+    def body(span: _Span) -> Schedule:
         if rate <= 0.0:
             return _floor(Constant(value=lr), min_lr)
         return _floor(InverseSqrt(start_value=lr, timescale_steps=w, power=rate), min_lr)
@@ -343,7 +353,7 @@ def WarmupAnnealing(*, lr: float, max_steps: int, min_lr: float = 0.0, warmup_st
     m = _max_steps(n, max_steps)
     w = _warmup(n, warmup_steps, warmup_ratio, m)
 
-    def body(span: tuple) -> Schedule:
+    def body(span: _Span) -> Schedule:
         return Linear(start_value=lr, end_value=min_lr, steps=_need(n, span, m - w, "max_steps - warmup_steps"))
 
     return _policy(n, lr, w, 0, m, min_lr, body, w)
@@ -390,7 +400,7 @@ def T5InverseSquareRootAnnealing(*, max_steps: int, min_lr: float = 0.0, constan
     if c is None or c < 1:
         raise ScheduleError(n, "constant_steps", "an int >= 1 (NeMo divides by its square root)", constant_steps)
     top = 1 / (c**0.5)
-    pieces: list = [(0, Constant(value=top))]
+    pieces: _Pieces = [(0, Constant(value=top))]
     if m > c:
         pieces.append((c + 1, _at(InverseSqrt(start_value=top, timescale_steps=c), 1)))
     pieces.append((max(c, m) + 1, Constant(value=min_lr)))
@@ -419,7 +429,7 @@ def PolynomialDecayAnnealing(*, lr: float, max_steps: int, min_lr: float = 0.0, 
     power, cycle = _poly_args(n, power, cycle)
     w = _warmup(n, warmup_steps, warmup_ratio, m)
 
-    def body(span: tuple) -> Schedule:
+    def body(span: _Span) -> Schedule:
         d = _need(n, span, m - w, "max_steps - warmup_steps")
         return Polynomial(start_value=lr, end_value=min_lr, steps=d, power=power)
 
@@ -448,7 +458,7 @@ def PolynomialHoldDecayAnnealing(*, lr: float, max_steps: int, min_lr: float = 0
     w = _warmup(n, warmup_steps, warmup_ratio, m)
     h = _hold(n, hold_steps, hold_ratio, m, w)
 
-    def body(span: tuple) -> Schedule:
+    def body(span: _Span) -> Schedule:
         d = _need(n, span, m - max(w, h), "max_steps - max(warmup_steps, warmup_steps + hold_steps)")
         return Polynomial(start_value=lr, end_value=min_lr, steps=d, power=power, cycle=cycle)
 

@@ -26,13 +26,19 @@ import math
 from dataclasses import dataclass
 from numbers import Integral
 from types import SimpleNamespace
-from typing import Any, Iterable, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from .. import ops as _ops
 from .._base import Schedule
 from .._combinators import Clamp, Sequential, Shift
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, check_int, check_real
-from .._primitives import MAX_STEPS, Constant, Cosine, Exponential, Interpolate, Linear, Piecewise, Polynomial
+from .._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, check_bool, check_list, check_int, check_real
+from .._primitives import Constant, Cosine, Exponential, Interpolate, Linear, Piecewise, Polynomial
+
+TYPE_CHECKING = False  # typing's other names are not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any
 
 __all__ = [
     "constant_schedule", "linear_schedule", "polynomial_schedule", "piecewise_constant_schedule",
@@ -56,7 +62,7 @@ def _steps_hinted(fn: str, field: str, x: Any, low: int = 1, hint: str = "") -> 
     return int(x)
 
 
-def _boundaries_and_scales(fn: str, mapping: Mapping | None) -> tuple[tuple, tuple]:
+def _boundaries_and_scales(fn: str, mapping: Mapping[int, float] | None) -> tuple[tuple[int, ...], tuple[float, ...]]:
     """The (boundary, scale) pairs sorted by boundary, as optax sorts them; scales >= 0."""
     if mapping is None:
         return (), ()
@@ -408,7 +414,7 @@ def sgdr_schedule(cosine_kwargs: Iterable[Mapping[str, Any]]) -> Schedule:
     return parts[0] if len(parts) == 1 else Sequential(parts=parts, boundaries=bounds[:-1])
 
 
-def join_schedules(schedules: Iterable[Schedule], boundaries: Iterable[int]) -> Schedule:
+def join_schedules(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Schedule:
     """optax's join_schedules over lrcore schedules: from count ``boundaries[i]`` on, ``schedules[i + 1]``
     runs on the local count ``t - boundaries[i]`` (a `Sequential`).
 

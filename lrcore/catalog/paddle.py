@@ -27,14 +27,12 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from numbers import Integral
-from typing import Any, Callable
 
 from .._base import Schedule
 from .._combinators import Product, Restart, Sequential, Sum, Warmup
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_list, check_real
+from .._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, check_bool, check_list, check_real
 from .._plateau import Plateau, PlateauSchedule
 from .._primitives import (
-    MAX_STEPS,
     Constant,
     Cosine,
     Cyclic,
@@ -49,6 +47,11 @@ from .._primitives import (
     Piecewise,
     Polynomial,
 )
+
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 __all__ = [
     "NoamDecay", "PiecewiseDecay", "NaturalExpDecay", "InverseTimeDecay", "PolynomialDecay",
@@ -106,7 +109,7 @@ def NoamDecay(d_model: float, warmup_steps: int, learning_rate: float = 1.0) -> 
     return Noam(d_model=d, warmup_steps=w, scale=_rate(fn, "learning_rate", learning_rate))
 
 
-def PiecewiseDecay(boundaries: list, values: list) -> Schedule:
+def PiecewiseDecay(boundaries: Sequence[int], values: Sequence[float]) -> Schedule:
     """paddle PiecewiseDecay: ``values[i]`` for the first i with ``t < boundaries[i]``, else ``values[-1]``.
 
     The new value applies at t == boundary. paddle needs ``len(values) > len(boundaries)``;
@@ -242,7 +245,7 @@ def ExponentialDecay(learning_rate: float, gamma: float) -> Schedule:
     return Exponential(start_value=_rate(fn, "learning_rate", learning_rate), factor=_decay_gamma(fn, gamma))
 
 
-def MultiStepDecay(learning_rate: float, milestones: list, gamma: float = 0.1) -> Schedule:
+def MultiStepDecay(learning_rate: float, milestones: Sequence[int], gamma: float = 0.1) -> Schedule:
     """paddle MultiStepDecay: ``lr * gamma ** (number of milestones <= t)``.
 
     Milestones: a list or tuple of strictly increasing ints >= 0 (empty: a constant).
@@ -278,7 +281,7 @@ def StepDecay(learning_rate: float, step_size: int, gamma: float = 0.1) -> Sched
     return Exponential(start_value=lr, factor=_decay_gamma(fn, gamma), every=size, staircase=True)
 
 
-def LambdaDecay(learning_rate: float, lr_lambda: Callable) -> Schedule:
+def LambdaDecay(learning_rate: float, lr_lambda: Callable[..., float] | str | Function) -> Schedule:
     """paddle LambdaDecay: ``lr * lr_lambda(t)``.
 
     The step reaches ``lr_lambda`` as a float (``3.0``; paddle passes the int 3), as for
@@ -303,11 +306,12 @@ class _Cumulative:
     product when the steps go forward (same floats as recomputing, O(1) per training step)."""
 
     learning_rate: float
-    lr_lambda: Callable
-    _last: list = field(default_factory=lambda: [0, None], init=False, repr=False, compare=False, hash=False)
+    lr_lambda: Callable[[int], float]
+    _last: list[Any] = field(default_factory=lambda: [0, None], init=False, repr=False, compare=False, hash=False)
 
     def __call__(self, step: float) -> float:
         t = int(step)  # paddle's range(1, last_epoch + 1)
+        v: float | None
         k, v = self._last
         if v is None or t < k:
             k, v = 0, self.learning_rate
@@ -320,7 +324,7 @@ class _Cumulative:
         return f"MultiplicativeDecay(learning_rate={self.learning_rate!r}, lr_lambda=<{_fn_label(self.lr_lambda)}>)"
 
 
-def MultiplicativeDecay(learning_rate: float, lr_lambda: Callable) -> Schedule:
+def MultiplicativeDecay(learning_rate: float, lr_lambda: Callable[[int], float] | str | Function) -> Schedule:
     """paddle MultiplicativeDecay: ``lr * lr_lambda(1) * lr_lambda(2) * ... * lr_lambda(t)``.
 
     A `Function` (a running product of a user function has no closed form); ``lr_lambda``
@@ -440,7 +444,7 @@ class _CycleScale:
     """A CyclicLR ``scale_fn`` of the cycle number ``1 + t // cycle_size`` (float, as paddle
     computes it) or of the iteration t."""
 
-    scale_fn: Callable
+    scale_fn: Callable[[float], float]
     cycle_size: float
     scale_mode: str
 
@@ -456,7 +460,7 @@ class _CycleScale:
 
 def CyclicLR(base_learning_rate: float, max_learning_rate: float, step_size_up: int,
              step_size_down: int | None = None, mode: str = "triangular", exp_gamma: float = 1.0,
-             scale_fn: Callable | None = None, scale_mode: str = "cycle") -> Schedule:
+             scale_fn: Callable[[float], float] | None = None, scale_mode: str = "cycle") -> Schedule:
     """paddle CyclicLR: a triangle between ``base_learning_rate`` and ``max_learning_rate``.
 
     With S = up + down, cycle ``k = floor(t / S)``, ``u = t - k S``: ``f = u / up`` rising,
@@ -580,4 +584,4 @@ def ReduceOnPlateau(learning_rate: float, mode: str = "min", factor: float = 0.1
     plateau = Plateau(mode=mode, factor=f, patience=pat, threshold=thr, threshold_mode=threshold_mode,
                       cooldown=cd, min_value=low if lr > 0.0 else scale_low,
                       eps=eps if lr > 0.0 else scale_eps, rule="paddle", unit=unit)
-    return Constant(value=lr) * plateau
+    return PlateauSchedule(schedule=Constant(value=lr), plateau=plateau)  # Constant(lr) * plateau

@@ -52,13 +52,17 @@ Every tree here is plain lrcore nodes, so ``lrcore.from_config(s.to_config()) ==
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
 
 from .._base import Schedule
 from .._combinators import Quantize, Restart, Sequential, Stretch, Sum, Warmup, Warp
-from .._errors import check_steps, ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_int, check_real
+from .._errors import MAX_STEPS, check_steps, ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_int, check_real
 from .._plateau import PlateauSchedule
-from .._primitives import MAX_STEPS, Constant, Cosine, Exponential, Linear, MultiStep, Piecewise, Polynomial, Tanh
+from .._primitives import Constant, Cosine, Exponential, Linear, MultiStep, Piecewise, Polynomial, Tanh
+
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 __all__ = ["CosineLRScheduler", "TanhLRScheduler", "StepLRScheduler", "MultiStepLRScheduler", "PolyLRScheduler",
            "PlateauLRScheduler"]
@@ -143,7 +147,7 @@ def _cycles(node: str, child: Callable[[float, float], Schedule], lr: float, lr_
 
 
 def _cycle_args(node: str, t_initial: Any, lr_min: Any, cycle_mul: Any, cycle_decay: Any,
-                cycle_limit: Any) -> tuple:
+                cycle_limit: Any) -> tuple[int, float, float, float, int]:
     t_initial = check_steps(node, "t_initial", t_initial, low=1)
     lr_min = check_real(node, "lr_min", lr_min, low=0.0)
     cycle_mul = check_real(node, "cycle_mul", cycle_mul, low=1.0)
@@ -152,7 +156,7 @@ def _cycle_args(node: str, t_initial: Any, lr_min: Any, cycle_mul: Any, cycle_de
     return t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit
 
 
-def _warmup_args(node: str, warmup_t: Any, warmup_lr_init: Any, warmup_prefix: Any) -> tuple:
+def _warmup_args(node: str, warmup_t: Any, warmup_lr_init: Any, warmup_prefix: Any) -> tuple[int, float, bool]:
     return (check_steps(node, "warmup_t", warmup_t, low=0), check_real(node, "warmup_lr_init", warmup_lr_init, low=0.0),
             check_bool(node, "warmup_prefix", warmup_prefix))
 
@@ -161,7 +165,7 @@ def _warmup_args(node: str, warmup_t: Any, warmup_lr_init: Any, warmup_prefix: A
 
 def CosineLRScheduler(*, lr: float, t_initial: int, lr_min: float = 0.0, cycle_mul: float = 1.0,
                       cycle_decay: float = 1.0, cycle_limit: int = 1, warmup_t: int = 0, warmup_lr_init: float = 0.0,
-                      warmup_prefix: bool = False, t_in_epochs: bool = True, noise_range_t: Any = None,
+                      warmup_prefix: bool = False, t_in_epochs: bool = True, noise_range_t: None = None,
                       noise_pct: float = 0.67, noise_std: float = 1.0, noise_seed: int = 42, k_decay: float = 1.0,
                       initialize: bool = True, updates_per_epoch: int | None = None) -> Schedule:
     """timm ``CosineLRScheduler``: cosine cycles from ``lr * cycle_decay**i`` down to ``lr_min``.
@@ -194,7 +198,7 @@ def CosineLRScheduler(*, lr: float, t_initial: int, lr_min: float = 0.0, cycle_m
 def TanhLRScheduler(*, lr: float, t_initial: int, lb: float = -7.0, ub: float = 3.0, lr_min: float = 0.0,
                     cycle_mul: float = 1.0, cycle_decay: float = 1.0, cycle_limit: int = 1, warmup_t: int = 0,
                     warmup_lr_init: float = 0.0, warmup_prefix: bool = False, t_in_epochs: bool = True,
-                    noise_range_t: Any = None, noise_pct: float = 0.67, noise_std: float = 1.0, noise_seed: int = 42,
+                    noise_range_t: None = None, noise_pct: float = 0.67, noise_std: float = 1.0, noise_seed: int = 42,
                     initialize: bool = True, updates_per_epoch: int | None = None) -> Schedule:
     """timm ``TanhLRScheduler``: tanh cycles, ``lr_min + (lr_max - lr_min) (1 - tanh(lb (1 - tr) + ub tr)) / 2``.
 
@@ -230,7 +234,7 @@ def TanhLRScheduler(*, lr: float, t_initial: int, lb: float = -7.0, ub: float = 
 
 def PolyLRScheduler(*, lr: float, t_initial: int, power: float = 0.5, lr_min: float = 0.0, cycle_mul: float = 1.0,
                     cycle_decay: float = 1.0, cycle_limit: int = 1, warmup_t: int = 0, warmup_lr_init: float = 0.0,
-                    warmup_prefix: bool = False, t_in_epochs: bool = True, noise_range_t: Any = None,
+                    warmup_prefix: bool = False, t_in_epochs: bool = True, noise_range_t: None = None,
                     noise_pct: float = 0.67, noise_std: float = 1.0, noise_seed: int = 42, k_decay: float = 1.0,
                     initialize: bool = True, updates_per_epoch: int | None = None) -> Schedule:
     """timm ``PolyLRScheduler``: ``lr_min + (lr * cycle_decay**i - lr_min) * (1 - t_curr**k / t_i**k) ** power``.
@@ -263,7 +267,7 @@ def PolyLRScheduler(*, lr: float, t_initial: int, power: float = 0.5, lr_min: fl
 
 def StepLRScheduler(*, lr: float, decay_t: float, decay_rate: float = 1.0, warmup_t: int = 0,
                     warmup_lr_init: float = 0.0, warmup_prefix: bool = True, t_in_epochs: bool = True,
-                    noise_range_t: Any = None, noise_pct: float = 0.67, noise_std: float = 1.0, noise_seed: int = 42,
+                    noise_range_t: None = None, noise_pct: float = 0.67, noise_std: float = 1.0, noise_seed: int = 42,
                     initialize: bool = True, updates_per_epoch: int | None = None) -> Schedule:
     """timm ``StepLRScheduler``: ``lr * decay_rate ** (t // decay_t)`` (after the warmup, by default a prefix).
 
@@ -293,9 +297,9 @@ def StepLRScheduler(*, lr: float, decay_t: float, decay_rate: float = 1.0, warmu
     return _epochs(n, _fresh(_warm(body, w, init, prefix, lr), lr, w), t_in_epochs, updates_per_epoch)
 
 
-def MultiStepLRScheduler(*, lr: float, decay_t: Any, decay_rate: float = 1.0, warmup_t: int = 0,
+def MultiStepLRScheduler(*, lr: float, decay_t: Sequence[int], decay_rate: float = 1.0, warmup_t: int = 0,
                          warmup_lr_init: float = 0.0, warmup_prefix: bool = True, t_in_epochs: bool = True,
-                         noise_range_t: Any = None, noise_pct: float = 0.67, noise_std: float = 1.0,
+                         noise_range_t: None = None, noise_pct: float = 0.67, noise_std: float = 1.0,
                          noise_seed: int = 42, initialize: bool = True, updates_per_epoch: int | None = None) -> Schedule:
     """timm ``MultiStepLRScheduler``: ``lr * decay_rate ** bisect_right(decay_t, t + 1)``: one step early.
 
@@ -328,7 +332,7 @@ def MultiStepLRScheduler(*, lr: float, decay_t: Any, decay_rate: float = 1.0, wa
             if len(set(at)) == len(at):
                 body = MultiStep(start_value=lr, milestones=at, factor=rate)
             else:
-                counts: dict = {}
+                counts: dict[int, int] = {}
                 for m in at:
                     counts[m] = counts.get(m, 0) + 1
                 first = counts.pop(0, 0)
@@ -345,8 +349,8 @@ def MultiStepLRScheduler(*, lr: float, decay_t: Any, decay_rate: float = 1.0, wa
 
 def PlateauLRScheduler(*, lr: float, decay_rate: float = 0.1, patience_t: int = 10, threshold: float = 1e-4,
                        cooldown_t: int = 0, warmup_t: int = 0, warmup_lr_init: float = 0.0, lr_min: float = 0.0,
-                       mode: str = "max", noise_range_t: Any = None, noise_type: str = "normal",
-                       noise_pct: float = 0.67, noise_std: float = 1.0, noise_seed: Any = None, initialize: bool = True,
+                       mode: str = "max", noise_range_t: None = None, noise_type: str = "normal",
+                       noise_pct: float = 0.67, noise_std: float = 1.0, noise_seed: int | None = None, initialize: bool = True,
                        updates_per_epoch: int | None = None) -> PlateauSchedule:
     """timm ``PlateauLRScheduler``: a linear warmup, then torch's ``ReduceLROnPlateau`` (default ``mode="max"``).
 

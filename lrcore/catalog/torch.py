@@ -32,15 +32,13 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Any, Callable
 
 from .._base import Schedule
 from .._combinators import Product, Restart, Sequential, Sum
 from .._config import _fn_ref
-from .._errors import check_steps, ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_choice, check_int, check_real
+from .._errors import MAX_STEPS, check_steps, ScheduleError, ScheduleTypeError, check_bool, check_list, renamed, check_choice, check_int, check_real
 from .._plateau import Plateau, PlateauSchedule
 from .._primitives import (
-    MAX_STEPS,
     Constant,
     Cosine,
     Cyclic,
@@ -54,6 +52,11 @@ from .._primitives import (
     Piecewise,
     Polynomial,
 )
+
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 __all__ = [
     "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
@@ -78,13 +81,14 @@ def _lr(node: str, x: Any, field: str = "lr") -> float:
     return _number(node, field, x, low=0.0)
 
 
-def _callable(node: str, field: str, fn: Any) -> Callable:
+def _callable(node: str, field: str, fn: Any) -> Callable[..., Any]:
     if isinstance(fn, (list, tuple)):
         raise ScheduleTypeError(node, field, "a callable (lists are per param group in torch: call once "
                                 "per group)", fn)
     if not callable(fn):
         raise ScheduleTypeError(node, field, "a callable", fn)
-    return fn
+    checked: Callable[..., Any] = fn
+    return checked
 
 
 
@@ -93,7 +97,7 @@ def _scaled(lr: float, factor: Schedule) -> Product:
     return Product(factors=(Constant(value=lr), factor))
 
 
-def _split(s: Any) -> tuple[float, tuple] | None:
+def _split(s: object) -> tuple[float, tuple[Schedule, ...]] | None:
     """(lr, factors) of a ``Constant(lr) * factor * ...`` product, or None."""
     if isinstance(s, Product) and isinstance(s.factors[0], Constant):
         return s.factors[0].value, s.factors[1:]
@@ -127,7 +131,8 @@ def _powers(node: str, gamma: float, every: int, lr: float) -> Schedule:
 def _finite_pow(gamma: float, k: int, top: float) -> bool:
     # With a margin of 1e-9: the engine may compute gamma**k as exp(k log gamma), an ulp or so off.
     try:
-        return gamma ** float(k) * (1.0 + 1e-9) <= top
+        power: float = gamma ** float(k)  # float ** float is typed Any (it may be complex)
+        return power * (1.0 + 1e-9) <= top
     except OverflowError:
         return False
 
@@ -145,13 +150,13 @@ class _RunningProduct:
 
     _EVERY = 256
 
-    def __init__(self, lr_lambda: Callable, first: int = 1) -> None:
+    def __init__(self, lr_lambda: Callable[[int], float], first: int = 1) -> None:
         self.lr_lambda = lr_lambda
         self.first = first
-        self._marks: dict = {}
-        self._last: tuple = (first - 1, 1.0)
+        self._marks: dict[int, float] = {}
+        self._last: tuple[int, float] = (first - 1, 1.0)
 
-    def __call__(self, step: Any) -> float:
+    def __call__(self, step: float) -> float:
         t = int(math.floor(step))
         base = self.first - 1
         if t <= base:
@@ -172,8 +177,9 @@ class _RunningProduct:
         self._last = (t, v)
         return v
 
-    def __eq__(self, other: Any) -> bool:
-        return type(other) is type(self) and other.lr_lambda == self.lr_lambda and other.first == self.first
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _RunningProduct) and type(other) is type(self) and \
+            bool(other.lr_lambda == self.lr_lambda) and other.first == self.first
 
     def __hash__(self) -> int:
         return hash((type(self), self.lr_lambda, self.first))
@@ -182,26 +188,27 @@ class _RunningProduct:
         # Stable across processes (no addresses), so fingerprints of schedules holding it are.
         return f"MultiplicativeLR.running_product(lr_lambda={_fn_ref(self.lr_lambda, False)}, first={self.first})"
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {"lr_lambda": self.lr_lambda, "first": self.first}
 
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(state["lr_lambda"], state["first"])
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        _RunningProduct.__init__(self, state["lr_lambda"], state["first"])
 
 
 class _CycleScale:
     """``scale_fn(cycle)`` with torch CyclicLR's 1-based ``cycle = floor(1 + t / total_size)``, exact for integer t."""
 
-    def __init__(self, scale_fn: Callable, total_size: int) -> None:
+    def __init__(self, scale_fn: Callable[[int], float], total_size: int) -> None:
         self.scale_fn, self.total_size = scale_fn, total_size
 
-    def __call__(self, step: Any) -> float:
+    def __call__(self, step: float) -> float:
         t = float(step)
         k = int(t) // self.total_size if t == int(t) else math.floor(t / self.total_size)
         return self.scale_fn(1 + k)
 
-    def __eq__(self, other: Any) -> bool:
-        return type(other) is type(self) and (other.scale_fn, other.total_size) == (self.scale_fn, self.total_size)
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _CycleScale) and type(other) is type(self) and \
+            (other.scale_fn, other.total_size) == (self.scale_fn, self.total_size)
 
     def __hash__(self) -> int:
         return hash((type(self), self.scale_fn, self.total_size))
@@ -210,13 +217,14 @@ class _CycleScale:
         return f"CyclicLR.cycle_scale(scale_fn={_fn_ref(self.scale_fn, False)}, total_size={self.total_size})"
 
 
-def _is_running_product(s: Any) -> bool:
-    return isinstance(s, Function) and isinstance(s.fn, _RunningProduct)
+def _running_product(s: object) -> _RunningProduct | None:
+    """The `_RunningProduct` inside a `Function` node, or None."""
+    return s.fn if isinstance(s, Function) and isinstance(s.fn, _RunningProduct) else None
 
 
 # ---------------------------------------------------------------------- the schedulers
 
-def LambdaLR(*, lr: float, lr_lambda: Callable) -> Product:
+def LambdaLR(*, lr: float, lr_lambda: Callable[..., float] | str | Function) -> Product:
     """torch ``LambdaLR``: ``lr * lr_lambda(t)``.
 
     Built as ``Constant(lr) * Function(lr_lambda)``, so it equals torch bit for bit. Caveats,
@@ -249,7 +257,7 @@ def LambdaLR(*, lr: float, lr_lambda: Callable) -> Product:
     return _scaled(lr, function_of(n, "lr_lambda", lr_lambda))
 
 
-def MultiplicativeLR(*, lr: float, lr_lambda: Callable) -> Product:
+def MultiplicativeLR(*, lr: float, lr_lambda: Callable[[int], float] | str | Function) -> Product:
     """torch ``MultiplicativeLR``: ``lr * lr_lambda(1) * lr_lambda(2) * ... * lr_lambda(t)`` (lr at t = 0).
 
     The running product is a callable object inside a `lrcore.Function`: O(t) calls of
@@ -292,7 +300,7 @@ def StepLR(*, lr: float, step_size: int, gamma: float = 0.1) -> Product:
     return _scaled(lr, _powers(n, _gamma(n, gamma), step_size, lr))
 
 
-def MultiStepLR(*, lr: float, milestones: Any, gamma: float = 0.1) -> Product:
+def MultiStepLR(*, lr: float, milestones: Sequence[int], gamma: float = 0.1) -> Product:
     """torch ``MultiStepLR``: ``lr * gamma ** (number of milestones <= t)``.
 
     As in torch (a ``Counter``), a milestone listed twice counts twice (``[2, 5, 5]`` gives
@@ -316,7 +324,7 @@ def MultiStepLR(*, lr: float, milestones: Any, gamma: float = 0.1) -> Product:
     with renamed(n, factor="gamma", start_value="lr"):
         if len(set(ms)) == len(ms):
             return _scaled(lr, MultiStep(start_value=1.0, milestones=ms, factor=gamma))
-        counts: dict = {}
+        counts: dict[int, int] = {}
         for m in ms:
             counts[m] = counts.get(m, 0) + 1
         at0 = counts.pop(0, 0)
@@ -486,7 +494,7 @@ def _cyclic(n: str, low: float, high: float, step_size_up: Any, step_size_down: 
 
 
 def CyclicLR(*, base_lr: float, max_lr: float, step_size_up: int = 2000, step_size_down: int | None = None,
-             mode: str = "triangular", gamma: float = 1.0, scale_fn: Callable | None = None,
+             mode: str = "triangular", gamma: float = 1.0, scale_fn: Callable[[int], float] | None = None,
              scale_mode: str = "cycle", cycle_momentum: bool = True, base_momentum: float = 0.8,
              max_momentum: float = 0.9) -> Schedule:
     """torch ``CyclicLR`` (the lr): ``base_lr + (max_lr - base_lr) * sf(t) * scale``.
@@ -519,7 +527,7 @@ def CyclicLR(*, base_lr: float, max_lr: float, step_size_up: int = 2000, step_si
 
 
 def CyclicLR_momentum(*, base_lr: float, max_lr: float, step_size_up: int = 2000, step_size_down: int | None = None,
-                      mode: str = "triangular", gamma: float = 1.0, scale_fn: Callable | None = None,
+                      mode: str = "triangular", gamma: float = 1.0, scale_fn: Callable[[int], float] | None = None,
                       scale_mode: str = "cycle", cycle_momentum: bool = True, base_momentum: float = 0.8,
                       max_momentum: float = 0.9) -> Schedule:
     """The momentum torch's ``CyclicLR`` writes (SGD ``momentum`` or Adam ``betas[0]``), same arguments as `CyclicLR`.
@@ -546,11 +554,11 @@ def _onecycle_steps(n: str, total_steps: Any, epochs: Any, steps_per_epoch: Any)
     if total_steps is not None:
         return check_steps(n, "total_steps", total_steps, low=2)
     if epochs is not None and steps_per_epoch is not None:
-        epochs = check_steps(n, "epochs", epochs)
-        steps_per_epoch = check_steps(n, "steps_per_epoch", steps_per_epoch)
-        if epochs * steps_per_epoch < 2:
-            raise ScheduleError(n, "epochs", "such that epochs * steps_per_epoch >= 2", epochs)
-        return epochs * steps_per_epoch
+        e = check_steps(n, "epochs", epochs)
+        per = check_steps(n, "steps_per_epoch", steps_per_epoch)
+        if e * per < 2:
+            raise ScheduleError(n, "epochs", "such that epochs * steps_per_epoch >= 2", e)
+        return e * per
     raise ScheduleError(n, "total_steps", "an int >= 2, or None with both `epochs` and `steps_per_epoch` "
                         "given", total_steps)
 
@@ -562,7 +570,7 @@ def _torch_anneal(kind: str, start: float, end: float, pct: float) -> float:
     return (end - start) * pct + start
 
 
-def _onecycle_at_end(total: int, pct_start: float, three_phase: bool, kind: str, points: tuple) -> float:
+def _onecycle_at_end(total: int, pct_start: float, three_phase: bool, kind: str, points: tuple[float, ...]) -> float:
     """Torch's value at t = total_steps: its last phase's formula, run past the phase's end."""
     if three_phase:
         start_step = float(2 * pct_start * total) - 2
@@ -575,7 +583,7 @@ def _onecycle_at_end(total: int, pct_start: float, three_phase: bool, kind: str,
 
 
 def _onecycle(n: str, peak: float, total: int, pct_start: Any, anneal_strategy: Any, div_factor: Any,
-              final_div_factor: Any, three_phase: Any, momentum: tuple | None) -> Schedule:
+              final_div_factor: Any, three_phase: Any, momentum: tuple[float, float] | None) -> Sequential:
     if not isinstance(pct_start, float):
         raise ScheduleTypeError(n, "pct_start", "a float in [0, 1]", pct_start)
     pct_start = _number(n, "pct_start", pct_start, low=0.0, high=1.0)
@@ -693,7 +701,7 @@ def _child(n: str, i: int, s: Any) -> Schedule:
     return s
 
 
-def SequentialLR(*, schedulers: Any, milestones: Any) -> Schedule:
+def SequentialLR(*, schedulers: Sequence[Schedule], milestones: Sequence[int]) -> Schedule:
     """torch ``SequentialLR``: scheduler i runs from ``milestones[i-1]`` on, in its own time ``t - milestones[i-1]``.
 
     In torch 2.13 a scheduler starts at each milestone from its closed form at its step 0,
@@ -729,15 +737,18 @@ def SequentialLR(*, schedulers: Any, milestones: Any) -> Schedule:
         raise ScheduleError(n, "milestones", "in non-decreasing order", ms)
     starts = [0, *ms]
     ends = [*ms, None]
-    kept, bounds = [], []
+    kept: list[Schedule] = []
+    bounds: list[int] = []
     for part, a, b in zip(parts, starts, ends):
         if b is not None and b <= a:
             continue  # never active: torch skips it too
-        if kept and a > 0 and _split(part) is not None:
-            lr, factors = _split(part)  # type: ignore[misc]
-            if len(factors) == 1 and _is_running_product(factors[0]) and factors[0].fn.first == 1:
+        split = _split(part) if kept and a > 0 else None
+        if split is not None:
+            factors = split[1]
+            running = _running_product(factors[0]) if len(factors) == 1 else None
+            if running is not None and running.first == 1:
                 so_far = kept[0] if len(kept) == 1 else Sequential(parts=kept, boundaries=bounds)
-                part = _scaled(so_far(a - 1), Function(fn=_RunningProduct(factors[0].fn.lr_lambda, first=0)))
+                part = _scaled(so_far(a - 1), Function(fn=_RunningProduct(running.lr_lambda, first=0)))
         if kept:
             bounds.append(a)
         kept.append(part)
@@ -746,7 +757,7 @@ def SequentialLR(*, schedulers: Any, milestones: Any) -> Schedule:
     return Sequential(parts=kept, boundaries=bounds)
 
 
-def ChainedScheduler(*, schedulers: Any) -> Product:
+def ChainedScheduler(*, schedulers: Sequence[Schedule]) -> Product:
     """torch ``ChainedScheduler``: the schedulers step in turn, so their factors multiply: ``lr * f1(t) * f2(t) ...``.
 
     Torch's chainable classes each multiply the lr by the ratio of their factor from one step
@@ -775,10 +786,12 @@ def ChainedScheduler(*, schedulers: Any) -> Product:
     children = [_child(n, i, s) for i, s in enumerate(check_list(n, "schedulers", schedulers))]
     if not children:
         raise ScheduleError(n, "schedulers", "a non-empty list of schedules", [])
-    lr, factors = None, []
+    lr: float | None = None
+    factors: list[Schedule] = []
+    products: list[Product] = []
     for i, s in enumerate(children):
         split = _split(s)
-        if split is None or any(isinstance(f, Function) and not isinstance(f.fn, _RunningProduct) for f in split[1]):
+        if split is None or not isinstance(s, Product) or any(isinstance(f, Function) and not isinstance(f.fn, _RunningProduct) for f in split[1]):
             raise ScheduleError(n, f"schedulers[{i}]", "a multiplicative catalog schedule Constant(lr) * factor "
                                 "(StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR, "
                                 "MultiplicativeLR, CosineAnnealingLR with eta_min=0); torch's LambdaLR, "
@@ -789,8 +802,9 @@ def ChainedScheduler(*, schedulers: Any) -> Product:
                                 "torch's chain shares the optimizer's lr", s)
         lr = split[0]
         factors.extend(split[1])
-    if len(children) == 1:
-        return children[0]  # type: ignore[return-value]
+        products.append(s)
+    if len(products) == 1:
+        return products[0]
     return Product(factors=(Constant(value=lr), *factors))
 
 
@@ -833,4 +847,4 @@ def ReduceLROnPlateau(*, lr: float, mode: str = "min", factor: float = 0.1, pati
                           threshold_mode=threshold_mode, cooldown=cooldown,
                           min_value=min_lr if lr > 0.0 else 0.0, eps=eps if lr > 0.0 else 0.0,
                           unit=lr if lr > 0.0 else 1.0)  # absolute min_lr and eps, as torch compares them
-    return Constant(value=lr) * plateau
+    return PlateauSchedule(schedule=Constant(value=lr), plateau=plateau)  # Constant(lr) * plateau

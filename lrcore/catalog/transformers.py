@@ -53,13 +53,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any
 
 from .._base import Schedule
 from .._combinators import Clamp, Product, Restart, Sequential, Shift, Stretch, Warmup
-from .._errors import ScheduleError, ScheduleTypeError, check_choice, check_int, check_real, safe_repr
+from .._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, check_choice, check_int, check_real, safe_repr
 from .._plateau import PlateauSchedule
-from .._primitives import MAX_STEPS, WSD, Constant, Cosine, Interpolate, InverseSqrt, Linear, Piecewise, Polynomial
+from .._primitives import WSD, Constant, Cosine, Interpolate, InverseSqrt, Linear, Piecewise, Polynomial
+
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 __all__ = [
     "get_constant_schedule", "get_constant_schedule_with_warmup", "get_linear_schedule_with_warmup",
@@ -131,10 +135,10 @@ def _min_ratio(node: str, lr: float, min_lr: Any, min_lr_rate: Any) -> float:
         raise ScheduleError(node, "min_lr", "None when min_lr_rate is given (transformers: only one of min_lr "
                             "or min_lr_rate should be set)", min_lr)
     if min_lr is not None:
-        min_lr = check_real(node, "min_lr", min_lr)
+        low = check_real(node, "min_lr", min_lr)
         if lr <= 0.0:
             raise ScheduleError(node, "lr", "a number > 0 with min_lr (transformers divides min_lr by it)", lr)
-        return min_lr / lr
+        return low / lr
     if min_lr_rate is None:
         raise ScheduleError(node, "min_lr_rate", "a number when min_lr is None (transformers: one of min_lr or "
                             "min_lr_rate should be set)", None)
@@ -412,8 +416,8 @@ def get_wsd_schedule(*, lr: float, num_warmup_steps: int, num_decay_steps: int, 
     if warmup_type == "linear" and plain_decay and s >= 0 and d >= 1 and m >= 0.0:
         return _scaled(lr, WSD(peak_value=1.0, warmup_steps=w, stable_steps=s, decay_steps=d, start_value=m,
                                end_value=m, decay_shape=decay_type))
-    parts: list = []
-    bounds: list = []
+    parts: list[Schedule] = []
+    bounds: list[int] = []
 
     def add(part: Schedule, start: int) -> None:
         if parts:
@@ -483,7 +487,7 @@ def get_adafactor_schedule(*, lr: float = 0.0, initial_lr: float = 0.0) -> Sched
                               "its update; it is not a schedule of the step")
 
 
-_BY_NAME = {
+_BY_NAME: dict[str, Callable[..., Schedule | PlateauSchedule]] = {
     "linear": get_linear_schedule_with_warmup,
     "cosine": get_cosine_schedule_with_warmup,
     "cosine_with_restarts": get_cosine_with_hard_restarts_schedule_with_warmup,
@@ -499,8 +503,8 @@ _BY_NAME = {
 }
 
 
-def get_scheduler(name: Any, *, lr: float, num_warmup_steps: int | None = None, num_training_steps: int | None = None,
-                  scheduler_specific_kwargs: dict | None = None) -> Schedule | PlateauSchedule:
+def get_scheduler(name: str, *, lr: float, num_warmup_steps: int | None = None, num_training_steps: int | None = None,
+                  scheduler_specific_kwargs: Mapping[str, Any] | None = None) -> Schedule | PlateauSchedule:
     """transformers ``get_scheduler``: the schedule of that name, dispatched as transformers does.
 
     ``name`` is one of `SCHEDULER_NAMES` (or a ``SchedulerType``). As in transformers:

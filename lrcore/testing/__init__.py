@@ -24,9 +24,16 @@ import this package; importing it imports no framework, and hypothesis only when
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 from ._assert import TOLERANCES, Tolerance, assert_close, trajectory
+
+TYPE_CHECKING = False  # typing is not imported at run time; hypothesis only when a strategy is asked for
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ._catalog import catalog_kwargs
+    from ._strategies import (boundaries_of, leaves, plateaus, schedules, schedules_and_steps, smooth_fn, step_counts,
+                              step_sets, values)
 
 __all__ = ["trajectory", "assert_close", "TOLERANCES", "Tolerance", "schedules", "catalog_kwargs", "step_sets",
            "boundaries_of", "schedules_and_steps", "leaves", "step_counts", "values", "plateaus", "smooth_fn"]

@@ -37,10 +37,20 @@ documented deviation; the failure report lists them.
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple, Sequence
+from typing import NamedTuple
 
 from .._compare import check, ulp_distance
 from .._drivers import kind_of, run, steps_of
+
+TYPE_CHECKING = False  # typing's other names are not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Sequence
+    from typing import Any
+
+    #: Steps: an int n (steps 0..n-1) or a sequence of increasing ints.
+    Steps = int | Sequence[int]
+    #: A tolerance: a number >= 0, or ``f(t)`` / ``f(t, a_t, b_t)`` giving one.
+    Tol = float | Callable[..., float]
 
 __all__ = ["trajectory", "assert_close", "TOLERANCES", "Tolerance"]
 
@@ -65,7 +75,7 @@ TOLERANCES: dict[str, Tolerance] = {
 _ORDER = ("float64", "jax_x64", "float32")
 
 
-def trajectory(obj: Any, steps: Any, metrics: Sequence[Any] | None = None, *, group: int = 0,
+def trajectory(obj: Any, steps: Steps, metrics: Sequence[float] | None = None, *, group: int = 0,
                read: str = "lr") -> list[float]:
     """The rates `obj` produces at `steps` (an int n: steps 0..n-1; or a sequence of increasing ints).
 
@@ -124,15 +134,16 @@ def _show(v: Any) -> str:
     return f"{getattr(v, '__qualname__', type(v).__name__)}(...)" if callable(v) else repr(v)
 
 
-def _side(obj: Any, steps: Any, metrics: Any, group: int, read: str) -> tuple[list[float], str]:
+def _side(obj: Any, steps: Steps, metrics: Sequence[float] | None, group: int, read: str) -> tuple[list[float], str]:
     """`run` on one side of a comparison: `read` and `group` apply to a torch scheduler only."""
     if kind_of(obj) == "torch":
         return run(obj, steps, metrics, group=group, read=read)
     return run(obj, steps, metrics)
 
 
-def assert_close(a: Any, b: Any, steps: Any, *, rtol: Any = None, atol: Any = None, ulps: float | None = None,
-                 metrics: Sequence[Any] | None = None, skip: Any = None, read: str = "lr", group: int = 0,
+def assert_close(a: Any, b: Any, steps: Steps, *, rtol: Tol | None = None, atol: Tol | None = None,
+                 ulps: float | None = None, metrics: Sequence[float] | None = None,
+                 skip: Collection[int] | Callable[[int], bool] | None = None, read: str = "lr", group: int = 0,
                  msg: str = "") -> None:
     """Assert that `a` and `b` (anything `trajectory` steps) agree at every one of `steps`.
 

@@ -10,9 +10,22 @@ every constructor of every catalog from its draws.
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
 
 from hypothesis import strategies as st
+
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from hypothesis.strategies import DrawFn, SearchStrategy
+
+    from .._base import Schedule
+    from ._strategies import composite
+
+    _Kwargs = dict[str, Any]  # keyword arguments for one catalog constructor
+else:
+    composite = st.composite
 
 __all__ = ["catalog_kwargs", "NO_FORM"]
 
@@ -27,8 +40,8 @@ milestones = st.lists(st.integers(1, 500), min_size=1, max_size=4, unique=True).
 powers = st.sampled_from([0.5, 1.0, 2.0])
 
 
-@st.composite
-def _values_and_boundaries(draw: Any, n_min: int = 1) -> tuple[list, list]:
+@composite
+def _values_and_boundaries(draw: DrawFn, n_min: int = 1) -> tuple[list[float], list[int]]:
     b = draw(st.lists(st.integers(1, 500), min_size=n_min, max_size=4, unique=True).map(sorted))
     v = draw(st.lists(rates, min_size=len(b) + 1, max_size=len(b) + 1))
     return v, b
@@ -39,7 +52,7 @@ def _fn(value: float) -> Callable[[Any], float]:
 
 
 # parameter name -> strategy (a required parameter whose name is not here needs a `_SPECIFIC` entry)
-_BY_NAME: dict[str, Any] = {}
+_BY_NAME: dict[str, SearchStrategy[Any]] = {}
 for _n in ("lr", "base_lr", "learning_rate", "base_learning_rate", "init_value", "value", "initial_learning_rate",
            "peak_value", "max_lr", "max_learning_rate"):
     _BY_NAME[_n] = rates
@@ -57,68 +70,68 @@ _BY_NAME.update(milestones=milestones, power=powers, d_model=st.sampled_from([64
                 T_mult=st.integers(1, 3), patience=st.integers(0, 5), mode=st.sampled_from(["min", "max"]))
 
 
-def _key(fn: Callable) -> str:
+def _key(fn: Callable[..., Any]) -> str:
     return f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
 
 
-@st.composite
-def _piecewise_decay(draw: Any) -> dict:
+@composite
+def _piecewise_decay(draw: DrawFn) -> _Kwargs:
     v, b = draw(_values_and_boundaries())
     return dict(boundaries=b, values=v)
 
 
-@st.composite
-def _keras_piecewise(draw: Any) -> dict:
+@composite
+def _keras_piecewise(draw: DrawFn) -> _Kwargs:
     v, b = draw(_values_and_boundaries())
     return dict(boundaries=b, values=v)
 
 
-@st.composite
-def _onecycle(draw: Any, total: str, peak: str, pct: str = "pct_start") -> dict:
+@composite
+def _onecycle(draw: DrawFn, total: str, peak: str, pct: str = "pct_start") -> _Kwargs:
     n = draw(st.integers(20, 500))  # pct * n >= 2: every phase lasts a step
     return {total: n, peak: draw(rates), pct: draw(st.floats(0.1, 0.45, **_F))}
 
 
-@st.composite
-def _cyclic(draw: Any, low: str, high: str) -> dict:
+@composite
+def _cyclic(draw: DrawFn, low: str, high: str) -> _Kwargs:
     a, b = sorted((draw(rates), draw(rates)))
     return {low: a, high: b, "step_size_up": draw(st.integers(1, 200))}
 
 
-@st.composite
-def _linear_warmup(draw: Any) -> dict:
+@composite
+def _linear_warmup(draw: DrawFn) -> _Kwargs:
     return dict(learning_rate=draw(rates), warmup_steps=draw(counts), start_lr=draw(small_rates),
                 end_lr=draw(st.floats(1e-3, 10.0, **_F)))
 
 
-@st.composite
-def _optax_piecewise_constant(draw: Any) -> dict:
+@composite
+def _optax_piecewise_constant(draw: DrawFn) -> _Kwargs:
     b = draw(st.lists(st.integers(1, 500), max_size=4, unique=True))
     return dict(init_value=draw(rates), boundaries_and_scales={k: draw(decays) for k in b})
 
 
-@st.composite
-def _optax_interpolate(draw: Any) -> dict:
+@composite
+def _optax_interpolate(draw: DrawFn) -> _Kwargs:
     b = draw(st.lists(st.integers(1, 500), max_size=4, unique=True))
     return dict(interpolate_type=draw(st.sampled_from(["linear", "cosine"])), init_value=draw(rates),
                 boundaries_and_scales={k: draw(decays) for k in b})
 
 
-@st.composite
-def _warmup_cosine(draw: Any) -> dict:
+@composite
+def _warmup_cosine(draw: DrawFn) -> _Kwargs:
     w = draw(warmups)
     return dict(init_value=draw(small_rates), peak_value=draw(rates), warmup_steps=w,
                 decay_steps=w + draw(counts), end_value=draw(small_rates))
 
 
-@st.composite
-def _warmup_exponential(draw: Any) -> dict:
+@composite
+def _warmup_exponential(draw: DrawFn) -> _Kwargs:
     return dict(init_value=draw(small_rates), peak_value=draw(rates), warmup_steps=draw(warmups),
                 transition_steps=draw(counts), decay_rate=draw(decays))
 
 
-@st.composite
-def _sgdr(draw: Any) -> dict:
+@composite
+def _sgdr(draw: DrawFn) -> _Kwargs:
     n = draw(st.integers(1, 3))
     kws = []
     for _ in range(n):
@@ -128,16 +141,16 @@ def _sgdr(draw: Any) -> dict:
     return dict(cosine_kwargs=kws)
 
 
-@st.composite
-def _hf_warmup_total(draw: Any, **extra: Any) -> dict:
+@composite
+def _hf_warmup_total(draw: DrawFn, /, **extra: Any) -> _Kwargs:
     w = draw(warmups)
     out = dict(lr=draw(rates), num_warmup_steps=w, num_training_steps=w + draw(counts))
     out.update({k: draw(v) for k, v in extra.items()})
     return out
 
 
-@st.composite
-def _torch_parts(draw: Any, n: int) -> list:
+@composite
+def _torch_parts(draw: DrawFn, n: int) -> list[Schedule]:
     from lrcore.catalog import torch as C
 
     lr = draw(rates)
@@ -154,15 +167,15 @@ def _torch_parts(draw: Any, n: int) -> list:
     return out
 
 
-@st.composite
-def _sequential_lr(draw: Any) -> dict:
+@composite
+def _sequential_lr(draw: DrawFn) -> _Kwargs:
     n = draw(st.integers(2, 3))
     return dict(schedulers=draw(_torch_parts(n)),
                 milestones=draw(st.lists(st.integers(1, 500), min_size=n - 1, max_size=n - 1, unique=True).map(sorted)))
 
 
-@st.composite
-def _join_schedules(draw: Any) -> dict:
+@composite
+def _join_schedules(draw: DrawFn) -> _Kwargs:
     from lrcore.catalog import optax as O
 
     n = draw(st.integers(2, 3))
@@ -171,8 +184,8 @@ def _join_schedules(draw: Any) -> dict:
                 boundaries=draw(st.lists(st.integers(1, 500), min_size=n - 1, max_size=n - 1, unique=True).map(sorted)))
 
 
-@st.composite
-def _get_scheduler(draw: Any) -> dict:
+@composite
+def _get_scheduler(draw: DrawFn) -> _Kwargs:
     w = draw(warmups)
     name = draw(st.sampled_from(["linear", "cosine", "cosine_with_restarts", "polynomial", "constant",
                                  "constant_with_warmup", "inverse_sqrt"]))
@@ -182,12 +195,12 @@ def _get_scheduler(draw: Any) -> dict:
     return out
 
 
-@st.composite
-def _nemo(draw: Any, name: str) -> dict:
+@composite
+def _nemo(draw: DrawFn, name: str) -> _Kwargs:
     """NeMo's keyword pairs: warmup (steps or ratio), hold, constant steps; lr above min_lr."""
     m = draw(st.integers(1, 300))
     min_lr = draw(small_rates)
-    out: dict = dict(lr=min_lr + draw(rates), max_steps=m, min_lr=min_lr)
+    out: _Kwargs = dict(lr=min_lr + draw(rates), max_steps=m, min_lr=min_lr)
     low = 1 if name == "NoamHoldAnnealing" else 0  # NeMo's Noam needs a warmup
     if low or draw(st.booleans()):
         out["warmup_steps"] = draw(st.integers(low, m))
@@ -221,9 +234,9 @@ _NEMO = ("WarmupPolicy", "WarmupHoldPolicy", "SquareAnnealing", "SquareRootAnnea
 _warmup_inits = st.one_of(st.just(-1.0), small_rates)
 
 
-@st.composite
-def _fairseq_fixed(draw: Any) -> dict:
-    out: dict = dict(lr=draw(st.one_of(rates, st.lists(rates, min_size=1, max_size=4))),
+@composite
+def _fairseq_fixed(draw: DrawFn) -> _Kwargs:
+    out: _Kwargs = dict(lr=draw(st.one_of(rates, st.lists(rates, min_size=1, max_size=4))),
                      warmup_updates=draw(warmups))
     if isinstance(out["lr"], list) or draw(st.booleans()):
         out["updates_per_epoch"] = draw(st.integers(1, 50))
@@ -232,11 +245,11 @@ def _fairseq_fixed(draw: Any) -> dict:
     return out
 
 
-@st.composite
-def _fairseq_cosine(draw: Any) -> dict:
+@composite
+def _fairseq_cosine(draw: DrawFn) -> _Kwargs:
     min_lr = draw(small_rates)
     w = draw(warmups)
-    out: dict = dict(lr=min_lr + draw(rates), min_lr=min_lr, warmup_updates=w, warmup_init_lr=draw(_warmup_inits),
+    out: _Kwargs = dict(lr=min_lr + draw(rates), min_lr=min_lr, warmup_updates=w, warmup_init_lr=draw(_warmup_inits),
                      t_mult=draw(st.sampled_from([1.0, 1.5, 2.0, 3.0])),
                      lr_shrink=draw(st.one_of(st.just(1.0), decays)))
     if draw(st.booleans()):
@@ -246,14 +259,14 @@ def _fairseq_cosine(draw: Any) -> dict:
     return out
 
 
-@st.composite
-def _fairseq_step(draw: Any) -> dict:
+@composite
+def _fairseq_step(draw: DrawFn) -> _Kwargs:
     min_lr = draw(small_rates)
     return dict(lr=min_lr + draw(rates), min_lr=min_lr, warmup_updates=draw(warmups),
                 warmup_init_lr=draw(_warmup_inits), lr_decay_period=draw(counts), lr_decay=draw(decays))
 
 
-def _fairseq() -> dict:
+def _fairseq() -> dict[str, SearchStrategy[_Kwargs]]:
     fd = st.fixed_dictionaries
     return {
         "fairseq.fixed": _fairseq_fixed(),
@@ -273,16 +286,16 @@ def _fairseq() -> dict:
     }
 
 
-@st.composite
-def _fvcore_multistep(draw: Any) -> dict:
+@composite
+def _fvcore_multistep(draw: DrawFn) -> _Kwargs:
     v = draw(st.lists(rates, min_size=1, max_size=4))
     n = draw(st.integers(len(v) + 1, 500))
     ms = draw(st.lists(st.integers(1, n - 1), min_size=len(v) - 1, max_size=len(v) - 1, unique=True).map(sorted))
     return dict(values=v, milestones=ms, num_updates=n, max_iter=draw(counts))
 
 
-@st.composite
-def _fvcore_leaf(draw: Any, max_iter: int) -> Any:
+@composite
+def _fvcore_leaf(draw: DrawFn, max_iter: int) -> Schedule:
     from lrcore.catalog import fvcore as F
 
     name = draw(st.sampled_from(["ConstantParamScheduler", "CosineParamScheduler", "LinearParamScheduler",
@@ -291,11 +304,12 @@ def _fvcore_leaf(draw: Any, max_iter: int) -> Any:
     fn = getattr(F, name)
     kw = draw(_fvcore_specific()[f"fvcore.{name}"])
     kw["max_iter"] = max_iter
-    return fn(**kw)
+    leaf: Schedule = fn(**kw)
+    return leaf
 
 
-@st.composite
-def _fvcore_composite(draw: Any) -> dict:
+@composite
+def _fvcore_composite(draw: DrawFn) -> _Kwargs:
     m = draw(counts)
     k = draw(st.integers(1, 3))
     cuts = sorted(draw(st.lists(st.integers(1, 99), min_size=k - 1, max_size=k - 1, unique=True)))  # lengths > 0
@@ -305,21 +319,21 @@ def _fvcore_composite(draw: Any) -> dict:
                 max_iter=m)
 
 
-@st.composite
-def _fvcore_warmup(draw: Any) -> dict:
+@composite
+def _fvcore_warmup(draw: DrawFn) -> _Kwargs:
     m = draw(counts)
     return dict(scheduler=draw(_fvcore_leaf(m)), warmup_factor=draw(st.sampled_from([0.001, 0.1, 1.0])),
                 warmup_length=draw(st.integers(0, m)) / m, warmup_method=draw(st.sampled_from(["linear", "constant"])),
                 max_iter=m)
 
 
-@st.composite
-def _fvcore_multiplier(draw: Any) -> dict:
+@composite
+def _fvcore_multiplier(draw: DrawFn) -> _Kwargs:
     m = draw(counts)
     return dict(lr=draw(rates), multiplier=draw(_fvcore_leaf(m)), max_iter=m)
 
 
-def _fvcore_specific() -> dict[str, Any]:
+def _fvcore_specific() -> dict[str, SearchStrategy[_Kwargs]]:
     fd = st.fixed_dictionaries
     return {
         "fvcore.ConstantParamScheduler": fd(dict(value=rates, max_iter=counts)),
@@ -338,7 +352,7 @@ def _fvcore_specific() -> dict[str, Any]:
     }
 
 
-def _mmengine_specific() -> dict[str, Any]:
+def _mmengine_specific() -> dict[str, SearchStrategy[_Kwargs]]:
     fd = st.fixed_dictionaries
     moms = st.floats(0.5, 0.99, **_F)
     win = dict(by_epoch=st.booleans(), end=st.integers(1, 500))
@@ -376,8 +390,8 @@ _composer_times = st.one_of(st.integers(1, 100).map(lambda n: 2 * n), st.integer
 _composer_ssr = st.sampled_from([0.5, 1.0, 1.0, 1.5, 2.0])
 
 
-@st.composite
-def _composer_warmup_pair(draw: Any, same_unit: bool = False) -> dict:
+@composite
+def _composer_warmup_pair(draw: DrawFn, same_unit: bool = False) -> _Kwargs:
     # Composer refuses a t_max shorter than the run: "1dur", or batches that are the run's length
     if draw(st.booleans()):
         return dict(t_warmup=f"{2 * draw(st.integers(1, 100))}ba", t_max=f"{32 * draw(st.integers(1, 12))}ba")
@@ -387,7 +401,7 @@ def _composer_warmup_pair(draw: Any, same_unit: bool = False) -> dict:
     return dict(t_warmup=f + "dur", t_max=f"{32 * draw(st.integers(1, 12))}ba")
 
 
-def _composer() -> dict:
+def _composer() -> dict[str, SearchStrategy[_Kwargs]]:
     fd = st.fixed_dictionaries
     alphas = st.sampled_from([0.0, 0.1, 0.5, 1.0])
     opt = dict(ssr=_composer_ssr)
@@ -477,7 +491,7 @@ def _megatron_wd(draw: Any) -> dict:
 NO_FORM = frozenset({"transformers.get_greedy_schedule", "transformers.get_adafactor_schedule"})
 
 
-def _specific() -> dict[str, Any]:
+def _specific() -> dict[str, SearchStrategy[_Kwargs]]:
     fd = st.fixed_dictionaries
     return {
         "torch.SequentialLR": _sequential_lr(),
@@ -542,10 +556,10 @@ def _specific() -> dict[str, Any]:
     }
 
 
-_CACHE: dict[str, Any] = {}
+_CACHE: dict[str, SearchStrategy[_Kwargs]] = {}
 
 
-def catalog_kwargs(fn: Callable) -> Any:
+def catalog_kwargs(fn: Callable[..., Any]) -> SearchStrategy[_Kwargs]:
     """A hypothesis strategy of valid keyword arguments for the catalog constructor `fn`.
 
     ``fn(**kwargs)`` builds for every draw (no draw is thrown away). Arguments are drawn by
@@ -572,7 +586,8 @@ def catalog_kwargs(fn: Callable) -> Any:
     if key in specific:
         _CACHE[key] = specific[key]
         return specific[key]
-    required, optional = {}, {}
+    required: dict[str, SearchStrategy[Any]] = {}
+    optional: dict[str, SearchStrategy[Any]] = {}
     for p in inspect.signature(fn).parameters.values():
         if p.kind not in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD):
             continue

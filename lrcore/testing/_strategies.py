@@ -18,6 +18,26 @@ from hypothesis import strategies as st
 
 import lrcore
 
+TYPE_CHECKING = False  # typing is not imported at run time
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from typing import Any, Concatenate, ParamSpec, TypeVar
+
+    from hypothesis.strategies import DrawFn, SearchStrategy
+
+    from .._base import Schedule
+    from .._node import Field
+
+    _P = ParamSpec("_P")
+    _T = TypeVar("_T")
+    #: What `schedules(nodes=...)` takes: node classes (or names of lrcore's), or {class or name: strategy or None}.
+    Nodes = Sequence["type[Schedule] | str"] | Mapping["type[Schedule] | str", Any]
+
+    def composite(fn: Callable[Concatenate[DrawFn, _P], _T]) -> Callable[_P, SearchStrategy[_T]]:
+        """hypothesis's ``st.composite``, typed: mypy does not follow hypothesis here (its objects are Any)."""
+else:
+    composite = st.composite
+
 __all__ = [
     "smooth_fn", "values", "step_counts", "leaves", "schedules", "finite", "boundaries_of",
     "step_sets", "schedules_and_steps", "MAX_RANDOM_STEP", "PRIMITIVES", "COMBINATORS", "of_kind", "plateaus",
@@ -28,7 +48,7 @@ MAX_RANDOM_STEP = 2**40
 WARP_EXPONENTS = (0.5, 2.0, 3.0, 4.0)  # see schedules(): exact-everywhere warped times
 
 
-def smooth_fn(step, xp):
+def smooth_fn(step: Any, xp: Any) -> Any:
     """A user function that runs on every array library: a damped wobble in [0.5, 1].
 
     The argument of ``cos`` is capped (``minimum(step, 700) / 70 <= 10``), so every library's
@@ -50,7 +70,7 @@ values = st.one_of(
 #: A value that may also be exactly 0 (end values and warmup starts default to 0).
 values_or_zero = st.one_of(st.just(0.0), values)
 
-def _step_counts(big: int = 10**6):
+def _step_counts(big: int = 10**6) -> SearchStrategy[int]:
     """Step counts: mostly 1..1000, sometimes up to `big` (every one <= big)."""
     small = st.integers(min_value=1, max_value=min(1000, big))
     return st.one_of(small, small, st.integers(min_value=1, max_value=big))
@@ -60,11 +80,11 @@ def _step_counts(big: int = 10**6):
 step_counts = _step_counts()
 
 
-def _sorted_unique(elements, min_size, max_size):
+def _sorted_unique(elements: SearchStrategy[_T], min_size: int, max_size: int) -> SearchStrategy[list[_T]]:
     return st.lists(elements, min_size=min_size, max_size=max_size, unique=True).map(sorted)
 
 
-def _every_of(big: int = 10**6):
+def _every_of(big: int = 10**6) -> SearchStrategy[int | float]:
     return st.one_of(st.integers(min_value=1, max_value=min(1000, big)),
                      st.floats(min_value=0.5, max_value=float(min(1000, big)), **_FLOATS))
 _shapes = st.sampled_from(["linear", "cosine", "1-sqrt", "log"])
@@ -72,76 +92,76 @@ _shapes = st.sampled_from(["linear", "cosine", "1-sqrt", "log"])
 
 # -- leaves ------------------------------------------------------------------------------
 
-@st.composite
-def _linear(draw, big=10**6):
+@composite
+def _linear(draw: DrawFn, big: int = 10**6) -> lrcore.Linear:
     return lrcore.Linear(start_value=draw(values), end_value=draw(values_or_zero), steps=draw(_step_counts(big)))
 
 
-@st.composite
-def _cosine(draw, big=10**6):
+@composite
+def _cosine(draw: DrawFn, big: int = 10**6) -> lrcore.Cosine:
     power = draw(st.one_of(st.just(1.0), st.floats(min_value=0.5, max_value=3.0, **_FLOATS)))
     return lrcore.Cosine(start_value=draw(values), steps=draw(_step_counts(big)), end_value=draw(values_or_zero),
                          power=power)
 
 
-@st.composite
-def _polynomial(draw, big=10**6):
+@composite
+def _polynomial(draw: DrawFn, big: int = 10**6) -> lrcore.Polynomial:
     power = draw(st.one_of(st.just(1.0), st.floats(min_value=0.25, max_value=4.0, **_FLOATS)))
     return lrcore.Polynomial(start_value=draw(values), end_value=draw(values_or_zero), steps=draw(_step_counts(big)),
                              power=power, cycle=draw(st.integers(0, 3)) == 0)
 
 
-@st.composite
-def _exponential(draw, big=10**6):
+@composite
+def _exponential(draw: DrawFn, big: int = 10**6) -> lrcore.Exponential:
     factor = draw(st.one_of(st.just(1.0), st.floats(min_value=0.5, max_value=1.0, **_FLOATS)))
     return lrcore.Exponential(start_value=draw(values), factor=factor, every=draw(_every_of(big)),
                               staircase=draw(st.booleans()))
 
 
-@st.composite
-def _multistep(draw, big=10**6):
+@composite
+def _multistep(draw: DrawFn, big: int = 10**6) -> lrcore.MultiStep:
     milestones = draw(_sorted_unique(st.one_of(st.integers(0, min(1000, big)), st.integers(0, big)), 1, 5))
     factor = draw(st.floats(min_value=0.05, max_value=2.0, **_FLOATS))
     return lrcore.MultiStep(start_value=draw(values), milestones=milestones, factor=factor)
 
 
-@st.composite
-def _piecewise(draw, big=10**6):
+@composite
+def _piecewise(draw: DrawFn, big: int = 10**6) -> lrcore.Piecewise:
     boundaries = draw(_sorted_unique(st.one_of(st.integers(1, min(1000, big)), st.integers(1, big)), 1, 5))
     vals = draw(st.lists(values, min_size=len(boundaries) + 1, max_size=len(boundaries) + 1))
     return lrcore.Piecewise(values=vals, boundaries=boundaries)
 
 
-@st.composite
-def _interpolate(draw, big=10**6):
+@composite
+def _interpolate(draw: DrawFn, big: int = 10**6) -> lrcore.Interpolate:
     boundaries = draw(_sorted_unique(st.one_of(st.integers(0, min(1000, big)), st.integers(0, big)), 2, 5))
     vals = draw(st.lists(values, min_size=len(boundaries), max_size=len(boundaries)))
     return lrcore.Interpolate(boundaries=boundaries, values=vals, shape=draw(st.sampled_from(["linear", "cosine"])))
 
 
-@st.composite
-def _inverse_sqrt(draw, big=10**6):
+@composite
+def _inverse_sqrt(draw: DrawFn, big: int = 10**6) -> lrcore.InverseSqrt:
     ts = draw(st.one_of(st.integers(1, min(10**4, big)), st.floats(min_value=0.5, max_value=float(min(10**4, big)), **_FLOATS)))
     power = draw(st.one_of(st.just(0.5), st.sampled_from([1.0, 1.5, 2.0]), st.floats(0.05, 4.0, **_FLOATS)))
     return lrcore.InverseSqrt(start_value=draw(values), timescale_steps=ts, power=power)
 
 
-@st.composite
-def _inverse_time(draw, big=10**6):
+@composite
+def _inverse_time(draw: DrawFn, big: int = 10**6) -> lrcore.InverseTime:
     rate = draw(st.one_of(st.just(0.0), st.floats(min_value=0.0, max_value=10.0, **_FLOATS)))
     return lrcore.InverseTime(start_value=draw(values), rate=rate, every=draw(_every_of(big)),
                               staircase=draw(st.booleans()), power=draw(st.sampled_from([1.0, 1.0, -1.0])))
 
 
-@st.composite
-def _noam(draw, big=10**6):
+@composite
+def _noam(draw: DrawFn, big: int = 10**6) -> lrcore.Noam:
     return lrcore.Noam(d_model=draw(st.floats(min_value=1.0, max_value=4096.0, **_FLOATS)),
                        warmup_steps=draw(st.integers(1, min(10**4, big))),
                        scale=draw(st.floats(min_value=1e-3, max_value=10.0, **_FLOATS)))
 
 
-@st.composite
-def _tanh(draw, big=10**6):
+@composite
+def _tanh(draw: DrawFn, big: int = 10**6) -> lrcore.Tanh:
     # timm's defaults are lower=-7, upper=3; 1 - tanh(upper) loses relative precision as upper
     # grows (an end value of 0 makes that the whole value), so upper stays moderate here.
     lower = draw(st.floats(min_value=-10.0, max_value=-1.0, **_FLOATS))
@@ -150,16 +170,16 @@ def _tanh(draw, big=10**6):
                        lower=lower, upper=upper)
 
 
-@st.composite
-def _cyclic(draw, big=10**6):
+@composite
+def _cyclic(draw: DrawFn, big: int = 10**6) -> lrcore.Cyclic:
     down = draw(st.one_of(st.none(), st.integers(1, min(2000, big))))
     return lrcore.Cyclic(low_value=draw(values), high_value=draw(values), up_steps=draw(st.integers(1, min(2000, big))),
                          down_steps=down, mode=draw(st.sampled_from(["triangular", "triangular2", "exp_range"])),
                          gamma=draw(st.floats(min_value=0.5, max_value=1.0, **_FLOATS)))
 
 
-@st.composite
-def _one_cycle(draw, big=10**6):
+@composite
+def _one_cycle(draw: DrawFn, big: int = 10**6) -> lrcore.OneCycle:
     three = draw(st.booleans())
     pct = draw(st.floats(min_value=0.05, max_value=0.49 if three else 0.95, **_FLOATS))
     total = max(draw(_step_counts(big)), math.ceil(2.0 / pct) + 1)  # pct_start * total_steps > 1
@@ -169,8 +189,8 @@ def _one_cycle(draw, big=10**6):
                            anneal=draw(st.sampled_from(["cos", "linear"])), three_phase=three)
 
 
-@st.composite
-def _wsd(draw, big=10**6):
+@composite
+def _wsd(draw: DrawFn, big: int = 10**6) -> lrcore.WSD:
     return lrcore.WSD(peak_value=draw(values), warmup_steps=draw(st.integers(0, min(1000, big))),
                       stable_steps=draw(st.one_of(st.integers(0, min(1000, big)), st.integers(0, big))),
                       decay_steps=draw(_step_counts(big)), start_value=draw(values_or_zero),
@@ -189,8 +209,8 @@ _LEAF_BUILDERS = {
 }
 
 
-def _primitives(big: int = 10**6) -> dict:
-    out = {"Constant": _constant}
+def _primitives(big: int = 10**6) -> dict[str, SearchStrategy[Schedule]]:
+    out: dict[str, SearchStrategy[Schedule]] = {"Constant": _constant}
     out.update({k: f(big=big) for k, f in _LEAF_BUILDERS.items()})
     out["Function"] = _function
     return out
@@ -204,12 +224,13 @@ leaves = st.one_of(*PRIMITIVES.values())
 
 # -- custom nodes: a strategy from the declared fields -------------------------------------
 
-def _bound(b, drawn: dict):
+def _bound(b: float | str | None, drawn: dict[str, Any]) -> float | None:
     """A field bound: a number, or the name of an earlier field (its drawn value; None if unset)."""
-    return drawn.get(b) if isinstance(b, str) else b
+    value: float | None = drawn.get(b) if isinstance(b, str) else b
+    return value
 
 
-def _field_strategy(f, drawn: dict, sub, big: int):
+def _field_strategy(f: Field, drawn: dict[str, Any], sub: SearchStrategy[Schedule], big: int) -> SearchStrategy[Any]:
     """Values of one declared field (`lrcore.fields(cls)`), given the fields drawn before it."""
     ge, gt, le, lt = (_bound(b, drawn) for b in (f.ge, f.gt, f.le, f.lt))
     kind = f.kind
@@ -244,16 +265,16 @@ def _field_strategy(f, drawn: dict, sub, big: int):
                      "(nodes={MyNode: strategy})")
 
 
-def hi_default_positive(le, lt) -> bool:
+def hi_default_positive(le: float | None, lt: float | None) -> bool:
     """Without a lower bound, draw positive values unless an upper bound is <= 0."""
     top = le if le is not None else lt
     return top is None or top > 1e-6
 
 
-@st.composite
-def _derived(draw, cls, sub, big):
+@composite
+def _derived(draw: DrawFn, cls: type[Schedule], sub: SearchStrategy[Schedule], big: int) -> Schedule:
     """`cls` with each declared field drawn from its kind and bounds (optional fields sometimes left out)."""
-    drawn: dict = {}
+    drawn: dict[str, Any] = {}
     for f in lrcore.fields(cls):
         if not f.required and (f.kind == "callable" or draw(st.booleans())):
             continue  # its default
@@ -264,14 +285,14 @@ def _derived(draw, cls, sub, big):
     return cls(**drawn)
 
 
-def _has_schedule_field(cls) -> bool:
+def _has_schedule_field(cls: type[Schedule]) -> bool:
     return any(f.kind in ("schedule", "schedules") for f in lrcore.fields(cls))
 
 
 # -- combinators -------------------------------------------------------------------------
 
-@st.composite
-def finite(draw, child, big: int = 10**5):
+@composite
+def finite(draw: DrawFn, child: Schedule, big: int = 10**5) -> Schedule:
     """`child` itself if it has a finite duration >= 1, else child cut off after b steps.
 
     ``Sequential([child, Constant(v)], boundaries=[b])`` has duration b, whatever child is:
@@ -293,10 +314,14 @@ _KINDS = list(COMBINATORS)
 class _Pool:
     """What a `schedules` call draws from: its leaf strategies, combinator kinds, custom combinators."""
 
-    def __init__(self, nodes, big: int) -> None:
+    def __init__(self, nodes: Nodes | None, big: int) -> None:
         self.big = big
-        self.custom_leaves: list = []
-        self.custom_combinators: list = []  # (cls, strategy factory or None)
+        self.custom_leaves: list[SearchStrategy[Schedule]] = []
+        # (cls, strategy factory or None)
+        self.custom_combinators: list[tuple[type[Schedule], Callable[[SearchStrategy[Schedule]],
+                                                                     SearchStrategy[Schedule]] | None]] = []
+        self.leaves: list[SearchStrategy[Schedule]]
+        self.kinds: list[str]
         if nodes is None:
             self.leaves = list(_primitives(big).values())
             self.kinds = list(COMBINATORS)
@@ -326,21 +351,24 @@ class _Pool:
             raise ValueError("schedules: `nodes` needs at least one node without schedule fields (a leaf)")
 
 
-@st.composite
-def _tree(draw, pool: _Pool, max_depth: int, root: str | None = None):
-    kinds = pool.kinds + [c for c, _ in pool.custom_combinators]
+@composite
+def _tree(draw: DrawFn, pool: _Pool, max_depth: int, root: str | None = None) -> Schedule:
+    kinds: list[str | type[Schedule]] = [*pool.kinds, *(c for c, _ in pool.custom_combinators)]
     if root is None and (max_depth <= 0 or not kinds or draw(st.integers(0, 9)) < 3):
-        return draw(st.one_of(*pool.leaves))
+        leaf: Schedule = draw(st.one_of(*pool.leaves))
+        return leaf
     sub = _tree(pool, max_depth - 1)
     kind = root if root is not None else draw(st.sampled_from(kinds))
     if not isinstance(kind, str):
         factory = dict(pool.custom_combinators)[kind]
-        return draw(factory(sub) if factory is not None else _derived(kind, sub, pool.big))
-    return draw(_combinator(kind, sub, pool.big))
+        custom: Schedule = draw(factory(sub) if factory is not None else _derived(kind, sub, pool.big))
+        return custom
+    tree: Schedule = draw(_combinator(kind, sub, pool.big))
+    return tree
 
 
-@st.composite
-def _combinator(draw, kind: str, sub, big: int):
+@composite
+def _combinator(draw: DrawFn, kind: str, sub: SearchStrategy[Schedule], big: int) -> Schedule:
     counts = _step_counts(big)
     if kind == "Sequential":
         n = draw(st.integers(1, 3))
@@ -395,25 +423,27 @@ def _combinator(draw, kind: str, sub, big: int):
             lo, hi = hi, lo
         return lrcore.Clamp(child, min_value=lo, max_value=hi)
 
+    # (draws are Any to mypy: each is bound to a typed name before the arithmetic)
     if kind == "Product":
-        a = draw(sub)
+        a: Schedule = draw(sub)
         how = draw(st.sampled_from(["s*k", "k*s", "s*s", "s*s*s"]))
-        if how == "s*k":
-            return a * draw(st.floats(min_value=0.1, max_value=10.0, **_FLOATS))
-        if how == "k*s":
-            return draw(st.floats(min_value=0.1, max_value=10.0, **_FLOATS)) * a
+        if how in ("s*k", "k*s"):
+            k: float = draw(st.floats(min_value=0.1, max_value=10.0, **_FLOATS))
+            return a * k if how == "s*k" else k * a
+        second: Schedule = draw(sub)
         if how == "s*s":
-            return a * draw(sub)
-        return a * draw(sub) * draw(sub)
+            return a * second
+        third: Schedule = draw(sub)
+        return a * second * third
 
     if kind == "Sum":
         a = draw(sub)
         how = draw(st.sampled_from(["s+k", "k+s", "s+s"]))
-        if how == "s+k":
-            return a + draw(values)
-        if how == "k+s":
-            return draw(values) + a
-        return a + draw(sub)
+        if how in ("s+k", "k+s"):
+            v: float = draw(values)
+            return a + v if how == "s+k" else v + a
+        second = draw(sub)
+        return a + second
 
     if kind in ("Minimum", "Maximum"):
         fn = lrcore.minimum if kind == "Minimum" else lrcore.maximum
@@ -447,7 +477,7 @@ def _combinator(draw, kind: str, sub, big: int):
     return lrcore.Quantize(draw(sub), every=draw(st.one_of(st.integers(1, 100), st.integers(1, min(1000, big)))))
 
 
-def schedules(max_depth: int = 4, nodes=None, max_steps: int | None = None):
+def schedules(max_depth: int = 4, nodes: Nodes | None = None, max_steps: int | None = None) -> SearchStrategy[Schedule]:
     """A hypothesis strategy of valid schedule trees at most `max_depth` combinators deep (leaves at depth 0).
 
     * `nodes`: which nodes to draw (default: every primitive and combinator of lrcore). A list of
@@ -476,7 +506,7 @@ def schedules(max_depth: int = 4, nodes=None, max_steps: int | None = None):
     return _tree(_Pool(nodes, big), max_depth)
 
 
-def of_kind(kind: str, max_depth: int = 1):
+def of_kind(kind: str, max_depth: int = 1) -> SearchStrategy[Schedule]:
     """Trees whose root is a `kind` combinator (over trees `max_depth - 1` deep), as `schedules` draws them."""
     return _tree(_Pool(None, 10**6), max_depth, root=kind)
 
@@ -504,9 +534,9 @@ _MAX_CYCLES_LISTED = 12  # cycles of Restart / Cyclic whose starts are listed
 _MAX_INNER_CYCLES = 3  # cycles of an unlimited Restart whose child's boundaries are listed
 
 
-def _local_marks(s) -> set:
+def _local_marks(s: Schedule) -> set[float]:
     """Candidate boundaries of a primitive, in its own time (floats; may be over-approximate)."""
-    out = set()
+    out: set[float] = set()
     if isinstance(s, lrcore.Polynomial) and s.cycle:
         out.update(s.steps * k for k in range(1, 5))
     elif isinstance(s, (lrcore.Linear, lrcore.Cosine, lrcore.Polynomial, lrcore.Tanh)):
@@ -536,13 +566,21 @@ def _local_marks(s) -> set:
     return out
 
 
-def _marks(s, offset: float, scale: float, out: set) -> None:
+def _finite_duration(s: Schedule) -> int:
+    """The duration of a part that must have one (a Sequential part without boundaries, a Restart's child)."""
+    d = s.duration
+    if d is None:
+        raise ValueError(f"boundaries_of: {s!r} has no finite duration where its parent needs one")
+    return d
+
+
+def _marks(s: Schedule, offset: float, scale: float, out: set[float]) -> None:
     """Add the boundaries of `s`, whose local time is (global - offset) / scale, to `out`."""
 
-    def add(local):
+    def add(local: float) -> None:
         out.add(offset + scale * local)
 
-    def sub(child, local_offset=0.0, local_scale=1.0):
+    def sub(child: Schedule, local_offset: float = 0.0, local_scale: float = 1.0) -> None:
         _marks(child, offset + scale * local_offset, scale * local_scale, out)
 
     add(0)
@@ -554,11 +592,11 @@ def _marks(s, offset: float, scale: float, out: set) -> None:
 
     if isinstance(s, lrcore.Sequential):
         if s.boundaries is not None:
-            starts = (0, *s.boundaries)
-        else:  # each part but the last lasts its duration
+            starts: Sequence[int] = (0, *s.boundaries)
+        else:  # each part but the last lasts its duration (finite: Sequential checks it)
             starts = [0]
             for part in s.parts[:-1]:
-                starts.append(starts[-1] + part.duration)
+                starts.append(starts[-1] + _finite_duration(part))
         for a, part in zip(starts, s.parts):
             add(a)
             sub(part, a)
@@ -566,7 +604,7 @@ def _marks(s, offset: float, scale: float, out: set) -> None:
         add(s.warmup_steps)
         sub(s.schedule, s.warmup_steps if s.prefix else 0.0)
     elif isinstance(s, lrcore.Restart):
-        cd = s.schedule.duration
+        cd = _finite_duration(s.schedule)  # Restart checks it
         inner = _MAX_INNER_CYCLES if s.limit is None else min(s.limit, _MAX_CYCLES_LISTED)
         b, k = 0.0, 0
         while k < _MAX_CYCLES_LISTED and (s.limit is None or k <= s.limit) and b <= 2**53:
@@ -582,18 +620,18 @@ def _marks(s, offset: float, scale: float, out: set) -> None:
     elif isinstance(s, lrcore.Stretch):
         sub(s.schedule, 0.0, s.factor)
     elif isinstance(s, lrcore.Warp):
-        inner = set()
-        _marks(s.schedule, 0.0, 1.0, inner)
+        warped: set[float] = set()
+        _marks(s.schedule, 0.0, 1.0, warped)
         n = s.steps
         add(n)
-        for m in inner:  # the step whose warped time is m: w(t) = n (t / n) ** k below n, t after
+        for m in warped:  # the step whose warped time is m: w(t) = n (t / n) ** k below n, t after
             if math.isfinite(m) and m >= 0:
                 add(n * (m / n) ** (1.0 / s.exponent) if m < n else m)
     elif isinstance(s, lrcore.Quantize):
-        inner = set()
-        _marks(s.schedule, 0.0, 1.0, inner)
+        quantized: set[float] = set()
+        _marks(s.schedule, 0.0, 1.0, quantized)
         e = s.every
-        for m in inner:
+        for m in quantized:
             add(math.floor(m / e) * e)
             add(math.ceil(m / e) * e)
         add(e)
@@ -602,15 +640,15 @@ def _marks(s, offset: float, scale: float, out: set) -> None:
             sub(c)
 
 
-def exact_marks_of(schedule) -> list:
+def exact_marks_of(schedule: Schedule) -> list[float]:
     """The candidate boundaries of `boundaries_of` as the exact (float) global steps, unrounded:
     a stretched cycle starts at 176 * 40.369318612481486 = 7105.0000758, not at an int."""
-    raw: set = set()
+    raw: set[float] = set()
     _marks(schedule, 0.0, 1.0, raw)
     return sorted(x for x in raw if math.isfinite(x) and 0 <= x <= 2**53)
 
 
-def boundaries_of(schedule) -> list:
+def boundaries_of(schedule: Schedule) -> list[int]:
     """Candidate boundary steps of `schedule`, as sorted ints in [0, 2**53] (over-approximated).
 
     Walks the tree with ``children()``, ``duration`` and the node fields: durations,
@@ -618,9 +656,9 @@ def boundaries_of(schedule) -> list:
     time through the Shift / Sequential / Warmup offsets and the Stretch / Restart scales
     (Restart: the first few cycles only). Non-integer marks give both neighbouring ints.
     """
-    raw: set = set()
+    raw: set[float] = set()
     _marks(schedule, 0.0, 1.0, raw)
-    out = set()
+    out: set[int] = set()
     for x in raw:
         if not math.isfinite(x):
             continue
@@ -632,8 +670,8 @@ def boundaries_of(schedule) -> list:
 
 # -- steps -------------------------------------------------------------------------------
 
-@st.composite
-def step_sets(draw, schedule, max_random: int = 12):
+@composite
+def step_sets(draw: DrawFn, schedule: Schedule, max_random: int = 12) -> list[int]:
     """Int steps for `schedule`: 0, every boundary b with b - 1 and b + 1, and random steps.
 
     The random steps are uniform in [0, 2**40], uniform below twice the last boundary (where
@@ -650,8 +688,8 @@ def step_sets(draw, schedule, max_random: int = 12):
     return sorted(steps)
 
 
-@st.composite
-def schedules_and_steps(draw, max_depth=4, max_random: int = 12):
+@composite
+def schedules_and_steps(draw: DrawFn, max_depth: int = 4, max_random: int = 12) -> tuple[Schedule, list[int]]:
     """A schedule and a `step_sets` list for it."""
     s = draw(schedules(max_depth=max_depth))
     return s, draw(step_sets(s, max_random=max_random))
