@@ -176,11 +176,11 @@ def spec_of(schedule: Any) -> Any:
         if isinstance(x, Node):
             return config_of(x) if x.unresolved else None
         if isinstance(x, Mapping):
-            out = {k: walk(v) for k, v in x.items()}
-            return {k: v for k, v in out.items() if v is not None} or None
+            configs = {k: walk(v) for k, v in x.items()}
+            return {k: v for k, v in configs.items() if v is not None} or None
         if isinstance(x, (list, tuple)):
-            out = [walk(v) for v in x]
-            return out if any(v is not None for v in out) else None
+            items = [walk(v) for v in x]
+            return items if any(v is not None for v in items) else None
         return None
 
     return walk(schedule)
@@ -214,8 +214,8 @@ class AdapterScheduler:
     _schedule_at = 0  # the schedule's position among the constructor's arguments
     _rate_methods: tuple[str, ...] = ()  # the methods that compute the rates
     _transient: tuple[str, ...] = ()  # attributes not pickled
-    _root: type  # the class deriving from AdapterScheduler directly (ScheduleLR)
-    _plateau_class: type | None = None
+    _root: type[AdapterScheduler]  # the class deriving from AdapterScheduler directly (ScheduleLR)
+    _plateau_class: type[AdapterScheduler] | None = None
     _own_rates = True
 
     def __init_subclass__(cls, plateau: bool = False, **kwargs: Any) -> None:
@@ -226,7 +226,7 @@ class AdapterScheduler:
             cls._root._plateau_class = cls
         cls._own_rates = all(getattr(cls, m) is getattr(cls._root, m) for m in cls._root._rate_methods)
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+    def __new__(cls, *args: Any, **kwargs: Any) -> AdapterScheduler:
         if cls is cls._root and cls._plateau_class is not None:
             at = cls._schedule_at
             if holds_plateau(args[at] if len(args) > at else kwargs.get("schedule")):

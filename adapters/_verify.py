@@ -59,13 +59,17 @@ import subprocess
 import sys
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from lrcore._spec import SpecError, _dotted, _literal, _call, catalog_modules, load_spec
 
 __all__ = ["VerifyError", "PeerMissing", "Result", "verify", "plateau_metric", "DEVIATIONS", "PACKAGES"]
 
 EPS = 2.0**-52
+_Kwargs = dict[str, Any]  # a catalog call's keyword arguments
+_Bound = Callable[[_Kwargs, int], float]  # bound(kwargs, t): a deviation's absolute bound at step t
+_Rule = Callable[[_Kwargs, int, float, float, "_Values"], bool]  # allows(kwargs, t, peer, ours, at)
+_Diff = tuple[float, int, float, float]  # (difference, step, peer, lrcore)
 MAX_VERIFY = 10**6
 
 # catalog -> (the modules that must import, the pip package to install)
@@ -95,7 +99,7 @@ class Call:
 
     catalog: str
     name: str
-    kwargs: dict = field(default_factory=dict)
+    kwargs: _Kwargs = field(default_factory=dict)
 
 
 def _value(node: ast.AST, where: str) -> Any:
@@ -107,7 +111,7 @@ def _value(node: ast.AST, where: str) -> Any:
         vals = [_value(e, where) for e in node.elts]
         return vals if isinstance(node, ast.List) else tuple(vals)
     if isinstance(node, ast.Dict) and all(k is not None for k in node.keys):
-        return {_literal(k, where, 0): _value(v, where) for k, v in zip(node.keys, node.values)}
+        return {_literal(k, where, 0): _value(v, where) for k, v in zip(node.keys, node.values) if k is not None}
     return _literal(node, where, 0)
 
 
@@ -121,7 +125,9 @@ def _catalog_call(node: ast.Call, where: str) -> Call | None:
         parts = parts[1:]
     if len(parts) < 2 or parts[0] not in catalog_modules():
         return None
-    return Call(parts[0], ".".join(parts[1:]), {kw.arg: _value(kw.value, where) for kw in node.keywords})
+    # (load_spec, which runs first, refuses **kwargs: every keyword has a name)
+    return Call(parts[0], ".".join(parts[1:]), {kw.arg: _value(kw.value, where) for kw in node.keywords
+                                                if kw.arg is not None})
 
 
 def parse_call(text: str) -> tuple[Call, Any]:
@@ -174,7 +180,7 @@ def _require(catalog: str) -> None:
 class _PeerStopped(Exception):
     """The peer refused to step further (values so far, and why)."""
 
-    def __init__(self, values: list, why: str) -> None:
+    def __init__(self, values: list[float], why: str) -> None:
         super().__init__(why)
         self.values = values
 
@@ -182,7 +188,8 @@ class _PeerStopped(Exception):
 _STOPS = (ValueError, OverflowError, ZeroDivisionError, IndexError)
 
 
-def _step_group(sched: Any, optimizer: Any, last: int, read: Callable, metric: Callable | None) -> list:
+def _step_group(sched: Any, optimizer: Any, last: int, read: Callable[[], float],
+                metric: Callable[[int], float] | None) -> list[float]:
     out = [read()]
     for t in range(1, last + 1):
         optimizer.step()
@@ -211,7 +218,7 @@ def _fn_arg(v: Any) -> Any:
     return v
 
 
-def _fix_fns(kw: dict) -> dict:
+def _fix_fns(kw: _Kwargs) -> _Kwargs:
     return {k: (_fn_arg(v) if k in ("lr_lambda", "scale_fn") else v) for k, v in kw.items()}
 
 
@@ -230,7 +237,7 @@ def _base_lr(call: Call) -> float:
     return _base_lr(kids[0]) if kids and isinstance(kids[0], Call) else 0.1
 
 
-def _torch_values(call: Call, last: int, mode: str) -> list:
+def _torch_values(call: Call, last: int, mode: str) -> list[float]:
     import torch
 
     L = torch.optim.lr_scheduler
@@ -244,7 +251,7 @@ def _torch_values(call: Call, last: int, mode: str) -> list:
         return _step_group(sched, o, last, lambda: float(g[key]), metric)
 
 
-def _transformers_values(call: Call, last: int, mode: str) -> list:
+def _transformers_values(call: Call, last: int, mode: str) -> list[float]:
     from transformers import optimization as O
 
     kw = {k: v for k, v in call.kwargs.items() if k != "lr"}
@@ -265,7 +272,7 @@ def _paddle_scheduler(P: Any, call: Call) -> Any:
     return getattr(P, call.name)(**kw)
 
 
-def _paddle_values(call: Call, last: int, mode: str) -> list:
+def _paddle_values(call: Call, last: int, mode: str) -> list[float]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "No ccache found", printed by paddle's import
         import paddle
@@ -291,7 +298,7 @@ def _optax_fn(optax: Any, call: Call) -> Any:
     return obj(**kw)
 
 
-def _optax_values(call: Call, last: int, mode: str) -> list:
+def _optax_values(call: Call, last: int, mode: str) -> list[float]:
     import jax
     import jax.numpy as jnp
     import optax
@@ -321,7 +328,7 @@ print(json.dumps({"values": values, "backend": keras.backend.backend()}))
 """
 
 
-def _keras_values(call: Call, last: int, mode: str) -> list:
+def _keras_values(call: Call, last: int, mode: str) -> list[float]:
     env = dict(os.environ, KERAS_BACKEND="jax", JAX_ENABLE_X64="1", JAX_PLATFORMS="cpu", TF_CPP_MIN_LOG_LEVEL="3")
     req = json.dumps({"name": call.name, "kwargs": call.kwargs, "last": last})
     proc = subprocess.run([sys.executable, "-c", _KERAS_WORKER], input=req, capture_output=True, text=True,
@@ -329,10 +336,11 @@ def _keras_values(call: Call, last: int, mode: str) -> list:
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()[-1:] or ["(no message)"]
         raise _PeerStopped([], f"keras failed: {tail[0]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])["values"]
+    values: list[float] = json.loads(proc.stdout.strip().splitlines()[-1])["values"]
+    return values
 
 
-def _timm_values(call: Call, last: int, mode: str) -> list:
+def _timm_values(call: Call, last: int, mode: str) -> list[float]:
     import timm.scheduler as T
 
     kw = {k: v for k, v in call.kwargs.items() if k not in ("lr", "updates_per_epoch")}
@@ -353,7 +361,7 @@ def _timm_values(call: Call, last: int, mode: str) -> list:
     return out
 
 
-PEERS: dict[str, tuple[str, Callable]] = {
+PEERS: dict[str, tuple[str, Callable[[Call, int, str], list[float]]]] = {
     "torch": ("torch.optim.lr_scheduler.{}", _torch_values),
     "paddle": ("paddle.optimizer.lr.{}", _paddle_values),
     "optax": ("optax.{}", _optax_values),
@@ -386,46 +394,46 @@ class Deviation:
     """A documented way the peer differs: ``allows(kwargs, t, peer, ours, lrcore_at)`` is True where it explains a step."""
 
     explanation: str
-    allows: Callable[[dict, int, float, float, Callable[[int], float]], bool]
+    allows: _Rule
 
 
-def _within(bound: Callable[[dict, int], float]) -> Callable:
+def _within(bound: _Bound) -> _Rule:
     return lambda kw, t, p, o, at: abs(p - o) <= 1e-12 * abs(p) + bound(kw, t)
 
 
-def _amp(kw: dict, *names: str) -> float:
+def _amp(kw: _Kwargs, *names: str) -> float:
     return max(abs(float(kw.get(n) or 0.0)) for n in names)
 
 
-def _torch_cosine(kw: dict, t: int) -> float:
-    T, mag = int(kw["T_max"]), max(abs(kw.get("lr", 0.0)), abs(kw.get("eta_min", 0.0)))
+def _torch_cosine(kw: _Kwargs, t: int) -> float:
+    T, mag = int(kw["T_max"]), float(max(abs(kw.get("lr", 0.0)), abs(kw.get("eta_min", 0.0))))
     return mag * EPS * (4 + T * T * ((t + T) // (2 * T)))
 
 
-def _torch_cyclic(kw: dict, t: int) -> float:
+def _torch_cyclic(kw: _Kwargs, t: int) -> float:
     up = int(kw.get("step_size_up", 2000))
     down = int(kw.get("step_size_down") or up)
     S, r = up + down, up / (up + down)
-    amp = max(abs(kw["max_lr"] - kw["base_lr"]), abs(kw.get("max_momentum", 0.9) - kw.get("base_momentum", 0.8)))
+    amp: float = max(abs(kw["max_lr"] - kw["base_lr"]), abs(kw.get("max_momentum", 0.9) - kw.get("base_momentum", 0.8)))
     return amp * EPS * 4 * (2 + t / S) / min(r, 1 - r)
 
 
-def _overflow(kw: dict, t: int, p: float, o: float, at: Callable) -> bool:
+def _overflow(kw: _Kwargs, t: int, p: float, o: float, at: _Values) -> bool:
     """torch's lr is inf, or above lrcore's, which holds its last finite value (gamma > 1)."""
     held = t > 0 and o == at(t - 1)
     return (math.isinf(p) and p > 0 and math.isfinite(o)) or (held and p > o and kw.get("gamma", 1.0) > 1.0)
 
 
-def _either(*rules: Callable) -> Callable:
+def _either(*rules: _Rule) -> _Rule:
     return lambda *a: any(r(*a) for r in rules)
 
 
-def _chained_past_cosine(kw: dict, t: int, p: float, o: float, at: Callable) -> bool:
-    ts = [c.kwargs.get("T_max") for c in kw.get("schedulers", []) if isinstance(c, Call) and c.name == "CosineAnnealingLR"]
+def _chained_past_cosine(kw: _Kwargs, t: int, p: float, o: float, at: _Values) -> bool:
+    ts: list[Any] = [c.kwargs.get("T_max") for c in kw.get("schedulers", []) if isinstance(c, Call) and c.name == "CosineAnnealingLR"]
     return bool(ts) and t > min(ts)
 
 
-def _children_bound(kw: dict, t: int) -> float:
+def _children_bound(kw: _Kwargs, t: int) -> float:
     """1e-12 lr (the composite tests' allowance) plus the children's own bounds at t."""
     total = 1e-12 * _amp(kw, "lr")
     for c in kw.get("schedulers", []):
@@ -438,40 +446,43 @@ def _children_bound(kw: dict, t: int) -> float:
     return total
 
 
-def _paddle_cos(kw: dict, t: int) -> float:
+def _paddle_cos(kw: _Kwargs, t: int) -> float:
     T = int(kw["T_max"])
-    amp = abs(kw["learning_rate"] - kw.get("eta_min", 0.0))
+    amp: float = abs(kw["learning_rate"] - kw.get("eta_min", 0.0))
     return amp * EPS * (8 + (2 * T / math.pi) ** 2 * ((t + T) // (2 * T)))
 
 
-def _paddle_poly(kw: dict, t: int) -> float:
+def _paddle_poly(kw: _Kwargs, t: int) -> float:
     lr, end, power, d = kw["learning_rate"], kw.get("end_lr", 1e-4), kw.get("power", 1.0), int(kw["decay_steps"])
     if kw.get("cycle"):
         w = 1.0 - t / (d * (1 if t == 0 else math.ceil(t / d)))
     else:
         w = 1.0 - min(t, d) / d
     hi, lo, wp = min(w + EPS, 1.0) ** power, max(w - EPS, 0.0) ** power, w**power
-    return abs(lr - end) * (max(hi - wp, wp - lo) + 16 * EPS * wp) + 4 * EPS * abs(end)
+    bound: float = abs(lr - end) * (max(hi - wp, wp - lo) + 16 * EPS * wp) + 4 * EPS * abs(end)
+    return bound
 
 
-def _paddle_cyclic(kw: dict, t: int) -> float:
+def _paddle_cyclic(kw: _Kwargs, t: int) -> float:
     up = int(kw["step_size_up"])
     size = up + int(kw.get("step_size_down") or up)
-    return abs(kw["max_learning_rate"] - kw["base_learning_rate"]) * (4 + 4 * t / size) * EPS * size / min(up, size - up)
+    amp: float = abs(kw["max_learning_rate"] - kw["base_learning_rate"])
+    return amp * (4 + 4 * t / size) * EPS * size / min(up, size - up)
 
 
-def _hf_cos(kw: dict, t: int) -> float:
+def _hf_cos(kw: _Kwargs, t: int) -> float:
     w, n = int(kw.get("num_warmup_steps", 0)), int(kw.get("num_training_steps", 0))
     c = float(kw.get("num_cycles", 0.5))
-    return abs(kw.get("lr", 0.0)) * EPS * (4 + 2 * abs(2 * math.pi * c * (t - w) / max(1, n - w)))
+    lr: float = abs(kw.get("lr", 0.0))
+    return lr * EPS * (4 + 2 * abs(2 * math.pi * c * (t - w) / max(1, n - w)))
 
 
-def _keras_float32(kw: dict, t: int, p: float, o: float, at: Callable) -> bool:
-    scale = max(abs(kw.get("initial_learning_rate", 0.0)), abs(kw.get("warmup_target") or 0.0))
+def _keras_float32(kw: _Kwargs, t: int, p: float, o: float, at: _Values) -> bool:
+    scale: float = max(abs(kw.get("initial_learning_rate", 0.0)), abs(kw.get("warmup_target") or 0.0))
     return abs(p - o) <= 1e-5 * abs(p) + 1e-6 * scale
 
 
-def _keras_slip(kw: dict, t: int, p: float, o: float, at: Callable) -> bool:
+def _keras_slip(kw: _Kwargs, t: int, p: float, o: float, at: _Values) -> bool:
     """A staircase / cycle boundary step where Keras returns the neighbouring step's value."""
     d = kw.get("decay_steps") or kw.get("first_decay_steps")
     if t == 0 or not d or abs(t / d - round(t / d)) > 1e-9:  # only at the boundary steps t = k D
@@ -486,10 +497,10 @@ def _keras_slip(kw: dict, t: int, p: float, o: float, at: Callable) -> bool:
 class Bounded(Deviation):
     """A deviation stated as an absolute bound on the peer's rounding at step t (beyond rtol 1e-12)."""
 
-    bound: Callable[[dict, int], float] | None = None
+    bound: _Bound | None = None
 
     @classmethod
-    def of(cls, explanation: str, bound: Callable[[dict, int], float], also: Callable | None = None) -> "Bounded":
+    def of(cls, explanation: str, bound: _Bound, also: _Rule | None = None) -> Bounded:
         rule = _within(bound) if also is None else _either(_within(bound), also)
         return cls(explanation, rule, bound)
 
@@ -617,7 +628,7 @@ _OPTAX_NAN = (" Under jit XLA fuses optax's 1 - c * (1/T) into an FMA that is sl
               "polynomial decay, so optax's value is NaN there where lrcore is exactly end_value.")
 
 
-def _optax_rule(kw: dict, t: int, p: float, o: float, at: Any) -> bool:
+def _optax_rule(kw: _Kwargs, t: int, p: float, o: float, at: _Values) -> bool:
     return (abs(p - o) <= 1e-12 * abs(p) + 1e-12 * at.scale
             or (t > 0 and p == at(t - 1))  # the staircase slip
             or (math.isnan(p) and math.isfinite(o)))  # the polynomial's NaN at its end under jit
@@ -635,7 +646,7 @@ for _name in ("constant_schedule", "linear_schedule", "polynomial_schedule", "pi
 class _Values:
     """lrcore's values as the deviations see them: ``at(t)``, and ``at.scale``, the largest finite |value|."""
 
-    def __init__(self, values: list) -> None:
+    def __init__(self, values: list[float]) -> None:
         self.values = values
         self.scale = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
 
@@ -655,10 +666,10 @@ class Result:
     rtol: float
     atol: float
     status: str
-    max_abs: tuple | None = None  # (diff, step, peer, lrcore)
-    max_rel: tuple | None = None
-    first: tuple | None = None  # first step beyond tolerance: (step, peer, lrcore)
-    unexplained: tuple | None = None  # first step beyond tolerance that no documented deviation explains
+    max_abs: _Diff | None = None  # (diff, step, peer, lrcore)
+    max_rel: _Diff | None = None
+    first: tuple[int, float, float] | None = None  # first step beyond tolerance: (step, peer, lrcore)
+    unexplained: tuple[int, float, float] | None = None  # first step beyond tolerance that no documented deviation explains
     deviation: Deviation | None = None
     beyond: int = 0
     stopped: str | None = None
@@ -731,7 +742,7 @@ def report(res: Result) -> list[str]:
     else:
         d, t, p, o = res.max_abs
         lines.append(f"largest absolute difference: {d:.6e} at step {t} (peer {p!r}, lrcore {o!r})")
-        r, t, p, o = res.max_rel
+        r, t, p, o = cast(_Diff, res.max_rel)  # (set with max_abs)
         lines.append(f"largest relative difference: {r:.6e} at step {t} (peer {p!r}, lrcore {o!r})")
     if res.first is None:
         lines.append("first step beyond tolerance: none")
@@ -743,7 +754,7 @@ def report(res: Result) -> list[str]:
     elif res.status == "deviation":
         lines.append(f"result: documented deviation ({res.call.catalog}.{res.call.name}): every step beyond "
                      "tolerance is within it")
-        lines.append(f"explanation: {res.deviation.explanation}")
+        lines.append(f"explanation: {cast(Deviation, res.deviation).explanation}")  # (a deviation names it)
     else:
         if res.unexplained is not None:
             t, p, o = res.unexplained

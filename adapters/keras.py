@@ -88,24 +88,26 @@ class KerasOps(ArrayOps):
     def fmod(self, a: Any, b: Any) -> Any:
         return self._cast(ops.fmod(*self._lift_all(a, b)))
 
-    def where(self, c: Any, a: Any, b: Any) -> Any:
+    # Ops declares the ops below as staticmethods; ArrayOps and this class, as instance methods
+    # (the namespace's dtype), called on instances only
+    def where(self, c: Any, a: Any, b: Any) -> Any:  # type: ignore[override]
         return self._cast(ops.where(c, *self._lift_all(a, b)))
 
-    def minimum(self, a: Any, b: Any) -> Any:
+    def minimum(self, a: Any, b: Any) -> Any:  # type: ignore[override]
         return self._cast(self.lib.minimum(*self._lift_all(a, b)))
 
-    def maximum(self, a: Any, b: Any) -> Any:
+    def maximum(self, a: Any, b: Any) -> Any:  # type: ignore[override]
         return self._cast(self.lib.maximum(*self._lift_all(a, b)))
 
-    def searchsorted(self, table: tuple, x: Any) -> Any:
+    def searchsorted(self, table: tuple[float, ...], x: Any) -> Any:  # type: ignore[override]
         # The count of entries <= x, as a sum of compares: any shape of x, every backend.
         t = ops.convert_to_tensor(table, dtype=self.dtype)
         return ops.sum(ops.cast(ops.expand_dims(x, -1) >= t, self.dtype), axis=-1)
 
-    def take(self, table: tuple, i: Any) -> Any:
+    def take(self, table: tuple[float, ...], i: Any) -> Any:  # type: ignore[override]
         return ops.take(ops.convert_to_tensor(table, dtype=self.dtype), ops.cast(i, "int32"))
 
-    def full_like(self, t: Any, v: Any) -> Any:
+    def full_like(self, t: Any, v: Any) -> Any:  # type: ignore[override]
         return ops.full_like(t, v, dtype=self.dtype)
 
 
@@ -127,7 +129,7 @@ class _Fns:
 
 
 @keras.saving.register_keras_serializable(package="lrcore")
-class LRCoreSchedule(keras.optimizers.schedules.LearningRateSchedule):
+class LRCoreSchedule(keras.optimizers.schedules.LearningRateSchedule):  # type: ignore[misc]  # keras is Any here
     """A Keras learning-rate schedule evaluating an lrcore schedule: ``lr(step) = schedule(step)``.
 
     ``step`` is the optimizer's iteration count (an int tensor or variable, or a number); it is
@@ -149,11 +151,11 @@ class LRCoreSchedule(keras.optimizers.schedules.LearningRateSchedule):
         xp = KerasOps(dtype)
         return self.schedule._evaluate(xp.maximum(ops.cast(step, dtype), 0.0), xp)
 
-    def get_config(self) -> dict:
+    def get_config(self) -> dict[str, Any]:
         return {"schedule": to_config(self.schedule), "dtype": self.dtype}
 
     @classmethod
-    def from_config(cls, config: dict) -> "LRCoreSchedule":
+    def from_config(cls, config: dict[str, Any]) -> LRCoreSchedule:
         return cls(from_config(config["schedule"]), dtype=config.get("dtype"))
 
     def __repr__(self) -> str:
@@ -174,7 +176,7 @@ def as_schedule(schedule: Schedule, *, dtype: str | None = None, total_steps: in
     return LRCoreSchedule(resolve_attached(schedule, units), dtype=dtype)
 
 
-_SCHEDULED: dict = {}
+_SCHEDULED: dict[type, type] = {}  # Keras optimizer class -> its subclass with a scheduled weight_decay
 
 
 def _with_weight_decay_schedule(cls: type) -> type:
@@ -220,10 +222,10 @@ def inject(optimizer: type, *, learning_rate: Any, weight_decay: Any = None, dty
         raise TypeError(f"inject: `optimizer` must be a Keras optimizer class (keras.optimizers.AdamW, ...), got "
                         f"{optimizer!r}")
     if isinstance(learning_rate, (Schedule, PlateauSchedule)):
-        learning_rate = as_schedule(learning_rate, dtype=dtype)
+        learning_rate = as_schedule(learning_rate, dtype=dtype)  # type: ignore[arg-type]  # (a Plateau: its TypeError)
     if weight_decay is None or not isinstance(weight_decay, (Schedule, PlateauSchedule)):
         return optimizer(learning_rate=learning_rate, weight_decay=weight_decay, **kwargs)
-    wd = LRCoreSchedule(weight_decay, dtype=dtype)  # (refuses a Plateau: it needs the metric)
+    wd = LRCoreSchedule(weight_decay, dtype=dtype)  # type: ignore[arg-type]  # (refuses a Plateau: it needs the metric)
     opt = _with_weight_decay_schedule(optimizer)(learning_rate=learning_rate, weight_decay=0.0, **kwargs)
     opt.__dict__["_lrcore_weight_decay"] = wd
     return opt

@@ -41,7 +41,7 @@ increment=n)`` instead, so a schedule in samples stays right under a batch-size 
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, Protocol
 
 import jax
 import jax.numpy as jnp
@@ -84,6 +84,15 @@ class ScheduleFn:
         return f"as_schedule({self.schedule!r})"
 
 
+class _PlateauRule(Protocol):
+    """A plateau rule as the type checker sees one: the methods ``isinstance(x, PlateauRule)`` checks
+    for, pure functions of an immutable state (`lrcore.Plateau`, the optax catalog's ``reduce_on_plateau(...)``)."""
+
+    def init(self) -> Any: ...
+    def update(self, state: Any, metric: Any) -> Any: ...
+    def scale(self, state: Any) -> Any: ...
+
+
 class PlateauStatefulScheduleState(NamedTuple):
     """State of `PlateauStatefulSchedule`: the update count (int32, saturating as optax's) and the plateau's state."""
 
@@ -103,7 +112,7 @@ class PlateauStatefulSchedule:
     (default: jax's default float), and the loss is cast to it.
     """
 
-    def __init__(self, schedule: Schedule, plateau: Any, metric: str = "value", dtype: Any = None) -> None:
+    def __init__(self, schedule: Schedule, plateau: _PlateauRule, metric: str = "value", dtype: Any = None) -> None:
         if not isinstance(schedule, Schedule):
             raise TypeError(f"as_schedule: `schedule` must be an lrcore Schedule, got {schedule!r}")
         if not isinstance(plateau, PlateauRule) or isinstance(plateau, type):  # (a class has the methods too)
@@ -111,7 +120,8 @@ class PlateauStatefulSchedule:
                             f"reduce_on_plateau(...) or another lrcore PlateauRule, got {plateau!r}")
         if not isinstance(metric, str) or not metric.isidentifier():
             raise TypeError(f"as_schedule: `metric` must be the name of a keyword argument, got {metric!r}")
-        self.schedule, self.plateau, self.metric, self.dtype = schedule, plateau, metric, dtype
+        self.schedule, self.metric, self.dtype = schedule, metric, dtype
+        self.plateau = plateau
         self._fn = ScheduleFn(schedule, dtype)
 
     def _dtype(self) -> Any:
@@ -125,7 +135,7 @@ class PlateauStatefulSchedule:
     def _step(self, ps: Any, loss: Any) -> Any:
         return self.plateau.update(ps, jnp.asarray(loss, dtype=self._dtype()))
 
-    def _loss(self, extra: dict, required: bool) -> Any:
+    def _loss(self, extra: dict[str, Any], required: bool) -> Any:
         if self.metric in extra:
             return extra[self.metric]
         if required:
@@ -147,7 +157,7 @@ class PlateauStatefulSchedule:
         return f"as_schedule({self.schedule!r}, plateau={self.plateau!r}, metric={self.metric!r})"
 
 
-def as_schedule(schedule: Any, *, plateau: Any = None, metric: str = "value", dtype: Any = None,
+def as_schedule(schedule: Schedule | PlateauSchedule, *, plateau: _PlateauRule | None = None, metric: str = "value", dtype: Any = None,
                 total_steps: int | None = None, steps_per_epoch: float | None = None,
                 tokens_per_step: float | None = None,
                 samples_per_step: float | None = None) -> optax.Schedule | PlateauStatefulSchedule:
@@ -174,7 +184,8 @@ def as_schedule(schedule: Any, *, plateau: Any = None, metric: str = "value", dt
     if isinstance(schedule, PlateauSchedule):
         if plateau is not None:
             raise TypeError("as_schedule: the schedule is already scaled by a Plateau; do not pass `plateau=` too")
-        schedule, plateau = schedule.schedule, schedule.plateau
+        plateau = schedule.plateau
+        schedule = schedule.schedule
     if not isinstance(schedule, Schedule):
         raise TypeError(f"as_schedule: `schedule` must be an lrcore Schedule, got {schedule!r}")
     if plateau is None:
@@ -283,7 +294,7 @@ def inject(optimizer: Callable[..., optax.GradientTransformation], /, *, clock: 
             if name not in names:
                 raise TypeError(f"inject: {getattr(optimizer, '__name__', optimizer)} takes no argument {name!r}; "
                                 f"it takes {', '.join(names)}")
-    converted = {}
+    converted: dict[str, Any] = {}  # the arguments of the optimizer: schedules made optax schedules
     hyperparams = resolve_attached(hyperparams, dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step,
                                                                  samples_per_step))))
     for name, v in hyperparams.items():

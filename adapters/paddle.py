@@ -66,7 +66,7 @@ from __future__ import annotations
 import copy
 import math
 from numbers import Real
-from typing import Any
+from typing import Any, Callable, Mapping, Sequence, cast
 
 import paddle  # noqa: F401 - the framework this adapter drives (imported first, as documented)
 from paddle.optimizer.lr import LRScheduler, ReduceOnPlateau
@@ -107,6 +107,10 @@ _SETTABLE = {
 
 # -- helpers -------------------------------------------------------------------------------
 
+_Attached = tuple[Any, dict[str, Any], dict[str, list[Callable[[float], None]]]]
+"""attach()'s record: (the optimizer, {key: schedule or one per group}, {key: a writer per group})."""
+
+
 def _metric(metrics: Any) -> float:
     """paddle's accepted metrics (a number, or a numpy array / paddle Tensor of one element) as a float."""
     if isinstance(metrics, Real) and not isinstance(metrics, bool):
@@ -121,7 +125,7 @@ def _metric(metrics: Any) -> float:
 
 # -- the scheduler -------------------------------------------------------------------------
 
-class ScheduleLR(AdapterScheduler, LRScheduler):
+class ScheduleLR(AdapterScheduler, LRScheduler):  # type: ignore[misc]  # LRScheduler is Any: mypy does not follow paddle
     """An lrcore schedule as paddle's ``learning_rate``: a real ``LRScheduler``, closed form.
 
     Args:
@@ -167,7 +171,13 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
     # itself (the number get_lr() gives, one call instead of three) unless a subclass overrides get_lr.
     _rate_methods = ("get_lr",)
     _transient = ("_fn", "_fns")  # compiled code: rebuilt on the next step
-    _fn: tuple = (None, None)  # (schedule, its scalar function)
+    _fn: tuple[Any, Any] = (None, None)  # (schedule, its scalar function)
+    # set by LRScheduler.__init__ and step(); declared for the type checker
+    base_lr: float
+    last_epoch: int
+    last_lr: float
+    verbose: bool
+    keys: list[str]
 
     def __init__(self, schedule: Schedule | PlateauSchedule, *, learning_rate: float = 1.0, mode: str = "absolute",
                  on_change: str | None = None, allow_schedule_change: bool | None = None, last_epoch: int = -1,
@@ -200,40 +210,43 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         if clock != "steps" and last_epoch != -1:
             raise ValueError(f"ScheduleLR: with clock={clock!r}, resume with set_state_dict (it keeps the clock's "
                              f"count), not last_epoch; got last_epoch={last_epoch}")
-        self.lrcore_hyperparams: dict = {}
+        self.lrcore_hyperparams: dict[str, dict[str, Any]] = {}
         self._hp = None  # attach(): (optimizer, {key: schedules}, {key: writers per group})
         # durations in units ("10%", "2ep") resolved now; the spec and the keywords are kept
-        units = dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step, samples_per_step)))
+        units: dict[str, float | None] = dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step,
+                                                          samples_per_step)))
         self.lrcore_units = {k: v for k, v in units.items() if v is not None}
         self.lrcore_spec = spec_of(schedule)
         schedule = resolve_attached(schedule, units)
         self.schedule = schedule
         self.mode = mode
-        self.plateau_state: PlateauState | None = schedule.init() if plateau_cls else None
+        self.plateau_state: PlateauState | None = cast(PlateauSchedule, schedule).init() if plateau_cls else None
         # The plain-data state (state_keys): fixed parts now, the plateau state at state_dict().
         self.lrcore_format = STATE_FORMAT
         self.lrcore_schedule = config_of(schedule)
         self.lrcore_fingerprint = fingerprint_of(schedule)
         self.lrcore_mode = mode
         self.lrcore_learning_rate = float(learning_rate)
-        self.lrcore_plateau = None
+        self.lrcore_plateau: dict[str, Any] | None = None
         LRScheduler.__init__(self, float(learning_rate), last_epoch, verbose)
 
     # -- the rate
     def get_lr(self) -> float:
         """The rate at ``last_epoch``: s(t) (absolute) or learning_rate * s(t) (factor), times the plateau scale."""
         t = self.last_epoch
-        v = self.schedule(t) if self.plateau_state is None else self.schedule.value(t, self.plateau_state)
+        # (the state is set exactly when the schedule is scaled by a Plateau)
+        v = self.schedule(t) if self.plateau_state is None else \
+            cast(PlateauSchedule, self.schedule).value(t, self.plateau_state)
         return float(self.base_lr * v) if self.mode == "factor" else float(v)
 
     def _get_closed_form_lr(self) -> float:
         return self.get_lr()
 
     lrcore_clock = "steps"  # (class defaults: schedulers pickled before clocks and attach)
-    lrcore_hyperparams: dict = {}
+    lrcore_hyperparams: dict[str, dict[str, Any]] = {}
     lrcore_spec: Any = None  # the schedule as written, where it held durations in units (or None)
-    lrcore_units: dict = {}  # the keywords it was resolved with
-    _hp = None
+    lrcore_units: dict[str, float] = {}  # the keywords it was resolved with
+    _hp: _Attached | None = None
 
     def _next_epoch(self, epoch: Any, increment: Any) -> int:
         """The clock's count after this step: + ``increment``, ``epoch``, or + 1 (checked)."""
@@ -248,7 +261,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             return self.last_epoch + 1
         return check_step("ScheduleLR.step", "epoch", epoch, 0)
 
-    def step(self, epoch: int | None = None, increment: int | None = None) -> None:  # type: ignore[override]
+    def step(self, epoch: int | None = None, increment: int | None = None) -> None:
         """Advance one step (call it after ``optimizer.step()``), or go to step ``epoch``;
         ``increment=n`` advances the clock by n (required with ``clock="samples"`` or
         ``"tokens"``). Then the attached hyperparameters are written."""
@@ -261,7 +274,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         if self._own_rates and self.plateau_state is None and self.mode == "absolute":
             fn = self._fn
             if fn[0] is not self.schedule:
-                fn = self._fn = (self.schedule, self.schedule.scalar_fn)
+                fn = self._fn = (self.schedule, cast(Schedule, self.schedule).scalar_fn)  # (no plateau state)
             self.last_lr = fn[1](self.last_epoch)  # a float, as get_lr() returns
         else:
             self.last_lr = self.get_lr()
@@ -276,22 +289,22 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             + (["lrcore_spec", "lrcore_units"] if self.lrcore_spec is not None or self.lrcore_units else [])
         # (their defaults are not written)
 
-    def _plateau_data(self) -> dict | None:
+    def _plateau_data(self) -> dict[str, Any] | None:
         st = self.plateau_state
         if st is None:
             return None
         best = float(st.best)
-        fresh = self.schedule.init().best
-        if math.isnan(best) or (best == fresh and not math.isfinite(best)):
-            best = None  # no metric yet (paddle's best is None then too)
-        return {"best": best, "num_bad": int(st.num_bad), "cooldown": int(st.cooldown), "scale": float(st.scale)}
+        fresh = cast(PlateauSchedule, self.schedule).init().best
+        # None: no metric yet (paddle's best is None then too)
+        none_yet = math.isnan(best) or (best == fresh and not math.isfinite(best))
+        return {"best": None if none_yet else best, "num_bad": int(st.num_bad), "cooldown": int(st.cooldown), "scale": float(st.scale)}
 
     def state_dict(self) -> dict[str, Any]:
         """Plain data (numbers, strings, lists, dicts, None): no schedule object is pickled."""
         self.lrcore_plateau = self._plateau_data()
         return copy.deepcopy(LRScheduler.state_dict(self))
 
-    def set_state_dict(  # type: ignore[override]
+    def set_state_dict(
             self, state_dict: dict[str, Any], *, on_change: str | None = None,
             allow_schedule_change: bool | None = None) -> None:
         """Resume from ``state_dict()``: the step and the plateau state; the rate is recomputed.
@@ -355,10 +368,11 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         self.last_epoch = check_step("ScheduleLR.set_state_dict", "last_epoch", state_dict["last_epoch"], 0)
         if self.plateau_state is not None:
             saved = state_dict["lrcore_plateau"]
+            plateau = cast(PlateauSchedule, self.schedule)
             if saved is None:  # allowed change from a schedule without a plateau
-                self.plateau_state = self.schedule.init()
+                self.plateau_state = plateau.init()
             else:
-                fresh = self.schedule.init()
+                fresh = plateau.init()
                 best = fresh.best if saved["best"] is None else float(saved["best"])
                 self.plateau_state = PlateauState(best=best, num_bad=float(saved["num_bad"]),
                                                   cooldown=float(saved["cooldown"]), scale=float(saved["scale"]))
@@ -391,7 +405,8 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         self.base_lr = self.lrcore_learning_rate = float(state_dict["lrcore_learning_rate"])
 
     # -- other hyperparameters
-    def attach(self, optimizer: Any, hyperparams: Any) -> "ScheduleLR":
+    def attach(self, optimizer: paddle.optimizer.Optimizer,
+               hyperparams: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> ScheduleLR:
         """Schedule other hyperparameters of ``optimizer`` (whose ``learning_rate`` is this
         scheduler) on this scheduler's clock; returns the scheduler.
 
@@ -458,10 +473,11 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         self.lrcore_hyperparams = {k: {"schedule": config_of(v), "fingerprint": fingerprint_of(v)}
                                    for k, v in checked.items()}
         self._write_hyperparams()
-        return self
+        return self  # type: ignore[no-any-return]  # (mypy took self for Any from the `is` test on paddle's attribute)
 
     @staticmethod
-    def _writer(optimizer: Any, cls: str, settable: dict, key: str, i: int, group: dict | None) -> Any:
+    def _writer(optimizer: Any, cls: str, settable: Mapping[str, tuple[str, str]], key: str, i: int,
+                group: dict[str, Any] | None) -> Callable[[float], None]:
         """A function writing group i's value of ``key``, or a ValueError naming what can be set."""
         if key == "learning_rate":
             params = group["params"] if group is not None else list(optimizer._param_groups)
@@ -495,12 +511,13 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
 
     def _write_hyperparams(self) -> None:
         t = self.last_epoch
-        for key, sch in self._hp[1].items():
-            values = [s(t) for s in sch] if isinstance(sch, tuple) else [sch(t)] * len(self._hp[2][key])
-            for write, v in zip(self._hp[2][key], values):
+        _, schedules, writers = cast("_Attached", self._hp)  # (called once attach() set it)
+        for key, sch in schedules.items():
+            values = [s(t) for s in sch] if isinstance(sch, tuple) else [sch(t)] * len(writers[key])
+            for write, v in zip(writers[key], values):
                 write(v)
 
-    def _take_checkpoint_hyperparams(self, saved_hp: dict, changed: list[str]) -> None:
+    def _take_checkpoint_hyperparams(self, saved_hp: dict[str, Any], changed: list[str]) -> None:
         """on_change="checkpoint": attach the checkpoint's hyperparameter schedules (those that changed)."""
         if self._hp is None:
             raise ValueError("ScheduleLR.set_state_dict: on_change='checkpoint': the checkpoint has hyperparameter "
@@ -527,7 +544,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                 f"last_epoch={self.last_epoch})")
 
 
-class PlateauScheduleLR(ScheduleLR, ReduceOnPlateau, plateau=True):
+class PlateauScheduleLR(ScheduleLR, ReduceOnPlateau, plateau=True):  # type: ignore[misc]  # ReduceOnPlateau is Any
     """``schedule * lrcore.Plateau(...)`` as paddle's learning rate; ``step(metrics)``.
 
     ``ScheduleLR(s * plateau)`` returns this class. It is also a
@@ -554,6 +571,10 @@ class PlateauScheduleLR(ScheduleLR, ReduceOnPlateau, plateau=True):
     0.025
     """
 
+    schedule: PlateauSchedule  # (ScheduleLR.__init__ sets both: this class always has a plateau)
+    plateau_state: PlateauState
+
+    # (ReduceOnPlateau's step takes the metric first, so this step's signature is not ScheduleLR.step's)
     def step(self, metrics: Any = None, epoch: int | None = None,  # type: ignore[override]
              increment: int | None = None) -> None:
         """Feed ``metrics`` (if given) to the plateau, then advance one step (or go to ``epoch``,
@@ -582,22 +603,22 @@ class PlateauScheduleLR(ScheduleLR, ReduceOnPlateau, plateau=True):
             return
         ScheduleLR.step(self, epoch)
 
-    _fns: tuple = (None, None, None)  # (schedule, its compiled plateau update, its scalar function)
+    _fns: tuple[Any, Any, Any] = (None, None, None)  # (schedule, its compiled plateau update, its scalar function)
 
     @property
     def best(self) -> float | None:
         """The best metric so far (None before the first)."""
-        return self._plateau_data()["best"]  # type: ignore[index]
+        return cast("dict[str, Any]", self._plateau_data())["best"]  # type: ignore[no-any-return]  # a float or None
 
     @property
     def num_bad_epochs(self) -> int:
-        return int(self.plateau_state.num_bad)  # type: ignore[union-attr]
+        return int(self.plateau_state.num_bad)
 
     @property
     def cooldown_counter(self) -> int:
-        return int(self.plateau_state.cooldown)  # type: ignore[union-attr]
+        return int(self.plateau_state.cooldown)
 
     @property
     def scale(self) -> float:
         """The plateau's multiplier now."""
-        return float(self.plateau_state.scale)  # type: ignore[union-attr]
+        return float(self.plateau_state.scale)

@@ -74,13 +74,13 @@ from __future__ import annotations
 import functools
 import warnings
 import weakref
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, cast
 
 import torch
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 
-from lrcore import PlateauSchedule, PlateauState, Schedule
+from lrcore import Plateau, PlateauSchedule, PlateauState, Schedule
 from lrcore._resume import (
     ScheduleChangedError,
     config_of,
@@ -154,14 +154,14 @@ def _patch_optimizer_step(opt: Optimizer) -> None:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         o = opt_ref()
-        o._opt_called = True  # type: ignore[union-attr]
+        o._opt_called = True  # type: ignore[union-attr]  # (alive: its own step is running)
         return func.__get__(o, o.__class__)(*args, **kwargs)
 
-    wrapper._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
-    opt.step = wrapper  # type: ignore[method-assign]
+    wrapper._wrapped_by_lr_sched = True  # type: ignore[attr-defined]  # torch's marker, set on a function
+    opt.step = wrapper
 
 
-def _write(group: dict, key: str, index: int | None, value: Any) -> None:
+def _write(group: dict[str, Any], key: str, index: int | None, value: Any) -> None:
     """Set group[key] (or group[key][index]) to value; a tensor is filled in place, never rebound."""
     cur = group[key] if index is None else group[key][index]
     if isinstance(cur, torch.Tensor):
@@ -184,7 +184,7 @@ def _plain(v: Any) -> Any:
 
 # -- the scheduler -------------------------------------------------------------------------
 
-class ScheduleLR(AdapterScheduler, LRScheduler):
+class ScheduleLR(AdapterScheduler, LRScheduler):  # type: ignore[misc]  # LRScheduler is Any: mypy does not follow torch
     """An lrcore schedule driving a torch optimizer: a real ``LRScheduler``, closed form.
 
     Args:
@@ -251,7 +251,14 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
     _transient = ("_fns", "_hook", "_device_steps")  # compiled code, the optimizer's hook, device tensors
     _hook = None
     _n_checked = -1  # param groups last checked against the schedules (`_check_groups`)
-    _fns: tuple = (None, None)  # (schedule, its scalar function(s)) for `_apply`
+    _fns: tuple[Any, Any] = (None, None)  # (schedule, its scalar function(s)) for `_apply`
+    # set by LRScheduler.__init__ and step(); declared for the type checker
+    optimizer: Optimizer
+    base_lrs: list[float]
+    last_epoch: int
+    _step_count: int
+    _last_lr: list[Any]
+    _get_lr_called_within_step: bool
 
     def __init__(
         self,
@@ -293,7 +300,8 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         if extra is not None and not isinstance(extra, Mapping):
             raise TypeError(f"ScheduleLR: `extra` must be a dict of hyperparameter schedules, got {type(extra).__name__}")
         groups = optimizer.param_groups
-        units = dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step, samples_per_step)))
+        units: dict[str, float | None] = dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step,
+                                                          samples_per_step)))
         self.units = {k: v for k, v in units.items() if v is not None}
         self.spec = spec_of({"schedule": schedule, "extra": extra})
         schedule, extra = resolve_attached(schedule, units), resolve_attached(extra, units)
@@ -308,7 +316,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                             "them, one per param group, sharing one Plateau); use ScheduleLR for plain schedules")
         self.plateau = plateau
         self.plateau_state: PlateauState | None = None if plateau is None else plateau.init()
-        self.extra = {}
+        self.extra: dict[str, Any] = {}  # key -> one schedule, or a tuple with one per group
         self._extra_targets: dict[str, list[tuple[str, int | None]]] = {}
         for key, sch in extra.items():
             if not isinstance(key, str):
@@ -326,7 +334,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
 
     # -- construction helpers
     @staticmethod
-    def _find_plateau(schedule: Any) -> Any:
+    def _find_plateau(schedule: Any) -> Plateau | None:
         items = schedule if isinstance(schedule, tuple) else (schedule,)
         plateaus = [s.plateau for s in items if isinstance(s, PlateauSchedule)]
         if not plateaus:
@@ -336,16 +344,16 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                             "scaled by a Plateau, and by the same Plateau (one metric drives all groups)")
         return plateaus[0]
 
-    _from_extra: set = set()  # the keys given by `extra=` (its error messages name `extra`)
+    _from_extra: set[str] = set()  # the keys given by `extra=` (its error messages name `extra`)
     clock = "steps"  # (class defaults: schedulers pickled before clocks)
     _steps_clock = True
     spec: Any = None  # the schedules as written, where they held durations in units (or None)
-    units: dict = {}  # the keywords they were resolved with
+    units: dict[str, float] = {}  # the keywords they were resolved with
 
     def _label(self, key: str) -> str:
         return f"extra[{key!r}]" if key in self._from_extra else f"schedule[{key!r}]"
 
-    def _extra_target(self, key: str, i: int, group: dict) -> tuple[str, int | None]:
+    def _extra_target(self, key: str, i: int, group: dict[str, Any]) -> tuple[str, int | None]:
         what = f"`extra` key {key!r}" if key in self._from_extra else f"hyperparameter {key!r}"
         if key == "lr":
             raise ValueError("ScheduleLR: `extra` must not hold 'lr'; the lr is `schedule`")
@@ -382,12 +390,14 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
         t.fill_(self.last_epoch)  # a kernel argument: no host synchronisation
         return t
 
-    def _lr_at(self, i: int, group: dict) -> Any:
+    def _lr_at(self, i: int, group: dict[str, Any]) -> Any:
         s, t = self._schedule_for(i), self.last_epoch
         cur = group["lr"]
         on_device = self.compute_on_device and isinstance(cur, torch.Tensor)
         if isinstance(s, PlateauSchedule):
-            value = (s.schedule.evaluate(self._device_step(cur.device)) if on_device else s.schedule(t)) * self.plateau_state.scale
+            # (a schedule scaled by a Plateau comes with its state)
+            scale = cast(PlateauState, self.plateau_state).scale
+            value = (s.schedule.evaluate(self._device_step(cur.device)) if on_device else s.schedule(t)) * scale
         else:
             value = s.evaluate(self._device_step(cur.device)) if on_device else s(t)
         if self.mode == "factor":
@@ -468,7 +478,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             if tensors else values
 
     # -- stepping
-    def step(self, epoch: int | None = None, increment: int | None = None) -> None:  # type: ignore[override]
+    def step(self, epoch: int | None = None, increment: int | None = None) -> None:
         """Advance one step (call it after ``optimizer.step()``) and write the new rates.
 
         ``step(epoch)`` sets the step (the clock's count) to ``epoch``. ``step(increment=n)``
@@ -546,7 +556,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             sd["plateau_state"] = {k: float(v) for k, v in self.plateau_state._asdict().items()}
         return sd
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], *, on_change: str | None = None,  # type: ignore[override]
+    def load_state_dict(self, state_dict: Mapping[str, Any], *, on_change: str | None = None,
                         allow_schedule_change: bool | None = None) -> None:
         """Restore the step counts (and plateau state), then write the rates of the restored step.
 
@@ -575,7 +585,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             if state_dict[key] != getattr(self, key):
                 changes.append(f"{key}: {state_dict[key]!r} -> {getattr(self, key)!r}")
         fps = [state_dict["fingerprint"], fingerprint_of(self.schedule)]
-        changed: dict[Any, list[str]] = {"schedule": schedule_changes("schedule", state_dict["schedule"], state_dict["fingerprint"],
+        changed: dict[str | tuple[str, str], list[str]] = {"schedule": schedule_changes("schedule", state_dict["schedule"], state_dict["fingerprint"],
                                                 config_of(self.schedule), fps[1])}
         saved_extra = state_dict.get("extra", {})
         for k in list(saved_extra) + [k for k in self.extra if k not in saved_extra]:
@@ -612,7 +622,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
             self.plateau_state = self.plateau.init() if saved is None else PlateauState(**{k: float(v) for k, v in saved.items()})
         self._apply()
 
-    def _take_checkpoint_schedules(self, state_dict: Mapping[str, Any], changed: set[str]) -> None:
+    def _take_checkpoint_schedules(self, state_dict: Mapping[str, Any], changed: set[str | tuple[str, str]]) -> None:
         """on_change="checkpoint": switch to the checkpoint's schedules (those in ``changed``:
         "schedule" and ``("extra", key)``), mode and step source. Everything is rebuilt and
         checked before anything is replaced, so a refusal leaves the scheduler as it was."""
@@ -665,7 +675,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):
                 f"step_source={self.step_source!r}{clock}, last_epoch={self.last_epoch})")
 
 
-class PlateauScheduleLR(ScheduleLR, ReduceLROnPlateau, plateau=True):
+class PlateauScheduleLR(ScheduleLR, ReduceLROnPlateau, plateau=True):  # type: ignore[misc]  # ReduceLROnPlateau is Any
     """``schedule * lrcore.Plateau(...)`` driving a torch optimizer; ``step(metric)``.
 
     ``ScheduleLR(optimizer, s * plateau)`` returns this class (one obvious way: pass the
@@ -698,6 +708,10 @@ class PlateauScheduleLR(ScheduleLR, ReduceLROnPlateau, plateau=True):
     0.025
     """
 
+    plateau: Plateau  # (set in ScheduleLR.__init__: a PlateauScheduleLR always has both)
+    plateau_state: PlateauState
+
+    # (ReduceLROnPlateau's step takes the metric first, so this step's signature is not ScheduleLR.step's)
     def step(self, metrics: Any = None, epoch: int | None = None,  # type: ignore[override]
              increment: int | None = None) -> None:
         """Feed ``metrics`` (if given) to the plateau, then advance one step (see ScheduleLR.step)."""
