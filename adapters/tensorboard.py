@@ -61,7 +61,11 @@ def log_to_tensorboard(writer: Any, sched: ScheduleLR, *, steps: int, tag: str =
         raise ValueError(f"log_to_tensorboard: `steps` must be an int >= 1 (the planned curve's length), got "
                          f"steps={steps!r}")
     groups = sched.optimizer.param_groups
-    suffix = (lambda i: f"/group{i}") if len(groups) > 1 else (lambda i: "")
+    many = len(groups) > 1
+
+    def suffix(i: int) -> str:
+        return f"/group{i}" if many else ""
+
     for i in range(len(groups)):
         for t, v in enumerate(_planned(sched, i, steps)):
             writer.add_scalar(f"{tag}/planned{suffix(i)}", v, t)

@@ -433,8 +433,10 @@ def _composer() -> dict[str, SearchStrategy[_Kwargs]]:
                                                             fd(dict(lr=rates), optional=dict(power=powers, alpha_f=alphas,
                                                                                              **warm))),
     }
-@st.composite
-def _ds_warmup(draw: Any, decay: bool = False, cosine: bool = False) -> dict:
+
+
+@composite
+def _ds_warmup(draw: Any, decay: bool = False, cosine: bool = False) -> dict[str, Any]:
     w = draw(st.integers(1, 120))
     out = dict(warmup_num_steps=w, warmup_type=draw(st.sampled_from(["log", "linear"])))
     if cosine:
@@ -447,8 +449,8 @@ def _ds_warmup(draw: Any, decay: bool = False, cosine: bool = False) -> dict:
     return out
 
 
-@st.composite
-def _ds_one_cycle(draw: Any) -> dict:
+@composite
+def _ds_one_cycle(draw: Any) -> dict[str, Any]:
     low, high = sorted((draw(rates), draw(rates)))
     first = draw(st.integers(1, 120))
     out = dict(cycle_min_lr=low, cycle_max_lr=high, cycle_first_step_size=first,
@@ -465,8 +467,8 @@ def _ds_one_cycle(draw: Any) -> dict:
     return out
 
 
-@st.composite
-def _megatron(draw: Any) -> dict:
+@composite
+def _megatron(draw: Any) -> dict[str, Any]:
     style = draw(st.sampled_from(["constant", "linear", "cosine", "inverse-square-root", "WSD"]))
     decay = draw(st.integers(1, 400))
     out = dict(max_lr=draw(rates), lr_decay_steps=decay, lr_decay_style=style,
@@ -479,8 +481,8 @@ def _megatron(draw: Any) -> dict:
     return out
 
 
-@st.composite
-def _megatron_wd(draw: Any) -> dict:
+@composite
+def _megatron_wd(draw: Any) -> dict[str, Any]:
     style = draw(st.sampled_from(["constant", "linear", "cosine"]))
     start = draw(st.sampled_from([0.0, 0.01, 0.1]))
     end = start if style == "constant" else draw(st.floats(start, 0.5, **_F))
