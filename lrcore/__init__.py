@@ -40,6 +40,7 @@ from ._primitives import (
     Cyclic,
     Exponential,
     Function,
+    Geometric,
     Interpolate,
     InverseSqrt,
     InverseTime,
@@ -76,7 +77,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Schedule", "Phase", "Phases", "Segment", "register", "registered", "field", "fields", "Field",
-    "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
+    "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "Geometric", "MultiStep", "Piecewise",
     "Interpolate", "InverseSqrt", "InverseTime", "Noam", "Tanh", "Cyclic", "OneCycle", "WSD",
     "Function", "register_function",
     "Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",

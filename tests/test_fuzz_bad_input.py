@@ -153,6 +153,7 @@ RELATED: dict[tuple[str, str], set[str]] = {
     ("Restart", "schedule"): {"decay"},
     ("Restart", "period_mult"): {"limit"},  # a huge multiplier ends the last cycle past 2**53 (found case)
     ("MultiStep", "start_value"): {"factor"},
+    ("Geometric", "start_value"): {"end_value"},  # same sign, and a finite normal ratio
     ("MultiStep", "milestones"): {"factor"},
     ("Stretch", "schedule"): {"factor"},
     ("minimum", "a"): {"schedules[0]"},

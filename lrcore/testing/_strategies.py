@@ -99,6 +99,12 @@ def _exponential(draw, big=10**6):
 
 
 @st.composite
+def _geometric(draw, big=10**6):
+    # both ends positive: values span 1e-6..10, so the ratio spans up to 1e7 either way
+    return lrcore.Geometric(start_value=draw(values), end_value=draw(values), steps=draw(_step_counts(big)))
+
+
+@st.composite
 def _multistep(draw, big=10**6):
     milestones = draw(_sorted_unique(st.one_of(st.integers(0, min(1000, big)), st.integers(0, big)), 1, 5))
     factor = draw(st.floats(min_value=0.05, max_value=2.0, **_FLOATS))
@@ -182,7 +188,7 @@ _function = st.just(lrcore.Function(fn=smooth_fn))
 
 _LEAF_BUILDERS = {
     "Linear": _linear, "Cosine": _cosine, "Polynomial": _polynomial, "Exponential": _exponential,
-    "MultiStep": _multistep, "Piecewise": _piecewise, "Interpolate": _interpolate, "InverseSqrt": _inverse_sqrt,
+    "Geometric": _geometric, "MultiStep": _multistep, "Piecewise": _piecewise, "Interpolate": _interpolate, "InverseSqrt": _inverse_sqrt,
     "InverseTime": _inverse_time, "Noam": _noam, "Tanh": _tanh, "Cyclic": _cyclic, "OneCycle": _one_cycle,
     "WSD": _wsd,
 }
@@ -507,7 +513,7 @@ def _local_marks(s) -> set:
     out = set()
     if isinstance(s, lrcore.Polynomial) and s.cycle:
         out.update(s.steps * k for k in range(1, 5))
-    elif isinstance(s, (lrcore.Linear, lrcore.Cosine, lrcore.Polynomial, lrcore.Tanh)):
+    elif isinstance(s, (lrcore.Linear, lrcore.Cosine, lrcore.Polynomial, lrcore.Tanh, lrcore.Geometric)):
         out.add(s.steps)
     elif isinstance(s, (lrcore.Exponential, lrcore.InverseTime)):
         out.update(s.every * k for k in range(4))
