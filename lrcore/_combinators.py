@@ -519,7 +519,9 @@ class Shift(Schedule):
     ``steps > 0`` delays: the first value holds for ``steps`` steps, then the schedule runs
     (optax's ``transition_begin``). ``steps < 0`` advances: ``s(t + |steps|)``, the schedule
     entered part-way, its first ``|steps|`` steps never seen (transformers' WSD with a
-    negative stable phase). Duration ``max(0, d + steps)`` for a child of duration d.
+    negative stable phase). ``steps`` may be fractional: a child defined on a finer or offset
+    time grid (fvcore's rescaled composite intervals, which start between two steps). Duration
+    ``max(0, ceil(d + steps))`` for a child of duration d.
 
     >>> from lrcore import Linear
     >>> s = Shift(Linear(start_value=1.0, end_value=0.0, steps=2), steps=3)
@@ -533,7 +535,7 @@ class Shift(Schedule):
     keeps_clock = True
 
     schedule: Schedule
-    steps: int = field(ge=-MAX_STEPS)
+    steps: int | float = field(ge=-MAX_STEPS, le=MAX_STEPS)
 
     def formula(self, step: Any, xp: Any) -> Any:
         if self.steps < 0:  # t + |steps| >= 0: no clamp needed
@@ -543,7 +545,7 @@ class Shift(Schedule):
     @property
     def duration(self) -> int | None:
         d = self.schedule.duration
-        return None if d is None else max(0, self.steps + d)
+        return None if d is None else max(0, math.ceil(self.steps + d))
 
     def segments(self, lo: float, hi: float) -> list:
         k = float(self.steps)

@@ -447,10 +447,10 @@ _children_field(Minimum, "schedules")
 _children_field(Maximum, "schedules")
 
 _child_field(Shift, "schedule")
-# an int in [-2**53, 2**53]: negative steps advance (s(t + |steps|)), so -1 is valid
-for _v in ("3", None, True, 3.0, -2.5, math.nan, math.inf, [3]):
+# a number in [-2**53, 2**53]: negative steps advance (s(t + |steps|)), so -1 and -2.5 are valid
+for _v in ("3", None, True, [3]):
     _case(Shift, TypeError, "steps", _v)
-for _v in (-BIG, BIG, -HUGE, HUGE):
+for _v in (-BIG, BIG, -HUGE, HUGE, math.nan, math.inf, -math.inf):
     _case(Shift, ValueError, "steps", _v)
 
 _child_field(Warp, "schedule")
@@ -585,7 +585,9 @@ _ENTRIES = [
            Shift(C, steps=-3),
            Shift(Restart(C, period_steps=4), steps=-6),
            Shift(_COS2, steps=4),
-           Shift(_COS2, steps=-3)),
+           Shift(_COS2, steps=-3),
+           Shift(_COS2, steps=1.5),
+           Shift(_COS2, steps=-0.25)),
     _entry(Stretch, dict(schedule=LIN, factor=2), dict(schedule=LIN, factor=2.5),
            Stretch(_PIECES, factor=1.5)),
     _entry(Quantize, dict(schedule=LIN, every=2), dict(schedule=LIN, every=2),

@@ -1109,6 +1109,8 @@ COMBINATOR_GOLDEN = [
     ("Sum linear + cosine", _LIN + _COS, lambda t: _lin(t) + _cos(t), 0.0),
     ("Minimum(linear, cosine, 0.3)", lrcore.minimum(_LIN, _COS, 0.3), lambda t: min(_lin(t), _cos(t), 0.3), 0.0),
     ("Maximum(linear, cosine)", lrcore.maximum(_LIN, _COS), lambda t: max(_lin(t), _cos(t)), 0.0),
+    ("Shift(linear, 1.5): max(t - 1.5, 0)", Shift(_LIN, steps=1.5), lambda t: _lin(max(t - 1.5, 0.0)), _atol(1.0)),
+    ("Shift(linear, -0.25): t + 0.25", Shift(_LIN, steps=-0.25), lambda t: _lin(t + 0.25), _atol(1.0)),
     ("Stretch(linear, 2.5): t / 2.5", Stretch(_LIN, factor=2.5), lambda t: _lin(t / 2.5), _atol(1.0)),
     ("Stretch(cosine, 3): t / 3", Stretch(_COS, factor=3), lambda t: _cos(t / 3), _atol(1.0)),
     ("Quantize(cosine, 3): floor(t / 3) * 3", Quantize(_COS, every=3), lambda t: _cos(t // 3 * 3), _atol(1.0)),

@@ -429,7 +429,8 @@ def _combinator(draw, kind: str, sub, big: int):
 
     if kind == "Shift":  # negative steps advance: s(t + |steps|)
         return lrcore.Shift(draw(sub), steps=draw(st.one_of(st.integers(0, min(1000, big)), st.integers(0, big),
-                                                             st.integers(-1000, -1))))
+                                                             st.integers(-1000, -1),
+                                                             st.sampled_from([0.5, 1.25, -0.5, -2.75]))))
 
     if kind == "Warp":
         # The exponents whose warped time is sqrt or products: the same bits in every library. Other
