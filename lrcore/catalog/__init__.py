@@ -3,14 +3,14 @@
 ``lrcore.catalog.torch.CosineAnnealingLR(lr=0.1, T_max=100)`` returns a `lrcore.Schedule`
 equal, number for number, to what torch's scheduler gives a parameter group whose lr is 0.1,
 quirks included. Submodules, imported on use: ``torch``, ``paddle``, ``optax``
-(later ``transformers``, ``timm``, ``keras``). None of them imports its framework: they only
+``transformers``, ``timm``, ``keras``, ``fastai``, ``bolts`` (lightning-bolts). None of them imports its framework: they only
 build lrcore trees.
 """
 
 import importlib
 from typing import Any
 
-__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm"]
+__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm", "fastai", "bolts"]
 
 
 def __getattr__(name: str) -> Any:
