@@ -56,7 +56,8 @@ from ._primitives import (
 # Tools used at a run's edges (comparing, resuming, continuing) load on first use, so that
 # `import lrcore` stays light; they are public names like the rest (PEP 562).
 _LAZY = {"Comparison": "._compare", "compare": "._compare", "cooldown": "._cooldown", "extend_stable": "._extend",
-         "ScheduleChangedError": "._resume", "check_resume": "._resume"}
+         "ScheduleChangedError": "._resume", "check_resume": "._resume", "RangeTest": "._rangetest",
+         "suggest_lr": "._rangetest"}
 
 
 def __getattr__(name: str) -> object:
@@ -86,4 +87,5 @@ __all__ = [
     "to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION",
     "ScheduleError", "ScheduleTypeError", "FormulaError", "ops",
     "extend_stable", "cooldown", "check_resume", "ScheduleChangedError", "compare", "Comparison",
+    "RangeTest", "suggest_lr",
 ]
