@@ -128,6 +128,15 @@ class Polynomial(Schedule):
     >>> s = Polynomial(start_value=1.0, end_value=0.1, steps=3, cycle=True)
     >>> [f"{s(t):.2f}" for t in range(9)]
     ['1.00', '0.70', '0.40', '0.10', '0.40', '0.25', '0.10', '0.30', '0.20']
+
+    The rising power ``start + (end - start) * p ** power`` (fastai's SchedPoly: flat at the
+    start where this is flat at the end) is a line on warped time,
+    ``Warp(Linear(start_value, end_value, steps), steps=steps, exponent=power)``:
+
+    >>> from lrcore import Warp
+    >>> s = Warp(Linear(start_value=0.0, end_value=1.0, steps=4), steps=4, exponent=2.0)
+    >>> [f"{s(t):.4f}" for t in range(5)]
+    ['0.0000', '0.0625', '0.2500', '0.5625', '1.0000']
     """
 
     start_value: float
