@@ -64,9 +64,11 @@ def _floats(name: str, xs: Any) -> list:
     xs = check_list("suggest_lr", name, xs, "a sequence of numbers")
     out = []
     for i, x in enumerate(xs):
+        if isinstance(x, (str, bytes, bool)) or not hasattr(x, "__float__"):
+            raise ScheduleTypeError("suggest_lr", f"{name}[{i}]", "a number", x)
         try:
             out.append(float(x))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ScheduleTypeError("suggest_lr", f"{name}[{i}]", "a number", x) from None
     return out
 
@@ -179,6 +181,16 @@ def suggest_lr(lrs: Sequence[float], losses: Sequence[float], method: str = "val
     """
     n = "suggest_lr"
     method = check_choice(n, "method", method, SUGGEST_METHODS)
+    if stop_factor is not None:
+        stop_factor = check_real(n, "stop_factor", stop_factor, low=1.0)
+    if beta is not None:
+        beta = check_real(n, "beta", beta, low=0.0, high=1.0, high_open=True)
+    planned = None if num_it is None else check_steps(n, "num_it", num_it)
+    skip_begin = None if skip_begin is None else check_steps(n, "skip_begin", skip_begin, low=0)
+    skip_end = None if skip_end is None else check_steps(n, "skip_end", skip_end, low=0)
+    lr_diff = check_steps(n, "lr_diff", lr_diff)
+    thresh = check_real(n, "thresh", thresh, low=0.0)
+    adjust_value = check_real(n, "adjust_value", adjust_value)
     xs, fs = _floats("lrs", lrs), _floats("losses", losses)
     if len(xs) != len(fs):
         raise ScheduleError(n, "losses", f"a sequence as long as lrs ({len(xs)})", f"{len(fs)} numbers")
@@ -188,23 +200,22 @@ def suggest_lr(lrs: Sequence[float], losses: Sequence[float], method: str = "val
     if method in ("steep", "gradient") and any(b <= a for a, b in zip(xs, xs[1:])):
         raise ScheduleError(n, "lrs", f"increasing for method={method!r} (it divides by their differences)", lrs)
     if beta is not None:
-        beta = check_real(n, "beta", beta, low=0.0, high=1.0, high_open=True)
         fs = _smooth(fs, beta)
-    planned = len(xs) if num_it is None else check_steps(n, "num_it", num_it)
+    if planned is None:
+        planned = len(xs)
     if stop_factor is not None:
-        stop_factor = check_real(n, "stop_factor", stop_factor, low=1.0)
         keep = _stop(fs, stop_factor)
         xs, fs = xs[:keep], fs[:keep]
     fastai = method != "gradient"
-    b = check_steps(n, "skip_begin", (planned // 10 if fastai else 10) if skip_begin is None else skip_begin, low=0)
-    e = check_steps(n, "skip_end", (5 if fastai else 1) if skip_end is None else skip_end, low=0)
+    b = (planned // 10 if fastai else 10) if skip_begin is None else skip_begin
+    e = (5 if fastai else 1) if skip_end is None else skip_end
     xs, fs = xs[b:max(b, len(xs) - e)], fs[b:max(b, len(fs) - e)]
     if fastai:
         cut = next((i for i, f in enumerate(fs) if math.isnan(f)), len(fs))
         xs, fs = xs[:cut], fs[:cut]
     else:
         xs, fs = [x for x, f in zip(xs, fs) if math.isfinite(f)], [f for f in fs if math.isfinite(f)]
-    need = check_steps(n, "lr_diff", lr_diff) + 1 if method == "slide" else 2
+    need = lr_diff + 1 if method == "slide" else 2
     if len(fs) < need:
         raise ScheduleError(n, "losses", f"at least {need} points left after the divergence rule and skipping "
                             f"{b} at the start and {e} at the end (a longer run, or smaller skips)", f"{len(fs)} points")
@@ -213,8 +224,6 @@ def suggest_lr(lrs: Sequence[float], losses: Sequence[float], method: str = "val
     if method == "minimum":
         return xs[fs.index(min(fs))] / 10
     if method == "slide":
-        thresh = check_real(n, "thresh", thresh, low=0.0)
-        adjust_value = check_real(n, "adjust_value", adjust_value)
         return _slide(xs, fs, lr_diff, thresh, adjust_value)
     if method == "steep":
         g = [(f1 - f0) / (math.log(x1) - math.log(x0)) for x0, x1, f0, f1 in zip(xs, xs[1:], fs, fs[1:])]

@@ -24,6 +24,8 @@ import lrcore
 from lrcore.testing import assert_close
 
 RTOL = 1e-12
+# fastai's slide runs np.interp on torch tensors (for its plot point): numpy 2 warns about torch's __array_wrap__
+pytestmark = pytest.mark.filterwarnings("ignore:__array_wrap__ must accept context:DeprecationWarning")
 
 
 # ------------------------------------------------------------------- fastai, verbatim
