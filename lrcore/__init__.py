@@ -41,6 +41,7 @@ from ._primitives import (
     Cyclic,
     Exponential,
     Function,
+    Geometric,
     Interpolate,
     InverseSqrt,
     InverseTime,
@@ -62,9 +63,11 @@ if TYPE_CHECKING:
     from ._extend import extend_stable
     from ._resume import ScheduleChangedError, check_resume
     from ._scale import scale_batch
+    from ._rangetest import RangeTest, suggest_lr
 
 _LAZY = {"Comparison": "._compare", "compare": "._compare", "cooldown": "._cooldown", "extend_stable": "._extend",
-         "ScheduleChangedError": "._resume", "check_resume": "._resume", "scale_batch": "._scale"}
+         "ScheduleChangedError": "._resume", "check_resume": "._resume", "scale_batch": "._scale",
+         "RangeTest": "._rangetest", "suggest_lr": "._rangetest"}
 
 
 def __getattr__(name: str) -> object:
@@ -85,7 +88,7 @@ __version__ = "0.1.0"  # the package version: pyproject.toml reads it from here
 
 __all__ = [
     "Schedule", "Phase", "Phases", "Segment", "register", "registered", "field", "fields", "Field",
-    "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
+    "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "Geometric", "MultiStep", "Piecewise",
     "Interpolate", "InverseSqrt", "InverseTime", "Noam", "Tanh", "Cyclic", "OneCycle", "WSD",
     "Function", "register_function",
     "Sequential", "Warmup", "Restart", "Clamp", "Product", "Sum", "Minimum", "Maximum",
@@ -94,5 +97,5 @@ __all__ = [
     "to_config", "from_config", "dumps", "loads", "fingerprint", "FORMAT_VERSION",
     "ScheduleError", "ScheduleTypeError", "FormulaError", "ops",
     "extend_stable", "cooldown", "check_resume", "ScheduleChangedError", "compare", "Comparison",
-    "Duration", "UnresolvedError", "total_steps", "scale_batch",
+    "Duration", "UnresolvedError", "total_steps", "scale_batch", "RangeTest", "suggest_lr",
 ]

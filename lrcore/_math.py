@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = ["DECAY_SHAPES", "RAMP_SHAPES", "Interval", "interval", "cosine", "blend", "weights", "decay_weights", "power_weights", "power", "ramp",
-           "power_of_ratio", "floor_div", "cycle_of", "exact_div"]
+           "power_of_ratio", "quotient_error", "floor_div", "cycle_of", "exact_div"]
 
 DECAY_SHAPES = ("linear", "cosine", "exponential", "1-sqrt")
 RAMP_SHAPES = ("linear", "cosine", "1-sqrt", "log")
@@ -283,6 +283,36 @@ def power_of_ratio(base: float, t: Any, d: float, xp: Any, scale: float = 1.0) -
     r = xp.fmod(t, d)
     q = xp.floor((t - r) / d + 0.5)
     return (scale * xp.pow(base, r / d)) * xp.pow(base, q)
+
+
+_VELTKAMP = 134217729.0  # 2**27 + 1: splits a float64 into two halves of 26 bits
+
+
+def _halves(x: Any) -> tuple[Any, Any]:
+    c = _VELTKAMP * x
+    hi = c - (c - x)
+    return hi, x - hi
+
+
+def quotient_error(k: Any, q: Any, d: float, xp: Any) -> Any:
+    """``k / d - q``, the rounding error of the float64 quotient ``q = k / d``, for a constant
+    d >= 1 and 0 <= k <= d: what a power ``base**(k / d)`` adds back as
+    ``base**q * (1 + quotient_error * log(base))``, so that the rounding of q is not multiplied
+    by ``|q log(base)|``.
+
+    The remainder ``k - q d`` is exact without an fma: ``q d = p + e`` by Dekker's product
+    (q and d split into halves of 26 bits, so every partial product is exact), ``k - p`` is
+    exact (p is within an ulp of k), and so is ``(k - p) - e`` (the remainder of a rounded
+    quotient is a float). Under XLA, where q may be ``k * (1 / d)``, it is that q's error.
+    """
+    d = float(d)
+    dh, dl = _halves(d)
+    qh, ql = _halves(q)
+    p = q * d
+    e = (qh * dh - p) + ql * dh
+    if dl:
+        e = (e + qh * dl) + ql * dl
+    return ((k - p) - e) / d
 
 
 def floor_div(t: Any, d: float, xp: Any) -> Any:

@@ -17,10 +17,10 @@ from ._compile import FormulaError
 from ._errors import ScheduleError, ScheduleTypeError
 from ._functions import EMPTY_PARAMS, Params, check_params, function_named, name_of
 from ._node import MAX_STEPS, field, register
-from ._math import DECAY_SHAPES, Interval, blend, cosine, exact_step, cycle_of, decay_weights, floor_div, interval, power, power_of_ratio, power_weights, ramp, weights
+from ._math import DECAY_SHAPES, Interval, blend, cosine, exact_step, cycle_of, decay_weights, floor_div, interval, power, power_of_ratio, power_weights, quotient_error, ramp, weights
 
 __all__ = [
-    "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "MultiStep", "Piecewise",
+    "Constant", "Linear", "Cosine", "Polynomial", "Exponential", "Geometric", "MultiStep", "Piecewise",
     "Interpolate", "InverseSqrt", "InverseTime", "Noam", "Tanh", "Cyclic", "OneCycle", "WSD",
     "Function",
 ]
@@ -128,6 +128,15 @@ class Polynomial(Schedule):
     >>> s = Polynomial(start_value=1.0, end_value=0.1, steps=3, cycle=True)
     >>> [f"{s(t):.2f}" for t in range(9)]
     ['1.00', '0.70', '0.40', '0.10', '0.40', '0.25', '0.10', '0.30', '0.20']
+
+    The rising power ``start + (end - start) * p ** power`` (fastai's SchedPoly: flat at the
+    start where this is flat at the end) is a line on warped time,
+    ``Warp(Linear(start_value, end_value, steps), steps=steps, exponent=power)``:
+
+    >>> from lrcore import Warp
+    >>> s = Warp(Linear(start_value=0.0, end_value=1.0, steps=4), steps=4, exponent=2.0)
+    >>> [f"{s(t):.4f}" for t in range(5)]
+    ['0.0000', '0.0625', '0.2500', '0.5625', '1.0000']
     """
 
     start_value: float
@@ -219,6 +228,64 @@ class Exponential(Schedule):
     @property
     def duration(self) -> int | None:
         return 0 if self.factor == 1.0 else None
+
+
+_TINY = 2.2250738585072014e-308  # the smallest normal float64
+
+
+@register
+class Geometric(Schedule):
+    """Geometric interpolation, the exponential set by its end points: from ``start_value`` to
+    ``end_value`` over ``steps`` steps, then ``end_value``.
+
+    ``value(t) = start * (end / start) ** (min(t, steps) / steps)``: a straight line on a log
+    scale (fastai's SchedExp, the exponential LR range test of fastai and Lightning, fairseq
+    tri_stage's decay). ``start_value`` and ``end_value`` are nonzero with the same sign; it
+    grows where ``|end| > |start|`` and decays otherwise.
+
+    It is computed from the nearer end, ``end * (start / end) ** (1 - p)`` past the middle, so
+    it is exactly start at 0 and exactly end from ``steps`` on, and in float64 the rounding of
+    the exponent is added back (`quotient_error`): within about 2 ulp wherever the ratio is.
+
+    >>> s = Geometric(start_value=1e-7, end_value=10.0, steps=8)
+    >>> [f"{s(t):.1e}" for t in (0, 1, 4, 8, 9)]
+    ['1.0e-07', '1.0e-06', '1.0e-03', '1.0e+01', '1.0e+01']
+    """
+
+    start_value: float
+    end_value: float
+    steps: int = field(ge=1)
+
+    def validate(self) -> None:
+        a, b = self.start_value, self.end_value
+        if a == 0.0:
+            raise ScheduleError("Geometric", "start_value", "nonzero (the value is start_value * (end_value / "
+                                "start_value) ** p)", a)
+        if b == 0.0 or (b > 0.0) != (a > 0.0):
+            raise ScheduleError("Geometric", "end_value", f"nonzero, with the sign of start_value = {a!r}", b)
+        r = b / a
+        if not (_TINY <= r <= 1.0 / _TINY and _TINY <= a / b <= 1.0 / _TINY):
+            raise ScheduleError("Geometric", "end_value", f"such that end_value / start_value (start_value = {a!r}) "
+                                "and its inverse are finite, normal numbers", b)
+
+    def formula(self, step: Any, xp: Any) -> Any:
+        a, b, length = self.start_value, self.end_value, float(self.steps)
+        if a == b:
+            return a
+        iv = interval(step, 0.0, length, xp)
+        near = iv.near_start
+        k = xp.where(near, iv.m, iv.rest)  # the steps from the nearer end
+        q = k / iv.den
+        v = xp.where(near, a, b) * xp.pow(xp.where(near, b / a, a / b), q)
+        if xp.double:
+            # base**(k / L) = base**q * base**(k / L - q): the second factor is 1 + e log(base)
+            log_base = xp.where(near, math.log(b / a), math.log(a / b))
+            v = v + v * (quotient_error(k, q, length, xp) * log_base)
+        return v
+
+    @property
+    def duration(self) -> int:
+        return self.steps
 
 
 @register

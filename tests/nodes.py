@@ -41,6 +41,7 @@ from lrcore import (
     Cyclic,
     Exponential,
     Function,
+    Geometric,
     Interpolate,
     InverseSqrt,
     InverseTime,
@@ -282,6 +283,18 @@ for _v in (1.5, 1.0000001, 2):
 _step_count_field(Exponential, "every")
 _bool_field(Exponential, "staircase")
 
+_real_field(Geometric, "start_value")
+_real_field(Geometric, "end_value")
+_int_field(Geometric, "steps", low=1)
+_case(Geometric, ValueError, "start_value", 0.0)
+_case(Geometric, ValueError, "start_value", -0.0, id="Geometric.start_value=-0.0")
+for _v in (0.0, -1e-3, -10.0):  # nonzero, with the sign of start_value = 1.0
+    _case(Geometric, ValueError, "end_value", _v)
+_case(Geometric, ValueError, "end_value", 1.0, start_value=-1.0, id="Geometric.end_value-sign-of-negative-start")
+# the ratio to start_value or its inverse is not a finite normal number
+_case(Geometric, ValueError, "end_value", 1e300, start_value=1e-10, id="Geometric.end_value/start_value=inf")
+_case(Geometric, ValueError, "end_value", 1e-300, start_value=1e10, id="Geometric.end_value/start_value=subnormal")
+
 _real_field(MultiStep, "start_value")
 _positive_field(MultiStep, "factor")
 for _v in ("2,4", None, 5, 2.0):
@@ -522,6 +535,10 @@ _ENTRIES = [
            Exponential(start_value=2.0, factor=0.5),
            Exponential(start_value=1.0, factor=0.9, every=3, staircase=True),
            Exponential(start_value=1.0, factor=0.9, every=2.5)),
+    _entry(Geometric, dict(start_value=1e-7, end_value=10.0, steps=100), dict(start_value=1.0, end_value=0.01, steps=10),
+           Geometric(start_value=1.0, end_value=1.0, steps=5),
+           Geometric(start_value=-1.0, end_value=-1e-3, steps=7),
+           Geometric(start_value=2.5e-3, end_value=2.5e-3 / 25.0, steps=1)),
     _entry(MultiStep, dict(start_value=1.0, milestones=[2, 4], factor=0.1),
            dict(start_value=1.0, milestones=[2, 4], factor=0.1),
            MultiStep(start_value=2.0, milestones=[2, 5], factor=0.1),

@@ -133,6 +133,12 @@ def _exponential(s: Any, t: mpf, sub: Callable[[Any, Any], mpf]) -> mpf:
     return _x(s.start_value) * _x(s.factor) ** e
 
 
+@_reference("Geometric")
+def _geometric(s: Any, t: mpf, sub: Callable[[Any, Any], mpf]) -> mpf:
+    a, b, S = _x(s.start_value), _x(s.end_value), _x(s.steps)
+    return a * (b / a) ** (min(t, S) / S)
+
+
 @_reference("MultiStep")
 def _multi_step(s: Any, t: mpf, sub: Callable[[Any, Any], mpf]) -> mpf:
     k = sum(1 for m in s.milestones if m <= t)

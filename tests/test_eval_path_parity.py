@@ -123,7 +123,7 @@ def magnitude(s) -> float:
     """
     if isinstance(s, lrcore.Constant):
         return abs(s.value)
-    if isinstance(s, (lrcore.Linear, lrcore.Cosine, lrcore.Polynomial, lrcore.Tanh)):
+    if isinstance(s, (lrcore.Linear, lrcore.Cosine, lrcore.Polynomial, lrcore.Tanh, lrcore.Geometric)):
         return abs(s.start_value) + abs(s.end_value)
     if isinstance(s, (lrcore.Exponential, lrcore.InverseSqrt, lrcore.InverseTime)):
         return abs(s.start_value)

@@ -298,3 +298,25 @@ def test_units_and_hyperparameters():
                          "power=1.0), warmup_steps=6, start_value=0.0, shape='linear', prefix=True)")
     assert '"steps": "2ep"' in lines[-2] and '"warmup_steps": "3%"' in lines[-2]
     assert lines[-1] == f"batch 64 (sqrt rule): peak {1e-3 * math.sqrt(2):.4e} at step 3, end at step 66"
+
+
+# -- lr_range_test.py ------------------------------------------------------------------------------
+
+def test_lr_range_test_suggests_a_rate_that_trains_and_saves_the_plot(tmp_path):
+    pytest.importorskip("torch")
+    image = pytest.importorskip("matplotlib.image")
+    out = tmp_path / "rt.png"
+    lines = run("lr_range_test.py", "--out", str(out), cwd=tmp_path)
+    m = re.match(r"^range test: (\d+) updates, lr 1\.00e-06 \.\. (\S+), stopped: the loss diverged$", lines[0])
+    assert m, lines
+    n, last = int(m.group(1)), float(m.group(2))
+    assert 10 < n <= 201
+    assert last == pytest.approx(1e-6 * 1e7 ** ((n - 1) / 200), rel=1e-2)  # RangeTest(1e-6, 10, 200) at n - 1
+    valley = float(re.match(r"^suggested lr \(valley\): (\S+)$", lines[1]).group(1))
+    gradient = float(re.match(r"^suggested lr \(gradient\): (\S+)$", lines[2]).group(1))
+    assert 1e-6 < valley < last and 1e-6 < gradient < last
+    base, at = map(float, re.match(r"^100 updates at 1e-6: loss (\S+); at the valley suggestion: loss (\S+)$",
+                                   lines[3]).groups())
+    assert at < 0.5 * base  # the suggestion trains
+    assert lines[4] == f"wrote {out}"
+    assert image.imread(str(out)).shape[:2] == (400, 1000)

@@ -138,6 +138,12 @@ CORE_BASE: dict[str, tuple[Callable, dict]] = {
     "k * s": (lambda k: k * LIN, dict(k=0.5)),
     "s + k": (lambda k: LIN + k, dict(k=0.5)),
     "k + s": (lambda k: k + LIN, dict(k=0.5)),
+    "RangeTest": (lrcore.RangeTest, dict(start_value=1e-7, end_value=10.0, steps=100, shape="exponential",
+                                         staircase=2)),
+    "suggest_lr": (lrcore.suggest_lr, dict(lrs=[1e-6 * 1.2**i for i in range(40)],
+                                           losses=[1.0 - 0.02 * i + (0.05 * (i - 30)) ** 2 * (i > 30) for i in range(40)],
+                                           method="slide", stop_factor=4.0, beta=0.5, num_it=40, skip_begin=2,
+                                           skip_end=2, lr_diff=10, thresh=0.01, adjust_value=1.0)),
 }
 
 # A constraint between two arguments may be reported at the other one; the message then names
@@ -156,6 +162,14 @@ RELATED: dict[tuple[str, str], set[str]] = {
     ("Restart", "schedule"): {"decay"},
     ("Restart", "period_mult"): {"limit"},  # a huge multiplier ends the last cycle past 2**53 (found case)
     ("MultiStep", "start_value"): {"factor"},
+    ("Geometric", "start_value"): {"end_value"},  # same sign, and a finite normal ratio
+    ("RangeTest", "start_value"): {"end_value"},  # the same rule (an exponential RangeTest is a Geometric)
+    ("suggest_lr", "lrs"): {"losses"},  # as many of each
+    ("suggest_lr", "skip_begin"): {"losses"},  # too few points left
+    ("suggest_lr", "skip_end"): {"losses"},
+    ("suggest_lr", "lr_diff"): {"losses"},
+    ("suggest_lr", "stop_factor"): {"losses"},
+    ("suggest_lr", "num_it"): {"losses"},
     ("MultiStep", "milestones"): {"factor"},
     ("Stretch", "schedule"): {"factor"},
     ("minimum", "a"): {"schedules[0]"},
@@ -456,7 +470,7 @@ def _function_ref_module(i: int) -> str:
 
 CONFIG_BASES = [ctor(**kw).to_config() for name, (ctor, kw) in CORE_BASE.items()
                 if name not in ("Function", "extend_stable", "cooldown", "check_resume", "minimum", "maximum",
-                                 "total_steps", "scale_batch")
+                                 "total_steps", "scale_batch", "suggest_lr")
                 and " " not in name]
 FUNCTION_REFS = ["this:s", "antigravity:fly", "os:system", "subprocess:run", f"{_function_ref_module(1)}:f",
                  "builtins:eval", "lrcore:Constant", "tests.resume_worker:main"]

@@ -31,6 +31,7 @@ from lrcore import (
     Cosine,
     Cyclic,
     Exponential,
+    Geometric,
     Interpolate,
     InverseSqrt,
     InverseTime,
@@ -158,6 +159,12 @@ def ref_exponential(t, start, factor, every, staircase):
     # optax exponential_decay / keras ExponentialDecay: I * rate ** (t / T), floored if staircase
     e = math.floor(t / every) if staircase else t / every
     return start * factor**e
+
+
+def ref_geometric(t, start, end, steps):
+    # fastai SchedExp (fastai/callback/schedule.py): start * (end / start) ** pos, pos = min(t, steps) / steps
+    pos = min(t, steps) / steps
+    return start * (end / start) ** pos
 
 
 def ref_multistep(t, start, milestones, factor):
@@ -427,6 +434,33 @@ def test_exponential_fixed(start, factor, every, staircase):
 def test_exponential_hypothesis(start, factor, every, staircase):
     s = Exponential(start_value=start, factor=factor, every=every, staircase=staircase)
     check(s, lambda t: ref_exponential(t, start, factor, every, staircase), unambiguous(grid(500), every, staircase))
+
+
+# ----------------------------------------------------------------------------------------------
+# Geometric (fastai SchedExp; the exponential LR range test)
+
+
+@pytest.mark.parametrize("start,end,steps", [(1e-7, 10.0, 100), (1.0, 0.01, 10), (0.1, 1e-6, 1), (-1.0, -1e-3, 7),
+                                             (3e-4, 3e-4, 5), (1e-8, 1.0, 1000)])
+def test_geometric_fixed(start, end, steps):
+    s = Geometric(start_value=start, end_value=end, steps=steps)
+    # the reference rounds pos and then raises the rounded ratio: |pos log(end / start)| ulps, not more
+    check(s, lambda t: ref_geometric(t, start, end, steps), grid(steps), rtol=RTOL)
+    assert s(0) == start and s(steps) == end and s(steps + 1) == end  # exact at both ends
+
+
+@given(start=pos_values, end=pos_values, steps=n_steps, sign=st.sampled_from([1.0, -1.0]))
+def test_geometric_hypothesis(start, end, steps, sign):
+    s = Geometric(start_value=sign * start, end_value=sign * end, steps=steps)
+    check(s, lambda t: ref_geometric(t, sign * start, sign * end, steps), grid(steps))
+
+
+def test_geometric_famous_lr_finder_values():
+    # fastai's lr_find(start_lr=1e-7, end_lr=10, num_it=100): SchedExp over pct_train = i / 100,
+    # so lr_i = 1e-7 * 1e8 ** (i / 100): 1e-7 * 10 ** (8 i / 100), decade by decade every 12.5 steps
+    s = Geometric(start_value=1e-7, end_value=10.0, steps=100)
+    for t, want in ((0, 1e-7), (25, 1e-5), (50, 1e-3), (75, 1e-1), (100, 10.0), (12.5, 1e-6), (137, 10.0)):
+        assert s(t) == pytest.approx(want, rel=RTOL) and float(s.evaluate([t])[0]) == pytest.approx(want, rel=RTOL)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1077,6 +1111,7 @@ GOLDEN_FORMULAS = {
     "Polynomial": _golden_polynomial,
     "Exponential": lambda s: (lambda t: ref_exponential(t, s.start_value, s.factor, s.every, s.staircase),
                               unambiguous(grid(60), s.every, s.staircase), 0.0),
+    "Geometric": lambda s: (lambda t: ref_geometric(t, s.start_value, s.end_value, s.steps), grid(s.steps), 0.0),
     "MultiStep": lambda s: (lambda t: ref_multistep(t, s.start_value, s.milestones, s.factor),
                             grid(s.milestones[-1]), 0.0),
     "Piecewise": lambda s: (lambda t: ref_piecewise(t, s.values, s.boundaries), grid(s.boundaries[-1]), 0.0),

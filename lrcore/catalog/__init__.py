@@ -6,14 +6,15 @@ group whose lr is 0.1, quirks included, except where the peer is wrong (each suc
 documented in the entry's docstring and listed in the README). Submodules, imported on use:
 ``torch``, ``paddle``, ``optax``, ``transformers``, ``timm``, ``keras``, ``nemo``, ``fairseq``,
 ``fvcore`` (with detectron2's ``WarmupParamScheduler`` and ``LRMultiplier``), ``mmengine``,
-``composer``, ``deepspeed``, ``megatron``.
+``composer``, ``deepspeed``, ``megatron``, ``fastai``, ``bolts`` (lightning-bolts).
 None of them imports its framework: they only build lrcore trees.
 """
 
 import importlib
 from typing import Any
 
-__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm", "nemo", "fairseq", "fvcore", "mmengine", "composer", "deepspeed", "megatron"]
+__all__ = ["torch", "paddle", "optax", "keras", "transformers", "timm", "nemo", "fairseq", "fvcore", "mmengine", "composer", "deepspeed", "megatron", "fastai",
+           "bolts"]
 
 
 def __getattr__(name: str) -> Any:

@@ -555,6 +555,71 @@ def _specific() -> dict[str, SearchStrategy[_Kwargs]]:
                                                   lr_range_test_staircase=st.booleans())),
         "megatron.OptimizerParamScheduler": _megatron(),
         "megatron.OptimizerParamScheduler_weight_decay": _megatron_wd(),
+        "bolts.LinearWarmupCosineAnnealingLR": fd(dict(lr=rates, warmup_epochs=warmups), optional=dict(
+            warmup_start_lr=small_rates, eta_min=small_rates)).flatmap(
+            lambda kw: counts.map(lambda d: {**kw, "max_epochs": kw["warmup_epochs"] + d})),
+    }
+
+
+@composite
+def _fastai_pcts(draw: Any) -> list[float]:
+    """fastai's pcts: dyadic fractions (k / 2**m) summing to exactly 1.0, the only sums fastai accepts."""
+    m = draw(st.integers(1, 6))
+    n = draw(st.integers(1, 4))
+    cuts = sorted(draw(st.lists(st.integers(0, 2**m), min_size=n - 1, max_size=n - 1)))
+    edges = [0, *cuts, 2**m]
+    return [(b - a) / 2**m for a, b in zip(edges, edges[1:])]
+
+
+@composite
+def _fastai_sched(draw: Any) -> Any:
+    from ..catalog import fastai as F
+
+    kind = draw(st.sampled_from(["SchedLin", "SchedCos", "SchedNo", "SchedExp", "SchedPoly"]))
+    start, end = draw(rates), draw(rates)
+    steps = draw(st.one_of(st.just(1), counts))
+    if kind == "SchedPoly":
+        return F.SchedPoly(start, end, draw(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0])), steps=steps)
+    return getattr(F, kind)(start, end, steps=steps)
+
+
+@composite
+def _fastai_combine(draw: Any) -> dict[str, Any]:
+    pcts = draw(_fastai_pcts())
+    return dict(pcts=pcts, scheds=[draw(_fastai_sched()) for _ in pcts], steps=draw(counts))
+
+
+def _fastai_sgdr_ok(kw: dict[str, Any]) -> bool:
+    cl, cm, nc = kw["cycle_len"], kw.get("cycle_mult", 2), kw["n_cycles"]
+    n_epoch = cl * (cm**nc - 1) // (cm - 1)
+    return sum(cl * cm**i / n_epoch for i in range(nc)) == 1.0
+
+
+def _fastai() -> dict[str, SearchStrategy[_Kwargs]]:
+    fd = st.fixed_dictionaries
+    fracs = st.floats(0.0, 1.0, **_F)
+    divs = st.one_of(st.sampled_from([25.0, 1e5, 10.0]), st.floats(1.0, 1e5, **_F))
+    epochs, spe = st.integers(1, 10), st.integers(1, 100)
+    ends = dict(start=rates, end=rates)
+    return {
+        "fastai.SchedLin": fd(ends, optional=dict(steps=counts)),
+        "fastai.SchedCos": fd(ends, optional=dict(steps=counts)),
+        "fastai.SchedNo": fd(ends, optional=dict(steps=counts)),
+        "fastai.SchedExp": fd(ends, optional=dict(steps=counts)),
+        "fastai.SchedPoly": fd(dict(ends, power=st.one_of(st.sampled_from([0.0, 0.5, 1.0, 2.0]), st.floats(0.0, 4.0, **_F))),
+                               optional=dict(steps=counts)),
+        "fastai.combine_scheds": _fastai_combine(),
+        "fastai.combined_cos": fd(dict(pct=fracs, start=rates, middle=rates, end=rates, steps=counts)),
+        "fastai.fit_one_cycle": fd(dict(n_epoch=epochs, steps_per_epoch=spe),
+                                   optional=dict(lr_max=rates, div=divs, div_final=divs, pct_start=fracs)),
+        "fastai.fit_one_cycle_momentum": fd(dict(n_epoch=epochs, steps_per_epoch=spe),
+                                            optional=dict(moms=st.tuples(decays, decays, decays), pct_start=fracs)),
+        "fastai.fit_flat_cos": fd(dict(n_epoch=epochs, steps_per_epoch=spe),
+                                  optional=dict(lr=rates, div_final=divs, pct_start=fracs)),
+        "fastai.fit_sgdr": fd(dict(n_cycles=st.integers(1, 5), cycle_len=st.integers(1, 3), steps_per_epoch=spe),
+                              optional=dict(lr_max=rates, cycle_mult=st.integers(2, 3))).filter(_fastai_sgdr_ok),
+        "fastai.LRFinder": fd({}, optional=dict(start_lr=st.floats(1e-8, 1e-3, **_F), end_lr=st.floats(1e-2, 10.0, **_F),
+                                                num_it=st.integers(1, 300))),
     }
 
 
@@ -585,6 +650,8 @@ def catalog_kwargs(fn: Callable[..., Any]) -> SearchStrategy[_Kwargs]:
     if key in _CACHE:
         return _CACHE[key]
     specific = _specific()
+    if key.startswith("fastai."):
+        specific.update(_fastai())
     if key in specific:
         _CACHE[key] = specific[key]
         return specific[key]

@@ -119,6 +119,12 @@ def _exponential(draw: DrawFn, big: int = 10**6) -> lrcore.Exponential:
 
 
 @composite
+def _geometric(draw: DrawFn, big: int = 10**6) -> lrcore.Geometric:
+    # both ends positive: values span 1e-6..10, so the ratio spans up to 1e7 either way
+    return lrcore.Geometric(start_value=draw(values), end_value=draw(values), steps=draw(_step_counts(big)))
+
+
+@composite
 def _multistep(draw: DrawFn, big: int = 10**6) -> lrcore.MultiStep:
     milestones = draw(_sorted_unique(st.one_of(st.integers(0, min(1000, big)), st.integers(0, big)), 1, 5))
     factor = draw(st.floats(min_value=0.05, max_value=2.0, **_FLOATS))
@@ -203,7 +209,7 @@ _function = st.just(lrcore.Function(fn=smooth_fn))
 
 _LEAF_BUILDERS = {
     "Linear": _linear, "Cosine": _cosine, "Polynomial": _polynomial, "Exponential": _exponential,
-    "MultiStep": _multistep, "Piecewise": _piecewise, "Interpolate": _interpolate, "InverseSqrt": _inverse_sqrt,
+    "Geometric": _geometric, "MultiStep": _multistep, "Piecewise": _piecewise, "Interpolate": _interpolate, "InverseSqrt": _inverse_sqrt,
     "InverseTime": _inverse_time, "Noam": _noam, "Tanh": _tanh, "Cyclic": _cyclic, "OneCycle": _one_cycle,
     "WSD": _wsd,
 }
@@ -539,7 +545,7 @@ def _local_marks(s: Schedule) -> set[float]:
     out: set[float] = set()
     if isinstance(s, lrcore.Polynomial) and s.cycle:
         out.update(s.steps * k for k in range(1, 5))
-    elif isinstance(s, (lrcore.Linear, lrcore.Cosine, lrcore.Polynomial, lrcore.Tanh)):
+    elif isinstance(s, (lrcore.Linear, lrcore.Cosine, lrcore.Polynomial, lrcore.Tanh, lrcore.Geometric)):
         out.add(s.steps)
     elif isinstance(s, (lrcore.Exponential, lrcore.InverseTime)):
         out.update(s.every * k for k in range(4))
