@@ -118,6 +118,10 @@ NOT_PATHS = {
     ("lrcore/catalog/transformers.py", "optimization.py"),
     # detectron2's own module, where LRMultiplier and WarmupParamScheduler live (the fvcore catalog's source)
     ("lrcore/catalog/fvcore.py", "detectron2/solver/lr_scheduler.py"),
+    # fastai's own module, the one the catalog transcribes
+    ("lrcore/catalog/fastai.py", "fastai/callback/schedule.py"),
+    # Megatron's own training loop, where its iteration counts become samples
+    ("lrcore/catalog/megatron.py", "training.py"),
     # the CLI transcript prints the schedule file's base name (the command reads examples/schedule.json)
     ("README.md:cli", "schedule.json"),
 }
