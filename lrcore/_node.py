@@ -22,7 +22,9 @@ import math
 from types import FunctionType
 TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
 if TYPE_CHECKING:
-    from typing import Any, Callable, ClassVar, Self
+    from typing import Any, Callable, ClassVar, Self, TypeVar
+
+    T = TypeVar("T")
 
     # a field's checker: check(node, name, value) -> the value to store
     Check = Callable[[str, str, Any], Any]
@@ -490,13 +492,13 @@ class Node:
         return type(self)(**{**{f.name: d[f.name] for f in self._fields}, **changes})
 
     # -- caching (kept out of eq/hash/repr/pickle)
-    def _cached(self, key: str, make: Callable[[], Any]) -> Any:
+    def _cached(self, key: str, make: Callable[[], T]) -> T:
         d = self.__dict__
         try:
-            return d[key]
+            v: T = d[key]
         except KeyError:
             v = d[key] = make()
-            return v
+        return v
 
     def to_config(self) -> dict[str, Any]:
         """Plain JSON data that `lrcore.from_config` turns back into an equal node."""
