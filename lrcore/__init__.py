@@ -69,7 +69,7 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'lrcore' has no attribute {name!r}")
 
 
-def __dir__() -> list:
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 

@@ -20,7 +20,7 @@ __all__ = ["compare", "Comparison", "ulp_distance", "check", "tolerance_fn", "sk
 
 def _ordered(x: float) -> int:
     """The float64 `x` as an int that counts ulps: consecutive floats are consecutive ints."""
-    (i,) = struct.unpack("<q", struct.pack("<d", x))
+    i: int = struct.unpack("<q", struct.pack("<d", x))[0]
     return i if i >= 0 else -(i & 0x7FFFFFFFFFFFFFFF)
 
 

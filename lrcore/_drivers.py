@@ -15,7 +15,7 @@ import operator
 import sys
 TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
 if TYPE_CHECKING:
-    from typing import Any, Sequence
+    from typing import Any, Callable, Sequence
 
 __all__ = ["steps_of", "kind_of", "run"]
 
@@ -104,7 +104,7 @@ def _metric(metrics: Sequence[Any] | None, t: int, what: str) -> Any:
     return metrics[t]
 
 
-def _stepped(read, advance, steps: list[int]) -> list[float]:
+def _stepped(read: Callable[[int], Any], advance: Callable[[int], object], steps: list[int]) -> list[float]:
     """`read(t)` at each wanted step t; `advance(t)` moves from step t to t + 1."""
     out: list[float] = []
     if not steps:
