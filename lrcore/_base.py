@@ -177,6 +177,8 @@ class Schedule(Node):
     def evaluate(self, steps: Any, dtype: Any = None) -> Any:
         """Values at many steps at once, as an array of the input's library (numpy for lists).
 
+        Typed ``Any``: the array's type is the input's library's (lrcore imports none of them).
+
         >>> import lrcore
         >>> lrcore.Linear(start_value=0.0, end_value=1.0, steps=4).evaluate([0, 1, 2, 4, 8]).tolist()
         [0.0, 0.25, 0.5, 1.0, 1.0]

@@ -15,14 +15,14 @@ import operator
 import sys
 TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
 if TYPE_CHECKING:
-    from typing import Any, Callable, Sequence
+    from typing import Any, Callable, Iterable, Sequence
 
 __all__ = ["steps_of", "kind_of", "run"]
 
 _FLOAT32_NAMES = ("float32", "float16", "bfloat16")
 
 
-def steps_of(steps: Any) -> list[int]:
+def steps_of(steps: int | Iterable[int]) -> list[int]:
     """An int n as ``[0, 1, ..., n - 1]``; a sequence of increasing ints >= 0 as a list.
 
     >>> steps_of(3), steps_of([0, 10, 20])
