@@ -57,13 +57,14 @@ from ._primitives import (
 # Tools used at a run's edges (comparing, resuming, continuing) load on first use, so that
 # `import lrcore` stays light; they are public names like the rest (PEP 562).
 TYPE_CHECKING = False  # never true at run time: these imports are for type checkers and the API reference
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the lazy names, as type checkers see them
     from ._compare import Comparison, compare
     from ._cooldown import cooldown
     from ._extend import extend_stable
     from ._resume import ScheduleChangedError, check_resume
     from ._scale import scale_batch
     from ._rangetest import RangeTest, suggest_lr
+del TYPE_CHECKING
 
 _LAZY = {"Comparison": "._compare", "compare": "._compare", "cooldown": "._cooldown", "extend_stable": "._extend",
          "ScheduleChangedError": "._resume", "check_resume": "._resume", "scale_batch": "._scale",
@@ -80,7 +81,7 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'lrcore' has no attribute {name!r}")
 
 
-def __dir__() -> list:
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 

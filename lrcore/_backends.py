@@ -32,6 +32,7 @@ class ArrayOps(Ops):
 
     name = "array"
     unroll = False
+    lib: Any  # the library's namespace (numpy, jax.numpy, torch, paddle)
 
     def __init__(self, dtype: Any, device: Any = None) -> None:
         self.dtype, self.device = dtype, device
@@ -41,34 +42,34 @@ class ArrayOps(Ops):
         """A Python number as a 0-d array of the namespace's dtype and device."""
         raise NotImplementedError
 
-    def _lift_all(self, *xs: Any) -> list:
+    def _lift_all(self, *xs: Any) -> list[Any]:
         return [self.lift(x) if isinstance(x, _Number) else x for x in xs]
 
     def _unary(self, name: str, x: Any) -> Any:
         return getattr(self.lib, name)(self.lift(x) if isinstance(x, _Number) else x)
 
-    def pow(self, a: Any, b: Any) -> Any:  # type: ignore[override]
+    def pow(self, a: Any, b: Any) -> Any:
         # both as arrays of our dtype: paddle rounds a Python float exponent to float32
         return self.lib.pow(*self._lift_all(a, b))
 
-    def fmod(self, a: Any, b: Any) -> Any:  # type: ignore[override]
+    def fmod(self, a: Any, b: Any) -> Any:
         return self.lib.fmod(*self._lift_all(a, b))
 
-    def where(self, c: Any, a: Any, b: Any) -> Any:  # type: ignore[override]
+    def where(self, c: Any, a: Any, b: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         return self.lib.where(c, *self._lift_all(a, b))
 
-    def minimum(self, a: Any, b: Any) -> Any:  # type: ignore[override]
+    def minimum(self, a: Any, b: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         return self.lib.minimum(*self._lift_all(a, b))
 
-    def maximum(self, a: Any, b: Any) -> Any:  # type: ignore[override]
+    def maximum(self, a: Any, b: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         return self.lib.maximum(*self._lift_all(a, b))
 
-    def div(self, a: Any, b: Any) -> Any:  # type: ignore[override]
+    def div(self, a: Any, b: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         # XLA turns a division by a constant into a multiplication by its reciprocal, which is
         # an ulp off; a divisor that depends on the input stays a true division.
         return a / (a * 0.0 + b) if self.xla and isinstance(b, _Number) else a / b
 
-    def lookup(self, keys: tuple, values: tuple, x: Any) -> Any:  # type: ignore[override]
+    def lookup(self, keys: tuple[float, ...], values: tuple[float, ...], x: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         if not self.unroll or len(keys) > _UNROLL:
             return self.take(values, self.searchsorted(keys, x))
         # A chain of selects, as optax writes its piecewise schedules: searchsorted is a while
@@ -78,20 +79,20 @@ class ArrayOps(Ops):
             out = self.lib.where(x >= float(k), self.lift(v), out)
         return out
 
-    def below(self, c: float) -> float:  # type: ignore[override]
+    def below(self, c: float) -> float:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         bits = 16 if "16" in str(self.dtype) else 32 if "32" in str(self.dtype) else 64
         fmt, ifmt = {16: ("e", "<H"), 32: ("f", "<I"), 64: ("d", "<Q")}[bits]
-        y = struct.unpack(fmt, struct.pack(fmt, c))[0]  # c rounded to the dtype
+        y: float = struct.unpack(fmt, struct.pack(fmt, c))[0]  # c rounded to the dtype
         if y >= c:
             (i,) = struct.unpack(ifmt, struct.pack("<" + fmt, y))
             i = i - 1 if y > 0 else i + 1 if y < 0 else (1 << (bits - 1)) | 1
             y = struct.unpack("<" + fmt, struct.pack(ifmt, i))[0]
         return y
 
-    def full_like(self, t: Any, v: Any) -> Any:  # type: ignore[override]
+    def full_like(self, t: Any, v: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         return self.lib.full_like(t, v, dtype=self.dtype)
 
-    def apply(self, fn: Callable, t: Any) -> Any:  # type: ignore[override]
+    def apply(self, fn: Callable[[float], Any], t: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         raise TypeError(
             f"Function({getattr(fn, '__qualname__', fn)!r}) has no `xp` parameter, so it can only be "
             f"evaluated on Python numbers and numpy arrays, not on {self.name} arrays; give it "
@@ -99,7 +100,7 @@ class ArrayOps(Ops):
         )
 
 
-def _elementwise(name: str) -> Callable:
+def _elementwise(name: str) -> Callable[[ArrayOps, Any], Any]:
     def op(self: ArrayOps, x: Any) -> Any:
         return self._unary(name, x)
 
@@ -130,10 +131,11 @@ class NumpyOps(ArrayOps):
 
         super().__init__(dtype, device)
         self.np = self.lib = np
-        # the library's functions themselves: a Python call less per op on the hot path
+        # the library's functions themselves: a Python call less per op on the hot path (they
+        # replace the methods per instance, which mypy refuses: the ignores below)
         self.sin, self.cos, self.exp, self.expm1, self.log = np.sin, np.cos, np.exp, np.expm1, np.log
-        self.log1p, self.pow, self.fmod = np.log1p, np.power, np.fmod
-        self.sqrt, self.tanh, self.floor = np.sqrt, np.tanh, np.floor
+        self.log1p, self.pow, self.fmod = np.log1p, np.power, np.fmod  # type: ignore[method-assign]
+        self.sqrt, self.tanh, self.floor = np.sqrt, np.tanh, np.floor  # type: ignore[method-assign]
 
     @classmethod
     def owns(cls, x: Any) -> bool:
@@ -177,14 +179,14 @@ class NumpyOps(ArrayOps):
     def lift(self, x: Any) -> Any:
         return self.np.asarray(x, dtype=self.dtype)
 
-    def searchsorted(self, table: tuple, x: Any) -> Any:  # type: ignore[override]
+    def searchsorted(self, table: tuple[float, ...], x: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         t = self.np.asarray(table, dtype=self.dtype)
         return self.np.searchsorted(t, x, side="right").astype(self.dtype)
 
-    def take(self, table: tuple, i: Any) -> Any:  # type: ignore[override]
+    def take(self, table: tuple[float, ...], i: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         return self.np.asarray(table, dtype=self.dtype)[self.np.asarray(i).astype(self.np.intp)]
 
-    def apply(self, fn: Callable, t: Any) -> Any:  # type: ignore[override]
+    def apply(self, fn: Callable[[float], Any], t: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         flat = [float(fn(float(v))) for v in t.ravel()]
         return self.np.asarray(flat, dtype=self.dtype).reshape(t.shape)
 
@@ -200,9 +202,14 @@ class JaxOps(ArrayOps):
 
         super().__init__(dtype, device)
         self.jnp = self.lib = jnp
-        self.sin, self.cos, self.exp, self.expm1, self.log = jnp.sin, jnp.cos, jnp.exp, jnp.expm1, jnp.log
-        self.log1p, self.fmod, self.sqrt, self.tanh, self.floor = jnp.log1p, jnp.fmod, jnp.sqrt, jnp.tanh, jnp.floor
-        self.pow, self.minimum, self.maximum = jnp.power, jnp.minimum, jnp.maximum
+        # the library's functions bound per instance, as NumpyOps does (mypy refuses a method replaced)
+        self.sin, self.cos, self.exp, self.expm1 = jnp.sin, jnp.cos, jnp.exp, jnp.expm1
+        self.log = jnp.log  # type: ignore[assignment]
+        self.log1p, self.sqrt, self.tanh = jnp.log1p, jnp.sqrt, jnp.tanh
+        self.fmod = jnp.fmod  # type: ignore[method-assign, assignment]
+        self.floor = jnp.floor  # type: ignore[method-assign, assignment]
+        self.pow = jnp.power  # type: ignore[method-assign, assignment]
+        self.minimum, self.maximum = jnp.minimum, jnp.maximum  # type: ignore[method-assign, assignment]
 
     @classmethod
     def owns(cls, x: Any) -> bool:
@@ -224,11 +231,11 @@ class JaxOps(ArrayOps):
     def lift(self, x: Any) -> Any:
         return self.jnp.asarray(x, dtype=self.dtype)
 
-    def searchsorted(self, table: tuple, x: Any) -> Any:  # type: ignore[override]
+    def searchsorted(self, table: tuple[float, ...], x: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         t = self.jnp.asarray(table, dtype=self.dtype)
         return self.jnp.searchsorted(t, x, side="right").astype(self.dtype)
 
-    def take(self, table: tuple, i: Any) -> Any:  # type: ignore[override]
+    def take(self, table: tuple[float, ...], i: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         return self.jnp.asarray(table, dtype=self.dtype)[i.astype("int32")]
 
 
@@ -259,11 +266,11 @@ class TorchOps(ArrayOps):
     def lift(self, x: Any) -> Any:
         return self.torch.tensor(x, dtype=self.dtype, device=self.device)
 
-    def searchsorted(self, table: tuple, x: Any) -> Any:  # type: ignore[override]
+    def searchsorted(self, table: tuple[float, ...], x: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         t = self.torch.tensor(table, dtype=self.dtype, device=self.device)
         return self.torch.searchsorted(t, x.contiguous(), right=True).to(self.dtype)
 
-    def take(self, table: tuple, i: Any) -> Any:  # type: ignore[override]
+    def take(self, table: tuple[float, ...], i: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         return self.torch.tensor(table, dtype=self.dtype, device=self.device)[i.long()]
 
 
@@ -299,20 +306,20 @@ class PaddleOps(ArrayOps):
     def lift(self, x: Any) -> Any:
         return self.paddle.full([], x, dtype=self.dtype)
 
-    def fmod(self, a: Any, b: Any) -> Any:  # type: ignore[override]
+    def fmod(self, a: Any, b: Any) -> Any:
         return self.paddle.mod(*self._lift_all(a, b)) if not hasattr(self.paddle, "fmod") else super().fmod(a, b)
 
-    def exp(self, x: Any) -> Any:  # type: ignore[override]
+    def exp(self, x: Any) -> Any:
         # paddle's vectorised float64 exp (its 4-wide lanes) gives 5.6e-309 for every argument
         # below about -709.8, not the subnormal or 0 it should; so results below the smallest
         # normal number are 0 here, as XLA, which flushes subnormals, gives them.
         x = self.lift(x) if isinstance(x, _Number) else x
         return self.paddle.where(x < _LOG_TINY64, self.lift(0.0), self.paddle.exp(x))
 
-    def searchsorted(self, table: tuple, x: Any) -> Any:  # type: ignore[override]
+    def searchsorted(self, table: tuple[float, ...], x: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         t = self.paddle.to_tensor(list(table), dtype=self.dtype)
         return self.paddle.searchsorted(t, x, right=True).astype(self.dtype)
 
-    def take(self, table: tuple, i: Any) -> Any:  # type: ignore[override]
+    def take(self, table: tuple[float, ...], i: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
         t = self.paddle.to_tensor(list(table), dtype=self.dtype)
         return self.paddle.take(t, i.astype("int64"))

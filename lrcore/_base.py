@@ -6,7 +6,10 @@ import math
 from collections import namedtuple
 TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterator
+    from typing import Any, Callable, Iterator, overload
+
+    from ._backends import NumpyOps
+    from ._plateau import Plateau, PlateauSchedule
 
 from . import ops as _ops
 from ._compile import FormulaError, check_step, compile_scalar
@@ -41,7 +44,7 @@ class Phase(namedtuple("Phase", "start end kind start_value end_value jump")):
     __slots__ = ()
 
 
-class Phases(list):
+class Phases(list[Phase]):
     """A list of `Phase` that prints as a table."""
 
     def __str__(self) -> str:
@@ -106,7 +109,7 @@ class Schedule(Node):
         """Number of steps over which the value changes (it is constant from then on), or None."""
         raise NotImplementedError(f"{type(self).__name__} must define duration")
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         """The timeline: sorted, contiguous `Segment` s covering at least steps ``[lo, hi)``.
 
         `describe`, `phase_at` and numpy's piecewise evaluation all read it. The default: the
@@ -125,6 +128,7 @@ class Schedule(Node):
 
     # -- evaluation
     def __call__(self, step: Any) -> float:
+        fn: Callable[[Any], float]
         try:
             fn = self.__dict__["_c_scalar"]
         except KeyError:
@@ -173,6 +177,8 @@ class Schedule(Node):
     def evaluate(self, steps: Any, dtype: Any = None) -> Any:
         """Values at many steps at once, as an array of the input's library (numpy for lists).
 
+        Typed ``Any``: the array's type is the input's library's (lrcore imports none of them).
+
         >>> import lrcore
         >>> lrcore.Linear(start_value=0.0, end_value=1.0, steps=4).evaluate([0, 1, 2, 4, 8]).tolist()
         [0.0, 0.25, 0.5, 1.0, 1.0]
@@ -193,6 +199,8 @@ class Schedule(Node):
         if xp.name == "numpy" and t.size > BLOCK:
             # Blocks small enough for the formula's temporaries to stay in cache: on long
             # inputs this is several times faster than whole-array passes through memory.
+            if TYPE_CHECKING:  # for mypy only: its name says xp is numpy's
+                assert isinstance(xp, NumpyOps)
             flat, out = t.reshape(-1), xp.np.empty(t.size, dtype=t.dtype)
             for i in range(0, t.size, BLOCK):
                 out[i:i + BLOCK] = self._evaluate(flat[i:i + BLOCK], xp)
@@ -209,7 +217,13 @@ class Schedule(Node):
         return out
 
     # -- arithmetic: the t5x way of writing constant * warmup * rsqrt
-    def __mul__(self, other: Any) -> "Schedule":
+    if TYPE_CHECKING:
+        @overload
+        def __mul__(self, other: Plateau) -> PlateauSchedule: ...
+        @overload
+        def __mul__(self, other: Schedule | float) -> Schedule: ...
+
+    def __mul__(self, other: Any) -> Schedule | PlateauSchedule:
         from ._combinators import Product
         from ._plateau import Plateau, PlateauSchedule
 
@@ -217,17 +231,17 @@ class Schedule(Node):
             return PlateauSchedule(schedule=self, plateau=other)
         return Product(factors=(self, as_schedule_arg(other, "Product", "factors[1]")))
 
-    def __rmul__(self, other: Any) -> "Schedule":
+    def __rmul__(self, other: Schedule | float) -> "Schedule":
         from ._combinators import Product
 
         return Product(factors=(as_schedule_arg(other, "Product", "factors[0]"), self))
 
-    def __add__(self, other: Any) -> "Schedule":
+    def __add__(self, other: Schedule | float) -> "Schedule":
         from ._combinators import Sum
 
         return Sum(terms=(self, as_schedule_arg(other, "Sum", "terms[1]")))
 
-    def __radd__(self, other: Any) -> "Schedule":
+    def __radd__(self, other: Schedule | float) -> "Schedule":
         from ._combinators import Sum
 
         return Sum(terms=(as_schedule_arg(other, "Sum", "terms[0]"), self))
@@ -266,8 +280,10 @@ class Schedule(Node):
         if b is not None and b <= a:
             return None  # no integer step in it
         v = self(a)
-        ev = None if b is None else (v if seg.fn is None else float(seg.fn(float(b), _ops.scalar)))
-        return Phase(a, b, seg.kind, v, ev, None if b is None else self(b) - ev)
+        if b is None:
+            return Phase(a, None, seg.kind, v, None, None)
+        ev = v if seg.fn is None else float(seg.fn(float(b), _ops.scalar))
+        return Phase(a, b, seg.kind, v, ev, self(b) - ev)
 
     def phase_at(self, step: int) -> Phase:
         """The phase that `step` falls in.
@@ -333,7 +349,7 @@ def as_schedule_arg(x: Any, node: str, field: str) -> Schedule:
     raise ScheduleTypeError(node, field, "a Schedule or a number", x)
 
 
-def shifted(segments: list, by: float, lo: float = 0.0, hi: float = INF) -> list:
+def shifted(segments: list[Segment], by: float, lo: float = 0.0, hi: float = INF) -> list[Segment]:
     """Segments moved right by `by` (a child run at ``t - by``), clipped to ``[lo, hi)``."""
     out = []
     for g in segments:
@@ -344,7 +360,7 @@ def shifted(segments: list, by: float, lo: float = 0.0, hi: float = INF) -> list
     return out
 
 
-def clipped(segments: list, lo: float, hi: float) -> list:
+def clipped(segments: list[Segment], lo: float, hi: float) -> list[Segment]:
     """Segments cut to ``[lo, hi)``."""
     return [Segment(max(g.start, lo), min(g.end, hi), g.kind, g.fn) for g in segments
             if max(g.start, lo) < min(g.end, hi)]
@@ -367,10 +383,13 @@ def first_at(g: Callable[[float], float], x: float, guess: float) -> float:
     import struct  # on use, so `import lrcore` stays light
 
     def bits(v: float) -> int:  # order-preserving for v >= 0
-        return struct.unpack("<q", struct.pack("<d", v))[0]
+        i: int = struct.unpack("<q", struct.pack("<d", v))[0]
+        return i
 
     def flt(i: int) -> float:
-        return struct.unpack("<d", struct.pack("<q", i))[0]
+        v: float = struct.unpack("<d", struct.pack("<q", i))[0]
+        return v
+
 
     lo, hi = 0.0, max(guess, 0.0)
     if g(hi) >= x:

@@ -23,7 +23,7 @@ top cell shows the largest value in eighths (`` ▁▂▃▄▅▆▇█``).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 __all__ = ["BLOCKS", "BAND", "Envelope", "chart", "columns", "envelope", "default_last_step", "phases_until"]
 
@@ -49,7 +49,8 @@ class Envelope:
 
     __slots__ = ("spans", "first", "last", "low", "high", "exact", "read")
 
-    def __init__(self, spans: list, first: list, last: list, low: list, high: list, exact: bool, read: int) -> None:
+    def __init__(self, spans: list[tuple[int, int]], first: list[float], last: list[float], low: list[float],
+                 high: list[float], exact: bool, read: int) -> None:
         self.spans, self.first, self.last, self.low, self.high = spans, first, last, low, high
         self.exact, self.read = exact, read
 
@@ -79,7 +80,7 @@ def _numpy() -> Any:
     return numpy
 
 
-def envelope(schedule: Any, spans: list, *, exact_steps: int | None = None) -> Envelope:
+def envelope(schedule: Any, spans: list[tuple[int, int]], *, exact_steps: int | None = None) -> Envelope:
     """The `Envelope` of `schedule` over `spans`, sorted ``(start, end)`` step ranges.
 
     Every step is read while the spans hold at most `exact_steps` steps (default EXACT_STEPS
@@ -97,13 +98,19 @@ def envelope(schedule: Any, spans: list, *, exact_steps: int | None = None) -> E
     np = _numpy() if has_evaluate and total > NUMPY_FROM else None
     budget = exact_steps if exact_steps is not None else (EXACT_STEPS if np is not None else EXACT_STEPS_PYTHON)
     f = getattr(schedule, "scalar_fn", schedule)
-    first, last, low, high = [], [], [], []
+    first: list[float] = []
+    last: list[float] = []
+    low: list[float] = []
+    high: list[float] = []
     if total <= budget:
         read = total
         if np is None:
             for a, b in spans:
                 v = [f(t) for t in range(a, b)]
-                first.append(v[0]), last.append(v[-1]), low.append(min(v)), high.append(max(v))
+                first.append(v[0])
+                last.append(v[-1])
+                low.append(min(v))
+                high.append(max(v))
         else:
             _exact_numpy(schedule, spans, np, first, last, low, high)
         return Envelope(spans, first, last, low, high, True, read)
@@ -122,15 +129,20 @@ def envelope(schedule: Any, spans: list, *, exact_steps: int | None = None) -> E
         read += len(steps)
         if np is None:
             v = [f(t) for t in steps]
-            first.append(v[0]), last.append(v[-1]), low.append(min(v)), high.append(max(v))
+            first.append(v[0])
+            last.append(v[-1])
+            low.append(min(v))
+            high.append(max(v))
         else:
             w = schedule.evaluate(steps if isinstance(steps, range) else np.asarray(steps, dtype=np.int64))
-            first.append(float(w[0])), last.append(float(w[-1]))
-            low.append(float(w.min())), high.append(float(w.max()))
+            first.append(float(w[0]))
+            last.append(float(w[-1]))
+            low.append(float(w.min()))
+            high.append(float(w.max()))
     return Envelope(spans, first, last, low, high, exact, read)
 
 
-def _bisect(xs: list, x: int) -> int:
+def _bisect(xs: list[int], x: int) -> int:
     import bisect
 
     return bisect.bisect_left(xs, x)
@@ -147,7 +159,8 @@ def _timeline_edges(schedule: Any, lo: int, hi: int, quota: int) -> list[int]:
     return out if len(out) <= quota else []
 
 
-def _exact_numpy(schedule: Any, spans: list, np: Any, first: list, last: list, low: list, high: list) -> None:
+def _exact_numpy(schedule: Any, spans: list[tuple[int, int]], np: Any, first: list[float], last: list[float],
+                 low: list[float], high: list[float]) -> None:
     """Every step of the spans, evaluated in chunks of about CHUNK steps along the timeline."""
     i, n = 0, len(spans)
     while i < n:
@@ -157,14 +170,19 @@ def _exact_numpy(schedule: Any, spans: list, np: Any, first: list, last: list, l
             j += 1
         b = spans[j][1]
         if j == i and b - a > CHUNK:  # one long span: chunk by chunk
-            lo = hi = None
+            lo: float | None = None
+            hi: float | None = None
             for c in range(a, b, CHUNK):
                 v = schedule.evaluate(range(c, min(b, c + CHUNK)))
                 if c == a:
                     first.append(float(v[0]))
                 m, x = float(v.min()), float(v.max())
-                lo, hi = (m, x) if lo is None else (min(lo, m), max(hi, x))
-            last.append(float(v[-1])), low.append(lo), high.append(hi)
+                lo, hi = (m, x) if lo is None or hi is None else (min(lo, m), max(hi, x))
+            if TYPE_CHECKING:  # for mypy only: b - a > CHUNK, so the loop ran
+                assert lo is not None and hi is not None
+            last.append(float(v[-1]))
+            low.append(lo)
+            high.append(hi)
             i += 1
             continue
         v = schedule.evaluate(range(a, b))
@@ -223,9 +241,9 @@ def chart(schedule: Callable[[int], float], last_step: int, width: int = 60, hei
 
 def default_last_step(schedule: object) -> int:
     """The last step worth showing: the duration plus 10%, or three periods (at least 100 steps)."""
-    d = getattr(schedule, "duration", None)
+    d: int | None = getattr(schedule, "duration", None)
     if d is None:
-        horizon = getattr(schedule, "_default_horizon", lambda: 100)()
+        horizon: int = getattr(schedule, "_default_horizon", lambda: 100)()
         return max(100, horizon)
     if d == 0:
         return 100
@@ -236,7 +254,7 @@ PROBE_STEPS = 10_000
 MAX_PHASES = 50_000
 
 
-def phases_until(schedule: Any, last_step: int) -> tuple[list, int]:
+def phases_until(schedule: Any, last_step: int) -> tuple[list[Any], int]:
     """``schedule.describe()`` over steps 0..last_step, and the step it stops at.
 
     A schedule can have a phase per step (restarts every step); where the phases of the first

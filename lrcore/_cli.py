@@ -22,7 +22,7 @@ import argparse
 import os
 import shutil
 import sys
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ._chart import chart, default_last_step, phases_until
 from ._spec import Spec, SpecError, load_spec
@@ -53,7 +53,7 @@ def _steps_arg(text: str) -> int:
     return n
 
 
-def _size_arg(low: int):
+def _size_arg(low: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             n = int(text)
@@ -285,7 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        code: int = args.run(args)
+        return code
     except (SpecError, UsageError) as e:
         print(f"lrcore {args.command}: error: {e}", file=sys.stderr)
         return 2

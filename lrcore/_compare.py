@@ -11,7 +11,7 @@ from collections import namedtuple
 
 TYPE_CHECKING = False  # typing and dataclasses are not imported at run time (import lrcore stays light)
 if TYPE_CHECKING:
-    from typing import Any, Sequence
+    from typing import Any, Iterable, Sequence
 
 from ._drivers import run, steps_of
 
@@ -20,7 +20,7 @@ __all__ = ["compare", "Comparison", "ulp_distance", "check", "tolerance_fn", "sk
 
 def _ordered(x: float) -> int:
     """The float64 `x` as an int that counts ulps: consecutive floats are consecutive ints."""
-    (i,) = struct.unpack("<q", struct.pack("<d", x))
+    i: int = struct.unpack("<q", struct.pack("<d", x))[0]
     return i if i >= 0 else -(i & 0x7FFFFFFFFFFFFFFF)
 
 
@@ -162,7 +162,7 @@ class Comparison(namedtuple("Comparison", "equal max_abs max_abs_step max_rel ma
         return self.a[i], self.b[i]
 
 
-def compare(a: Any, b: Any, steps: Any, *, rtol: Any = 0.0, atol: Any = 0.0, ulps: float = 0.0,
+def compare(a: Any, b: Any, steps: int | Iterable[int], *, rtol: Any = 0.0, atol: Any = 0.0, ulps: float = 0.0,
             metrics: Sequence[Any] | None = None, skip: Any = None) -> Comparison:
     """Compare `a` and `b` at `steps` (an int n: 0..n-1; or increasing ints): a `Comparison`.
 

@@ -58,6 +58,14 @@ def check_step(step: Any) -> float:
     return t
 
 
+def _binop(op: str, rev: bool = False) -> Callable[[_Sym, Any], Any]:
+    """The operator method of `_Sym` for `op` (``rev``: the reflected one, ``__radd__``, ...)."""
+    def f(self: _Sym, other: Any) -> Any:
+        return self.tr.binop(op, other, self) if rev else self.tr.binop(op, self, other)
+
+    return f
+
+
 class _Sym:
     """A traced value: one node of the recorded graph (the name of a local in the generated code)."""
 
@@ -74,24 +82,18 @@ class _Sym:
     def __float__(self) -> float:
         raise FormulaError(_CALL)
 
-    __int__ = __index__ = __float__  # type: ignore[assignment]
+    __int__ = __index__ = __float__
 
-    def _b(op: str, rev: bool = False) -> Callable:  # noqa: N805
-        def f(self: _Sym, other: Any) -> Any:
-            return self.tr.binop(op, other, self) if rev else self.tr.binop(op, self, other)
-
-        return f
-
-    __add__, __radd__ = _b("+"), _b("+", True)
-    __sub__, __rsub__ = _b("-"), _b("-", True)
-    __mul__, __rmul__ = _b("*"), _b("*", True)
-    __truediv__, __rtruediv__ = _b("/"), _b("/", True)
-    __pow__, __rpow__ = _b("**"), _b("**", True)
-    __lt__, __le__ = _b("<"), _b("<=")
-    __gt__, __ge__ = _b(">"), _b(">=")
-    __eq__, __ne__ = _b("=="), _b("!=")  # type: ignore[assignment]
-    __and__, __rand__ = _b("&"), _b("&", True)
-    __or__, __ror__ = _b("|"), _b("|", True)
+    __add__, __radd__ = _binop("+"), _binop("+", True)
+    __sub__, __rsub__ = _binop("-"), _binop("-", True)
+    __mul__, __rmul__ = _binop("*"), _binop("*", True)
+    __truediv__, __rtruediv__ = _binop("/"), _binop("/", True)
+    __pow__, __rpow__ = _binop("**"), _binop("**", True)
+    __lt__, __le__ = _binop("<"), _binop("<=")
+    __gt__, __ge__ = _binop(">"), _binop(">=")
+    __eq__, __ne__ = _binop("=="), _binop("!=")
+    __and__, __rand__ = _binop("&"), _binop("&", True)
+    __or__, __ror__ = _binop("|"), _binop("|", True)
 
     def __neg__(self) -> "_Sym":
         return self.tr.emit(f"-{self.name}", (self,), isf=self.isf)
@@ -102,7 +104,7 @@ class _Node:
 
     __slots__ = ("sym", "expr", "deps", "branches", "cond")
 
-    def __init__(self, sym: _Sym, expr: str, deps: tuple, branches: tuple = (), cond: Any = None) -> None:
+    def __init__(self, sym: _Sym, expr: str, deps: tuple[_Sym, ...], branches: tuple[Any, ...] = (), cond: Any = None) -> None:
         self.sym, self.expr, self.deps, self.branches, self.cond = sym, expr, deps, branches, cond
 
 
@@ -133,8 +135,8 @@ class _Tracer:
         """An input of the traced function."""
         return _Sym(name, self, -1, isf)
 
-    def emit(self, expr: str, deps: tuple = (), *, isf: bool = False, nn: bool = False, pure: bool = True,
-             branches: tuple = (), cond: Any = None) -> _Sym:
+    def emit(self, expr: str, deps: tuple[_Sym, ...] = (), *, isf: bool = False, nn: bool = False, pure: bool = True,
+             branches: tuple[Any, ...] = (), cond: Any = None) -> _Sym:
         if self.optimize and pure:
             hit = self._cse.get(expr)
             if hit is not None:
@@ -202,7 +204,7 @@ class _Tracer:
                 return b
         return None
 
-    def _call(self, fn: str, x: Any, direct: Callable, nn: bool = False) -> Any:
+    def _call(self, fn: str, x: Any, direct: Callable[[Any], Any], nn: bool = False) -> Any:
         if not isinstance(x, _Sym):
             return direct(x)
         return self.emit(f"{fn}({x.name})", (x,), isf=True, nn=nn)
@@ -275,17 +277,17 @@ class _Tracer:
         x, y, f, nn = self.lit(a), self.lit(b), self._f, self._nn
         return self.emit(f"{x} if {x} > {y} else {y}", (a, b), isf=f(a) and f(b), nn=nn(a) or nn(b))
 
-    def searchsorted(self, table: tuple, x: Any) -> Any:
+    def searchsorted(self, table: tuple[float, ...], x: Any) -> Any:
         if not isinstance(x, _Sym):
             return ScalarOps.searchsorted(table, x)
         return self.emit(f"float(_bisect({self.lit(table)}, {x.name}))", (x,), isf=True, nn=True)
 
-    def take(self, table: tuple, i: Any) -> Any:
+    def take(self, table: tuple[float, ...], i: Any) -> Any:
         if not isinstance(i, _Sym):
             return ScalarOps.take(table, i)
         return self.emit(f"{self.lit(table)}[int({i.name})]", (i,), isf=all(type(v) is float for v in table))
 
-    def lookup(self, keys: tuple, values: tuple, x: Any) -> Any:
+    def lookup(self, keys: tuple[float, ...], values: tuple[float, ...], x: Any) -> Any:
         if not isinstance(x, _Sym):
             return ScalarOps.lookup(keys, values, x)
         # the index apart, so lookups of several tables by one key share it
@@ -293,7 +295,7 @@ class _Tracer:
         return self.emit(f"{self.lit(values)}[{i.name}]", (i,),
                          isf=all(type(v) is float for v in values), nn=all(self._nn(v) for v in values))
 
-    def apply(self, fn: Callable, x: Any) -> Any:
+    def apply(self, fn: Callable[[float], Any], x: Any) -> Any:
         if not isinstance(x, _Sym):
             return float(fn(x))
         return self.emit(f"float({self.lit(fn)}({x.name}))", (x,), isf=True, pure=False)
@@ -322,7 +324,7 @@ class _Tracer:
         self._names: dict[int, str] = {}  # a branch's result computed straight into its select's name
         return self._block(roots, set(), indent)
 
-    def _eager(self, roots: Any, avail: set, into: set) -> None:
+    def _eager(self, roots: Any, avail: set[int], into: set[int]) -> None:
         """Add to `into` the nodes that `roots` need before them in the same block."""
         stack = list(roots)
         while stack:
@@ -332,7 +334,7 @@ class _Tracer:
             into.add(j)
             stack.extend(d.i for d in self.nodes[j].deps)
 
-    def _reach(self, j: int, stop: set) -> set:
+    def _reach(self, j: int, stop: set[int]) -> set[int]:
         """Every node computing `j` needs, through branches too, short of `stop`."""
         out: set[int] = set()
         stack = [j]
@@ -346,12 +348,12 @@ class _Tracer:
             stack.extend(x.i for x in n.branches if isinstance(x, _Sym))
         return out
 
-    def _block(self, roots: list, avail: set, indent: int) -> list[str]:
+    def _block(self, roots: list[int], avail: set[int], indent: int) -> list[str]:
         here: set[int] = set()
         self._eager(roots, avail, here)
         while True:  # what two branches (of one select or of two) need is computed here, once
             stop = avail | here
-            owner: dict[int, tuple] = {}
+            owner: dict[int, tuple[int, ...]] = {}
             shared: set[int] = set()
             for w in here:
                 for k, br in enumerate(self.nodes[w].branches):
@@ -401,12 +403,12 @@ _GLOBALS = {
 }
 
 
-def _build(src: str, label: str, tr: _Tracer) -> Callable:
+def _build(src: str, label: str, tr: _Tracer) -> Callable[..., Any]:
     ns = dict(_GLOBALS)
     ns.update(tr.consts)
     exec(compile(src, f"<lrcore {label}>", "exec"), ns)  # noqa: S102 - our own generated code
-    fn = ns[label]
-    fn.__lrcore_source__ = src
+    fn: Callable[..., Any] = ns[label]
+    fn.__lrcore_source__ = src  # type: ignore[attr-defined]  # the generated source, for debugging
     return fn
 
 

@@ -15,6 +15,8 @@ TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays
 if TYPE_CHECKING:
     from typing import Any, Callable
 
+    from ._base import Schedule
+
 from ._errors import ScheduleError, ScheduleTypeError, safe_repr
 from ._node import _REGISTRY, MAX_DEPTH, Node, config_name  # MAX_DEPTH: schedule nodes; lists in between do not count
 from ._units import Duration, StepCount
@@ -31,7 +33,7 @@ FORMAT_VERSION = 2
 FORMATS = (1, 2)
 
 
-def _fn_ref(fn: Callable, strict: bool) -> str:
+def _fn_ref(fn: Callable[..., Any], strict: bool) -> str:
     mod, qual = getattr(fn, "__module__", None), getattr(fn, "__qualname__", None)
     if _importable(fn):
         return f"{mod}:{qual}"
@@ -93,7 +95,7 @@ class _Canon:
         if root is not None:
             self.stack[id(root)] = 0
 
-    def opaque_value(self, x: Any, why: str) -> dict:
+    def opaque_value(self, x: Any, why: str) -> dict[str, Any]:
         self.opaque = True
         t = type(x)
         return {"opaque": [why, f"{t.__module__}:{t.__qualname__}", id(x)]}
@@ -163,13 +165,13 @@ def _canon(x: Any, c: _Canon, depth: int) -> Any:
     return c.opaque_value(x, "not encodable")
 
 
-def _canon_code(co: Any, c: _Canon, depth: int) -> dict:
+def _canon_code(co: Any, c: _Canon, depth: int) -> dict[str, Any]:
     return {"code": [co.co_argcount, co.co_posonlyargcount, co.co_kwonlyargcount, co.co_flags,
                      co.co_code.hex(), _canon(co.co_consts, c, depth + 1), list(co.co_names),
                      list(co.co_varnames), list(co.co_freevars), list(co.co_cellvars)]}
 
 
-def _code_names(co: Any, out: set, depth: int = 0) -> set:
+def _code_names(co: Any, out: set[str], depth: int = 0) -> set[str]:
     """The global names `co` and the code nested in it (lambdas, comprehensions) may use."""
     import types
 
@@ -255,7 +257,7 @@ def _state(x: Any) -> Any:
     return _NO_STATE
 
 
-def _canon_globals(fn: Any, code: Any, c: _Canon, depth: int) -> dict:
+def _canon_globals(fn: Any, code: Any, c: _Canon, depth: int) -> dict[str, Any]:
     import types
 
     g = fn.__globals__
@@ -298,7 +300,7 @@ def _encode(x: Any, strict: bool, ctx: _Canon | None = None) -> Any:
                 raise ValueError(f"{cls.__name__}: must be registered to be stored in a config (decorate the class "
                                  f"with @lrcore.register), got the unregistered class {cls.__module__}.{cls.__qualname__}")
             name = f"<unregistered {cls.__module__}:{cls.__qualname__}>"
-        out = {"type": name}
+        out: dict[str, Any] = {"type": name}
         for f in x._fields:
             v = getattr(x, f.name)
             if f.kind == "callable":
@@ -323,7 +325,7 @@ def _encode(x: Any, strict: bool, ctx: _Canon | None = None) -> Any:
     return x
 
 
-def to_config(node: Any) -> dict:
+def to_config(node: Node) -> dict[str, Any]:
     """Plain JSON data (dicts, lists, numbers, strings, None) describing `node` completely.
 
     A duration given as a string (``"10%"``, ``"2ep"``, ``"500ba"``) is written as written.
@@ -332,7 +334,8 @@ def to_config(node: Any) -> dict:
     >>> lrcore.to_config(lrcore.Warmup(lrcore.Constant(value=0.1), warmup_steps=10))
     {'type': 'Warmup', 'schedule': {'type': 'Constant', 'value': 0.1}, 'warmup_steps': 10, 'start_value': 0.0, 'shape': 'linear', 'prefix': True}
     """
-    return _encode(node, strict=True)
+    config: dict[str, Any] = _encode(node, strict=True)
+    return config
 
 
 def fingerprint(node: Any) -> str:
@@ -384,7 +387,7 @@ def _where(path: str, field: str) -> str:
     return compact_path(f"{path}.{field}") if path else field
 
 
-def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict) -> Any:
+def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict[str, type[Node]]) -> Any:
     if isinstance(data, list):
         for i, v in enumerate(data):
             if isinstance(v, list):  # refused where it starts: no recursion into nested lists
@@ -411,7 +414,7 @@ def _decode(data: Any, path: str, depth: int, allow_functions: bool, reg: dict) 
     cls = reg[kind]
     names = [f.name for f in cls._fields]
     required = [f.name for f in cls._fields if f.required]
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     fn_field = next((f.name for f in cls._fields if f.kind == "callable"), None)
     if "name" in data and "name" not in names and fn_field is not None:  # a registered function, by name
         if fn_field in data:
@@ -466,7 +469,7 @@ def _named_function(name: Any, where: str) -> str:
     return name
 
 
-def _load_function(ref: Any, where: str, allow: bool) -> Callable:
+def _load_function(ref: Any, where: str, allow: bool) -> Callable[..., Any]:
     if not isinstance(ref, str) or ":" not in ref:
         raise ValueError(f"{where}: must be a 'module:qualname' string, got {safe_repr(ref)}")
     if not allow:
@@ -482,11 +485,15 @@ def _load_function(ref: Any, where: str, allow: bool) -> Callable:
         raise ValueError(f"{where}: must name an importable function, got {ref!r} ({type(e).__name__}: {e})") from None
     if not callable(obj):  # not taken for a registered function's name either
         raise TypeError(f"{where}: must be a callable, got {safe_repr(obj)}")
-    return obj
+    fn: Callable[..., Any] = obj
+    return fn
 
 
-def from_config(data: Any, *, allow_functions: bool = False) -> Any:
+def from_config(data: dict[str, Any], *, allow_functions: bool = False) -> Schedule:
     """Rebuild a schedule from `to_config` data; errors name the path of the bad field.
+
+    Typed as returning a `Schedule`; the config of a `PlateauSchedule` (or a `Plateau`)
+    gives that node back.
 
     >>> import lrcore
     >>> s = lrcore.Warmup(lrcore.Cosine(start_value=1.0, steps=10), warmup_steps=2)
@@ -504,7 +511,8 @@ def from_config(data: Any, *, allow_functions: bool = False) -> Any:
                         "lrcore.dumps writes with lrcore.loads(text)")
     if not isinstance(data, dict):
         raise TypeError(f"config must be a dict with a 'type', got {type(data).__name__}")
-    return _decode(data, "", 0, allow_functions, _REGISTRY)
+    schedule: Schedule = _decode(data, "", 0, allow_functions, _REGISTRY)  # typed for the common case (see above)
+    return schedule
 
 
 def check_version(version: Any) -> None:
@@ -514,7 +522,7 @@ def check_version(version: Any) -> None:
                          f"got {safe_repr(version)}")
 
 
-def dumps(node: Any, *, indent: int | None = None) -> str:
+def dumps(node: Node, *, indent: int | None = None) -> str:
     """JSON text with a versioned envelope: ``{"lrcore": 2, "schedule": {...}}``.
 
     >>> import lrcore
@@ -529,7 +537,7 @@ def dumps(node: Any, *, indent: int | None = None) -> str:
                       sort_keys=True, allow_nan=False)
 
 
-def loads(text: str | bytes, *, allow_functions: bool = False) -> Any:
+def loads(text: str | bytes, *, allow_functions: bool = False) -> Schedule:
     """The schedule stored by `dumps`; refuses unknown versions and bad data with a ValueError."""
     if isinstance(text, dict):
         raise TypeError("loads takes the JSON text lrcore.dumps writes, got a dict: build a schedule from a config dict "

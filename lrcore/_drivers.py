@@ -15,14 +15,14 @@ import operator
 import sys
 TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
 if TYPE_CHECKING:
-    from typing import Any, Sequence
+    from typing import Any, Callable, Iterable, Sequence
 
 __all__ = ["steps_of", "kind_of", "run"]
 
 _FLOAT32_NAMES = ("float32", "float16", "bfloat16")
 
 
-def steps_of(steps: Any) -> list[int]:
+def steps_of(steps: int | Iterable[int]) -> list[int]:
     """An int n as ``[0, 1, ..., n - 1]``; a sequence of increasing ints >= 0 as a list.
 
     >>> steps_of(3), steps_of([0, 10, 20])
@@ -104,7 +104,7 @@ def _metric(metrics: Sequence[Any] | None, t: int, what: str) -> Any:
     return metrics[t]
 
 
-def _stepped(read, advance, steps: list[int]) -> list[float]:
+def _stepped(read: Callable[[int], Any], advance: Callable[[int], object], steps: list[int]) -> list[float]:
     """`read(t)` at each wanted step t; `advance(t)` moves from step t to t + 1."""
     out: list[float] = []
     if not steps:

@@ -78,7 +78,7 @@ def renamed(node: str, **names: str) -> Iterator[None]:
         raise ScheduleError(node, names.get(e.field, e.field), e.requirement, e.value) from None
 
 
-def check_list(node: str, field: str, xs: Any, what: str = "a list") -> list:
+def check_list(node: str, field: str, xs: Any, what: str = "a list") -> list[Any]:
     """`xs` as a list, or a ScheduleTypeError naming the field (a string, a number, a dict or a
     0-d array is not a list, though some of them iterate or claim to)."""
     if isinstance(xs, (str, bytes, dict)) or not hasattr(xs, "__iter__"):

@@ -9,9 +9,9 @@ if TYPE_CHECKING:
 
 from ._base import Schedule
 from ._combinators import Restart, Sequential, Stretch
-from ._errors import ScheduleError, ScheduleTypeError, check_int
+from ._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, check_int
 from ._plateau import PlateauSchedule
-from ._primitives import MAX_STEPS, WSD
+from ._primitives import WSD
 
 __all__ = ["extend_stable"]
 
@@ -73,7 +73,7 @@ def _extend(node: Schedule, extra: int, path: str) -> Schedule:
             raise ScheduleError(_N, "extra_steps", "small enough that the later boundaries stay <= 2**53", extra)
         return node.replace(parts=tuple(parts), boundaries=bounds)
     if node.keeps_clock:  # lengthening the stable phase moves its decay, and nothing else, later
-        changes = {}
+        changes: dict[str, Any] = {}
         for f in node._fields:
             v = getattr(node, f.name)
             if isinstance(v, Schedule) and _wsd_paths(v, ""):

@@ -19,14 +19,14 @@ from ._errors import ScheduleError, ScheduleTypeError
 
 __all__ = ["register_function", "registered_functions", "Params", "EMPTY_PARAMS", "function_named", "name_of"]
 
-_FUNCTIONS: dict[str, Callable] = {}
+_FUNCTIONS: dict[str, Callable[..., Any]] = {}
 _NAMES: dict[int, str] = {}  # id(function) -> its name; registered functions are kept alive by _FUNCTIONS
 
 _MAX_PARAMS_DEPTH = 32
 _PLAIN = ("plain data (numbers, strings, bools, None, and lists and dicts with string keys of those)")
 
 
-def register_function(name: str, fn: Callable | None = None) -> Any:
+def register_function(name: str, fn: Callable[..., Any] | None = None) -> Any:
     """Register `fn` under `name`, so `lrcore.Function` configs can name it: a decorator.
 
     The function is called as ``fn(step, **params)`` (or ``fn(step, xp=xp, **params)`` if it
@@ -51,7 +51,7 @@ def register_function(name: str, fn: Callable | None = None) -> Any:
         raise TypeError(f"register_function: the name must be a non-empty string without surrounding spaces, "
                         f"got {name!r}")
 
-    def wrap(f: Callable) -> Callable:
+    def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
         if not callable(f) or isinstance(f, str):
             raise TypeError(f"register_function({name!r}) takes a function, got {f!r}")
         old = _FUNCTIONS.get(name)
@@ -82,12 +82,12 @@ def _same_definition(old: Any, new: Any) -> bool:
             and getattr(old, "__module__", None) == getattr(new, "__module__", None))
 
 
-def registered_functions() -> dict[str, Callable]:
+def registered_functions() -> dict[str, Callable[..., Any]]:
     """The registered functions by name (a copy)."""
     return dict(_FUNCTIONS)
 
 
-def function_named(name: str) -> Callable | None:
+def function_named(name: str) -> Callable[..., Any] | None:
     """The function registered under `name`, or None."""
     return _FUNCTIONS.get(name)
 
@@ -100,7 +100,13 @@ def name_of(fn: Any) -> str | None:
 
 # ----------------------------------------------------------------------------- params
 
-class Params(dict):
+if TYPE_CHECKING:
+    _Dict = dict[str, Any]
+else:
+    _Dict = dict  # no typing at run time (Any is not imported)
+
+
+class Params(_Dict):
     """Read-only keyword arguments of a `Function`: plain data, equal and hashed by its canonical JSON.
 
     Lists are kept as tuples and dicts as `Params`, so nothing inside can change; ``1``,
@@ -108,6 +114,7 @@ class Params(dict):
     """
 
     __slots__ = ("_key",)
+    _key: str  # the canonical JSON: equality and hash
 
     def __init__(self, items: Any = (), key: str | None = None) -> None:
         dict.__init__(self, items)
@@ -117,7 +124,7 @@ class Params(dict):
             key = json.dumps(self.plain(), sort_keys=True, separators=(",", ":"), allow_nan=False) if self else "{}"
         object.__setattr__(self, "_key", key)
 
-    def plain(self) -> dict:
+    def plain(self) -> dict[str, Any]:
         """A plain dict (lists for tuples), as a config stores it."""
         return {k: _thaw(v) for k, v in self.items()}
 
@@ -136,13 +143,13 @@ class Params(dict):
     def __repr__(self) -> str:
         return repr(self.plain())
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return Params, (dict(self), self._key)
 
     def _readonly(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("Function params are read-only: build a new Function (s.replace(params={...}))")
 
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _readonly  # type: ignore[assignment]
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _readonly  # type: ignore[assignment]  # one refusal for every mutator
 
 
 EMPTY_PARAMS = Params((), "{}")

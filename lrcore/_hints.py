@@ -51,16 +51,16 @@ def compact(parts: list[str]) -> list[str]:
     >>> compact(["a", "b", "b", "b", "c"]), compact(["a", "a"]), compact(["b×3", "b"])
     (['a', 'b×3', 'c'], ['a', 'a'], ['b×4'])
     """
-    runs: list[list] = []
+    runs: list[tuple[str, int]] = []
     for p in parts:
         name, x, n = p.partition("×")
         k = int(n) if x and n.isdigit() else 1
         if not (x and n.isdigit()):
             name = p
         if runs and runs[-1][0] == name:
-            runs[-1][1] += k
+            runs[-1] = (name, runs[-1][1] + k)
         else:
-            runs.append([name, k])
+            runs.append((name, k))
     out: list[str] = []
     for name, k in runs:
         out += [f"{name}×{k}"] if k >= 3 else [name] * k

@@ -22,7 +22,12 @@ import math
 from types import FunctionType
 TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from typing import Any, Callable, ClassVar, Self, TypeVar
+
+    T = TypeVar("T")
+
+    # a field's checker: check(node, name, value) -> the value to store
+    Check = Callable[[str, str, Any], Any]
 
 from ._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, check_bool, check_int, check_real
 from ._units import Duration, StepCount
@@ -37,10 +42,15 @@ class Field:
 
     __slots__ = ("name", "kind", "optional", "default", "ge", "gt", "le", "lt", "choices", "min_len",
                  "increasing", "check", "duration")
+    # a bound: a number, None, or (until `_resolved` reads it from the earlier fields) a field's name
+    ge: Any
+    gt: Any
+    le: Any
+    lt: Any
 
-    def __init__(self, default: Any = _MISSING, *, ge: float | None = None, gt: float | None = None,
-                 le: float | None = None, lt: float | None = None, choices: tuple | None = None,
-                 min_len: int = 1, increasing: bool = False, check: Callable | None = None,
+    def __init__(self, default: Any = _MISSING, *, ge: float | str | None = None, gt: float | str | None = None,
+                 le: float | str | None = None, lt: float | str | None = None, choices: tuple[str, ...] | None = None,
+                 min_len: int = 1, increasing: bool = False, check: Check | None = None,
                  duration: bool = False) -> None:
         self.name, self.kind, self.optional = "", "", False
         self.default, self.ge, self.gt, self.le, self.lt = default, ge, gt, le, lt
@@ -56,7 +66,7 @@ class Field:
         return f"Field({self.name!r}, {self.kind}{' | None' if self.optional else ''}{', duration' if self.duration else ''})"
 
     # -- checking one value against the declaration
-    def validate(self, node: str, value: Any, earlier: dict | None = None) -> Any:
+    def validate(self, node: str, value: Any, earlier: dict[str, Any] | None = None) -> Any:
         """`value` checked and normalised (ints as int, numbers as float, sequences as tuples).
 
         A bound given as a string names an earlier field (``upper: float = field(gt="lower")``):
@@ -138,7 +148,7 @@ class Field:
             return e.requirement
         return "a number"  # pragma: no cover
 
-    def _resolved(self, earlier: dict) -> "Field":
+    def _resolved(self, earlier: dict[str, Any]) -> "Field":
         f = Field(self.default, choices=self.choices, min_len=self.min_len, increasing=self.increasing, check=self.check,
                   duration=self.duration,
                   **{k: earlier.get(b) if isinstance(b, str) else b
@@ -147,10 +157,12 @@ class Field:
         return f
 
     def _low(self) -> float | None:
-        return self.gt if self.gt is not None else self.ge
+        low: float | None = self.gt if self.gt is not None else self.ge  # resolved: a number here
+        return low
 
     def _high(self) -> float | None:
-        return self.lt if self.lt is not None else self.le
+        high: float | None = self.lt if self.lt is not None else self.le
+        return high
 
     def _int(self, node: str, name: str, value: Any) -> int:
         low = 0 if self.ge is None and self.gt is None else (
@@ -159,7 +171,7 @@ class Field:
             math.floor(self.le) if self.le is not None else math.ceil(self.lt) - 1)
         return check_int(node, name, value, low=low, high=high)
 
-    def _sequence(self, node: str, xs: Any) -> tuple:
+    def _sequence(self, node: str, xs: Any) -> tuple[Any, ...]:
         name, n = self.name, self.min_len
         if self.kind == "schedules":
             what = f"a list of at least {n} Schedules"
@@ -192,9 +204,9 @@ class Field:
         return out
 
 
-def field(default: Any = _MISSING, *, ge: float | None = None, gt: float | None = None, le: float | None = None,
-          lt: float | None = None, choices: tuple | None = None, min_len: int = 1, increasing: bool = False,
-          check: Callable | None = None, duration: bool = False) -> Any:
+def field(default: Any = _MISSING, *, ge: float | str | None = None, gt: float | str | None = None,
+          le: float | str | None = None, lt: float | str | None = None, choices: tuple[str, ...] | None = None,
+          min_len: int = 1, increasing: bool = False, check: Check | None = None, duration: bool = False) -> Any:
     """Declare a field's default and constraints next to its annotation.
 
     ``ge``/``gt``/``le``/``lt``: bounds (ints also stay <= 2**53), a number or the name of an
@@ -267,16 +279,17 @@ def _annotation(f: Field) -> Any:
     return t | None if f.optional and t is not Any else t
 
 
-def _signature(cls: type, self_too: bool) -> Any:
+def _signature(cls: type[Node], self_too: bool) -> Any:
     import inspect  # on use: it costs milliseconds to import
 
     P = inspect.Parameter
     params = [P("self", P.POSITIONAL_OR_KEYWORD)] if self_too else []
-    kind = P.POSITIONAL_OR_KEYWORD  # fields are taken positionally in declaration order ...
+    keyword_only = False  # fields are taken positionally in declaration order ...
     for f in cls._fields:
         default = P.empty if f.required else f.default
         if default is P.empty and any(p.default is not P.empty for p in params):
-            kind = P.KEYWORD_ONLY  # ... up to a required field after a defaulted one
+            keyword_only = True  # ... up to a required field after a defaulted one
+        kind = P.KEYWORD_ONLY if keyword_only else P.POSITIONAL_OR_KEYWORD
         params.append(P(f.name, kind, default=default, annotation=_annotation(f)))
     return inspect.Signature(params)
 
@@ -284,7 +297,7 @@ def _signature(cls: type, self_too: bool) -> Any:
 class _Signature:
     """``inspect.signature(NodeClass)``: its fields as parameters, with types and defaults (computed on use)."""
 
-    def __get__(self, obj: Any, cls: type) -> Any:
+    def __get__(self, obj: Any, cls: type[Node]) -> Any:
         if obj is not None:
             return None  # an instance's own call signature
         return _signature(cls, False)
@@ -297,7 +310,7 @@ class _InitSignature:
 
     __slots__ = ("cls",)
 
-    def __init__(self, cls: type) -> None:
+    def __init__(self, cls: type[Node]) -> None:
         self.cls = cls
 
     @property
@@ -314,8 +327,8 @@ class Node:
     under names starting with ``_c_``, outside equality, hashing and pickling.
     """
 
-    _fields: tuple = ()
-    _field_map: dict = {}
+    _fields: ClassVar[tuple[Field, ...]] = ()
+    _field_map: ClassVar[dict[str, Field]] = {}
     __signature__ = _Signature()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -389,7 +402,7 @@ class Node:
 
     # -- value semantics
     @property
-    def unresolved(self) -> tuple:
+    def unresolved(self) -> tuple[tuple[str, Duration], ...]:
         """``(path, duration)`` for every duration of the tree in epochs, tokens, samples or a
         fraction of the run (empty, so false, for a tree that evaluates). ``duration.needs``
         names the keyword `resolve` needs for it.
@@ -403,7 +416,7 @@ class Node:
         return unresolved(self)
 
     def resolve(self, total_steps: int | None = None, steps_per_epoch: float | None = None,
-                tokens_per_step: float | None = None, samples_per_step: float | None = None) -> "Node":
+                tokens_per_step: float | None = None, samples_per_step: float | None = None) -> Self:
         """A plain tree: every duration in epochs, tokens, samples or a fraction of the run in steps.
 
         A duration ``x`` in a unit becomes ``x * steps_per_epoch`` ("ep"), ``x * total_steps``
@@ -436,7 +449,7 @@ class Node:
         return resolve(self, {"total_steps": total_steps, "steps_per_epoch": steps_per_epoch,
                               "tokens_per_step": tokens_per_step, "samples_per_step": samples_per_step})
 
-    def _field_values(self) -> tuple:
+    def _field_values(self) -> tuple[Any, ...]:
         d = self.__dict__
         return tuple(d[f.name] for f in self._fields)
 
@@ -447,10 +460,10 @@ class Node:
 
     def __hash__(self) -> int:
         try:
-            return self.__dict__["_c_hash"]
+            h: int = self.__dict__["_c_hash"]
         except KeyError:
             h = self.__dict__["_c_hash"] = hash((type(self).__qualname__, self._field_values()))
-            return h
+        return h
 
     def __repr__(self) -> str:
         d = self.__dict__
@@ -462,13 +475,13 @@ class Node:
     def __delattr__(self, name: str) -> None:
         raise FrozenNodeError(f"cannot delete field '{name}' of {type(self).__name__}: nodes are immutable")
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_c_")}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
-    def replace(self, **changes: Any) -> "Node":
+    def replace(self, **changes: Any) -> Self:
         """A copy with some fields changed (validated as in the constructor).
 
         >>> import lrcore
@@ -479,22 +492,23 @@ class Node:
         return type(self)(**{**{f.name: d[f.name] for f in self._fields}, **changes})
 
     # -- caching (kept out of eq/hash/repr/pickle)
-    def _cached(self, key: str, make: Callable[[], Any]) -> Any:
+    def _cached(self, key: str, make: Callable[[], T]) -> T:
         d = self.__dict__
         try:
-            return d[key]
+            v: T = d[key]
         except KeyError:
             v = d[key] = make()
-            return v
+        return v
 
-    def to_config(self) -> dict:
+    def to_config(self) -> dict[str, Any]:
         """Plain JSON data that `lrcore.from_config` turns back into an equal node."""
         from ._config import to_config
 
         return to_config(self)
 
 
-def fields(node: Any) -> tuple:
+def fields(node: Node | type[Node]) -> tuple[Field, ...]:
+
     """The declared fields of a node class or instance, in order (each a `Field`).
 
     >>> import lrcore

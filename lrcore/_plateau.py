@@ -125,15 +125,17 @@ class Plateau(Node):
         >>> p.scalar_update(p.update(p.init(), 1.0), 2.0) == p.update(p.update(p.init(), 1.0), 2.0)
         True
         """
+        fn: Callable[[PlateauState, float], PlateauState]
         try:
-            return self.__dict__["_c_update"]
+            fn = self.__dict__["_c_update"]
+            return fn
         except KeyError:
             pass
         fn = self.__dict__["_c_update"] = compile_function(
             self._step, (PlateauState._fields, "metric"), "plateau_update", result_type=PlateauState)
         return fn
 
-    def _step(self, best: Any, bad: Any, cd: Any, scale: Any, metric: Any, xp: Any) -> tuple:
+    def _step(self, best: Any, bad: Any, cd: Any, scale: Any, metric: Any, xp: Any) -> tuple[Any, ...]:
         better = self._better(metric, best)
         in_cd = cd > 0
         if self.rule == "paddle":  # during cooldown paddle only counts down, comparing nothing

@@ -49,8 +49,8 @@ def plot_columns(schedule: Any, last_step: int) -> list[tuple[int, int]]:
     phases, until = phases_until(schedule, last_step)
     if until > last_step and len(phases) <= MAX_EDGES:
         edges.update(p.start for p in phases if 0 < p.start <= last_step)
-    edges = sorted(edges) + [last_step + 1]
-    return list(zip(edges, edges[1:]))
+    ends = sorted(edges) + [last_step + 1]
+    return list(zip(ends, ends[1:]))
 
 
 def plot_points(schedule: Any, last_step: int) -> tuple[list[float], list[float]]:
@@ -69,13 +69,15 @@ def plot_points(schedule: Any, last_step: int) -> tuple[list[float], list[float]
     xs: list[float] = []
     ys: list[float] = []
     for (a, b), v0, v1, lo, hi in zip(cols, env.first, env.last, env.low, env.high):
-        xs.append(float(a)), ys.append(v0)
+        xs.append(float(a))
+        ys.append(v0)
         mid = (a + b - 1) / 2
         inner = [v for v in ((lo, hi) if v0 <= v1 else (hi, lo)) if v not in (v0, v1)]
         xs += [mid] * len(inner)
         ys += inner
         if b - 1 > a:
-            xs.append(float(b - 1)), ys.append(v1)
+            xs.append(float(b - 1))
+            ys.append(v1)
     return xs, ys
 
 

@@ -73,7 +73,7 @@ class ScheduleChangedError(ValueError):
                     "step, if the change is intended.")
         super().__init__(f"{head}\n{lines}\n{tail}")
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return type(self), (self.changes, self.method, self.opaque)
 
 
@@ -179,7 +179,9 @@ def schedule_changes(path: str, saved_cfg: Any, saved_fp: Any, cfg: Any, fp: Any
         return []
     out: list[str] = []
     if isinstance(saved_fp, list) != isinstance(fp, list):
-        one = lambda f: "one per param group" if isinstance(f, list) else "one for all groups"  # noqa: E731
+        def one(f: Any) -> str:
+            return "one per param group" if isinstance(f, list) else "one for all groups"
+
         return [f"{path}: {one(saved_fp)} -> {one(fp)}"]
     if isinstance(fp, list):
         if len(saved_fp) != len(fp):

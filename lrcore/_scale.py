@@ -72,7 +72,7 @@ def _scale_steps(node: Any, c: float) -> Any:
     if isinstance(node, Stretch):
         return rebuilt(node, {"schedule": node.schedule, "factor": node.factor / c},
                        f"factor={node.factor!r} scaled by reference_batch_size / batch_size = 1/{c!r}")
-    notes: list = []
+    notes: list[str] = []
 
     def count(v: Any, name: str) -> Any:
         if isinstance(v, bool) or not isinstance(v, (int, float)):

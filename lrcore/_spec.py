@@ -264,13 +264,13 @@ def did_you_mean(word: str, dotted: list[str]) -> str:
     return f"did you mean {found[0]}?" + (f" (also: {', '.join(found[1:4])})" if found[1:] else "")
 
 
-def _preference(dotted: str) -> tuple:
+def _preference(dotted: str) -> tuple[bool, bool, str]:
     """torch's catalog first (the most used), then the others alphabetically, then lrcore's classes."""
     module = dotted.split(".", 1)[0]
     return (module != "torch", module == "lrcore", dotted)
 
 
-def _callable_names(modules: list[str], classes: dict) -> list[str]:
+def _callable_names(modules: list[str], classes: dict[str, Any]) -> list[str]:
     """Every name a call may use: ``module.Name`` of each catalog module, ``lrcore.Name``."""
     out = []
     for m in modules:
@@ -282,11 +282,12 @@ def _callable_names(modules: list[str], classes: dict) -> list[str]:
     return out + [f"lrcore.{n}" for n in classes]
 
 
-def _literal(node: ast.AST, where: str, depth: int, path: tuple = ()) -> Any:
+def _literal(node: ast.AST, where: str, depth: int, path: tuple[str, ...] = ()) -> Any:
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bool, type(None))):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)) \
-            and isinstance(node.operand, ast.Constant) and type(node.operand.value) in (int, float):
+            and isinstance(node.operand, ast.Constant) and isinstance(node.operand.value, (int, float)) \
+            and not isinstance(node.operand.value, bool):
         v = node.operand.value
         return -v if isinstance(node.op, ast.USub) else v
     if isinstance(node, (ast.List, ast.Tuple)):
@@ -295,21 +296,22 @@ def _literal(node: ast.AST, where: str, depth: int, path: tuple = ()) -> Any:
     if isinstance(node, ast.Dict):
         if any(k is None for k in node.keys):
             raise SpecError(f"{_at(where, path)}: `**` unpacking is not accepted")
-        return {_literal(k, where, depth, path): _literal(v, where, depth, path) for k, v in zip(node.keys, node.values)}
+        return {_literal(k, where, depth, path): _literal(v, where, depth, path) for k, v in zip(node.keys, node.values)
+                if k is not None}  # (none is: refused above)
     if isinstance(node, ast.Call):
         return _call(node, where, depth + 1, path)
     raise SpecError(f"{_at(where, path)}: `{_short(ast.unparse(node), 40)}` is not a literal (only numbers, strings, "
                     "True/False/None, lists, tuples, dicts and catalog calls are accepted; nothing is evaluated)")
 
 
-def _at(where: str, path: tuple) -> str:
+def _at(where: str, path: tuple[str, ...]) -> str:
     """`where` and the path of arguments down to here, a repeated one written once (``lrcore.Warmup.schedule×20``)."""
     from ._hints import compact
 
     return ": ".join([where, *compact(list(path))])
 
 
-def _call(node: ast.Call, where: str, depth: int, path: tuple = ()) -> Any:
+def _call(node: ast.Call, where: str, depth: int, path: tuple[str, ...] = ()) -> Any:
     if depth > MAX_CALL_DEPTH:
         raise SpecError(f"{_at(where, path)}: calls are nested more than {MAX_CALL_DEPTH} deep")
     parts = _dotted(node.func)
@@ -346,7 +348,7 @@ def _call(node: ast.Call, where: str, depth: int, path: tuple = ()) -> Any:
         raise SpecError(f"{_at(where, path)}: {name}: is nested too deeply") from None
 
 
-def _check_keywords(fn: Any, name: str, kwargs: dict, where: str) -> None:
+def _check_keywords(fn: Any, name: str, kwargs: dict[str, Any], where: str) -> None:
     """A catalog constructor's unknown keyword, with a did-you-mean and its valid parameters."""
     import inspect
 

@@ -43,6 +43,14 @@ TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays
 if TYPE_CHECKING:
     from typing import Any
 
+    from typing import TypeVar
+
+    from ._node import Node
+
+    N = TypeVar("N", bound=Node)
+    M = TypeVar("M", bound=Node)
+
+
 from ._errors import ScheduleError, ScheduleTypeError
 
 __all__ = ["Duration", "StepCount", "UnresolvedError", "parse_duration", "resolve", "unresolved",
@@ -85,8 +93,13 @@ class Duration:
     """
 
     __slots__ = ("mantissa", "exponent", "unit", "text", "where")
+    mantissa: int
+    exponent: int
+    unit: str
+    text: str
+    where: tuple[str, str]
 
-    def __init__(self, mantissa: int, exponent: int, unit: str, text: str, where: tuple = ("", "")) -> None:
+    def __init__(self, mantissa: int, exponent: int, unit: str, text: str, where: tuple[str, str] = ("", "")) -> None:
         while exponent > 0 and mantissa % 10 == 0:
             mantissa, exponent = mantissa // 10, exponent - 1
         object.__setattr__(self, "mantissa", mantissa)
@@ -120,7 +133,7 @@ class Duration:
                  "tokens_per_step": tokens_per_step, "samples_per_step": samples_per_step}
         return round_half_up(self._exact(given))
 
-    def _exact(self, given: dict) -> Any:
+    def _exact(self, given: dict[str, Any]) -> Any:
         from fractions import Fraction
 
         x = self.value
@@ -154,7 +167,7 @@ class Duration:
     def __str__(self) -> str:
         return _spell(self.mantissa, self.exponent, self.unit)
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return (Duration, (self.mantissa, self.exponent, self.unit, self.text, self.where))
 
     # -- used as a number: the tree is unresolved
@@ -180,12 +193,14 @@ class StepCount(int):
     (True, True, '2kba')
     """
 
+    text: str  # as written: "500", "500ba", "2kba"
+
     def __new__(cls, value: int, text: str) -> "StepCount":
         self = super().__new__(cls, value)
         self.text = text
         return self
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return (StepCount, (int(self), self.text))
 
     unit = "ba"
@@ -210,7 +225,7 @@ def _spell(mantissa: int, exponent: int, unit: str) -> str:
     return number(mantissa, exponent) + unit
 
 
-def parse_duration(text: Any, node: str = "", field: str = "", requirement: str = GRAMMAR) -> Any:
+def parse_duration(text: Any, node: str = "", field: str = "", requirement: str = GRAMMAR) -> StepCount | Duration:
     """A duration string as a `StepCount` (a unit of steps) or a `Duration` (any other unit).
 
     Errors name the node's field and the string (a `lrcore.ScheduleError`).
@@ -268,13 +283,13 @@ def round_half_up(x: Any) -> int:
 # ----------------------------------------------------------------------------------------
 # Trees: which durations are unresolved, and resolving them.
 
-def unresolved(node: Any, path: str = "") -> tuple:
+def unresolved(node: Node, path: str = "") -> tuple[tuple[str, Duration], ...]:
     """``(path, Duration)`` for every duration of the tree not in steps, in field order."""
     from ._node import Node
 
     if "_unresolved" not in node.__dict__:
         return ()
-    out: list = []
+    out: list[tuple[str, Duration]] = []
     for f in node._fields:
         v = node.__dict__[f.name]
         where = f"{path}.{f.name}" if path else f.name
@@ -291,7 +306,7 @@ def unresolved(node: Any, path: str = "") -> tuple:
     return tuple(out)
 
 
-def resolve(node: Any, given: dict) -> Any:
+def resolve(node: N, given: dict[str, Any]) -> N:
     """`node` with every duration in steps (see `lrcore.Schedule.resolve`)."""
     from ._node import Node
 
@@ -310,10 +325,11 @@ def resolve(node: Any, given: dict) -> Any:
 
             check_real("resolve", key, v, low=0.0, low_open=True)
 
-    def rebuild(n: Any, path: str) -> Any:
+    def rebuild(n: M, path: str) -> M:
         if "_unresolved" not in n.__dict__:
             return n
-        kwargs, notes = {}, []
+        kwargs: dict[str, Any] = {}
+        notes: list[str] = []
         for f in n._fields:
             v = n.__dict__[f.name]
             where = f"{path}.{f.name}" if path else f.name
@@ -332,7 +348,7 @@ def resolve(node: Any, given: dict) -> Any:
     return rebuild(node, "")
 
 
-def _steps(d: Duration, where: str, given: dict, notes: list, name: str) -> int:
+def _steps(d: Duration, where: str, given: dict[str, Any], notes: list[str], name: str) -> int:
     try:
         x = d._exact(given)
     except UnresolvedError:
@@ -343,7 +359,7 @@ def _steps(d: Duration, where: str, given: dict, notes: list, name: str) -> int:
     return n
 
 
-def rebuilt(node: Any, kwargs: dict, note: str) -> Any:
+def rebuilt(node: N, kwargs: dict[str, Any], note: str) -> N:
     """``type(node)(**kwargs)``; an error of the new values says where they came from (`note`)."""
     cls = type(node)
     try:

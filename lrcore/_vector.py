@@ -26,11 +26,11 @@ __all__ = ["evaluate_sorted"]
 
 
 
-def _pieces(s: Any, lo: float, hi: float, xp: Any) -> list:
+def _pieces(s: Any, lo: float, hi: float, xp: Any) -> list[Segment]:
     """The timeline over [lo, hi), with neighbours that run the same formula joined."""
     if not xp.double:
         return [Segment(lo, hi, "", s.formula)]
-    out: list = []
+    out: list[Segment] = []
     for g in clipped(s.segments(lo, hi), lo, hi):
         if out and g.fn is not None and g.fn is out[-1].fn:
             out[-1] = Segment(out[-1].start, g.end, "", g.fn)

@@ -54,7 +54,7 @@ class Ops:
     module: ClassVar[str | None] = None  # the library whose arrays this class computes on
     double = True
     xla = False
-    backends: ClassVar[list] = []  # the registered array classes, in registration order
+    backends: ClassVar[list[type[Ops]]] = []  # the registered array classes, in registration order
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -113,17 +113,17 @@ class Ops:
         return float(math.floor(x))
 
     @staticmethod
-    def searchsorted(table: tuple, x: Any) -> Any:
+    def searchsorted(table: tuple[float, ...], x: Any) -> Any:
         """How many entries of the sorted tuple `table` are <= x, as a float."""
         return float(bisect_right(table, x))
 
     @staticmethod
-    def take(table: tuple, i: Any) -> Any:
+    def take(table: tuple[float, ...], i: Any) -> Any:
         """``table[i]`` for an integer-valued float index i."""
         return table[int(i)]
 
     @staticmethod
-    def lookup(keys: tuple, values: tuple, x: Any) -> Any:
+    def lookup(keys: tuple[float, ...], values: tuple[float, ...], x: Any) -> Any:
         """``values[searchsorted(keys, x)]``: the step function of x through sorted keys."""
         return values[bisect_right(keys, x)]
 
@@ -138,7 +138,7 @@ class Ops:
         return v
 
     @staticmethod
-    def apply(fn: Callable, t: Any) -> Any:
+    def apply(fn: Callable[[float], Any], t: Any) -> Any:
         """``fn`` called on each step as a Python float (only where the library allows it)."""
         return float(fn(t))
 
@@ -146,10 +146,10 @@ class Ops:
 scalar = Ops()
 """The plain-math namespace: ``s(step)`` computes with it (compiled, see ``lrcore/_compile.py``)."""
 
-_CLASS_OF: dict[type, Any] = {}
+_CLASS_OF: dict[type, type[Ops] | None] = {}
 
 
-def _class_of(x: Any) -> Any:
+def _class_of(x: Any) -> type[Ops] | None:
     tp = type(x)
     try:
         return _CLASS_OF[tp]
@@ -172,7 +172,9 @@ def prepare_steps(steps: Any, dtype: Any = None) -> tuple[Ops, Any]:
     """(namespace, float array of steps) for `steps`; lists and ranges become numpy."""
     c = _class_of(steps)
     if c is None:
-        from ._backends import NumpyOps as c
+        from ._backends import NumpyOps
+
+        c = NumpyOps
     return c.prepare(steps, dtype)
 
 
