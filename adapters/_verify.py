@@ -765,3 +765,12 @@ def report(res: Result) -> list[str]:
             lines.append(f"explanation (documented, but not enough here): {res.deviation.explanation}")
         lines.append("result: different")
     return lines
+
+
+# ------------------------------------------------------------------------------ more peers
+# deepspeed, megatron, fvcore, mmengine (nemo, fairseq, composer: exit 3) live in _verify_peers.py
+from . import _verify_peers as _more  # noqa: E402
+
+PEERS.update(_more.PEERS)
+PACKAGES.update(_more.PACKAGES)
+DEVIATIONS.update(_more.deviations())
