@@ -47,19 +47,22 @@ class Sequential(Schedule):
                                     "when `boundaries` is not given", p)
 
     @property
-    def _bounds(self) -> tuple:
+    def _bounds(self) -> tuple[int, ...]:
         if self.boundaries is not None:
             return self.boundaries
         out, acc = [], 0
         for p in self.parts[:-1]:
-            acc += p.duration
+            d = p.duration
+            if TYPE_CHECKING:  # for mypy only: `validate` requires a finite duration of these parts
+                assert d is not None
+            acc += d
             out.append(acc)
         return tuple(out)
 
     def formula(self, step: Any, xp: Any) -> Any:
         out = self.parts[0].formula(step, xp)
-        for b, part in zip(self._bounds, self.parts[1:]):
-            b = float(b)  # constants as floats: jax without x64 cannot take an int >= 2**31
+        for bound, part in zip(self._bounds, self.parts[1:]):
+            b = float(bound)  # constants as floats: jax without x64 cannot take an int >= 2**31
             out = xp.where(step < b, out, part.formula(xp.maximum(step - b, 0.0), xp))
         return out
 
@@ -69,9 +72,9 @@ class Sequential(Schedule):
         bounds = self._bounds
         return None if last is None else (bounds[-1] if bounds else 0) + last
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         starts = (0.0, *map(float, self._bounds))
-        out: list = []
+        out: list[Segment] = []
         for a, b, part in zip(starts, starts[1:] + (INF,), self.parts):
             if b <= lo:
                 continue
@@ -132,7 +135,7 @@ class Warmup(Schedule):
             return None
         return self.warmup_steps + d if self.prefix else max(self.warmup_steps, d)
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         w = float(self.warmup_steps)
         out = [Segment(0.0, w, f"warmup {self.shape}", self._ramp)] if lo < w else []
         if hi > w:
@@ -192,10 +195,12 @@ class Restart(Schedule):
                                 "cycles start before step 2**53 (or before `limit`)", m)
 
     @property
-    def _table(self) -> tuple[tuple, tuple]:
+    def _table(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
         """Cycle starts B_k and lengths L_k, up to the limit or past step 2**53."""
-        def make() -> tuple[tuple, tuple]:
-            starts, lengths, b, k = [], [], 0.0, 0
+        def make() -> tuple[tuple[float, ...], tuple[float, ...]]:
+            starts: list[float] = []
+            lengths: list[float] = []
+            b, k = 0.0, 0
             while b <= MAX_STEPS and (self.limit is None or k < self.limit):
                 length = float(self.period_steps * self.period_mult**k)
                 starts.append(b)
@@ -228,9 +233,9 @@ class Restart(Schedule):
         # >= 0 even where a fused multiply-add made a stretched step an ulp negative
         return xp.minimum(xp.maximum(step - start, 0.0), length)
 
-    def _cycles(self, lo: float, hi: float, most: int) -> list | None:
+    def _cycles(self, lo: float, hi: float, most: int) -> list[tuple[float, float, float]] | None:
         """``(k, start, length)`` of the cycles meeting steps ``[lo, hi)`` (None if more than `most`)."""
-        out: list = []
+        out: list[tuple[float, float, float]] = []
         if self.period_mult == 1.0:
             p = self.period_steps
             k = int(lo // p)
@@ -248,9 +253,17 @@ class Restart(Schedule):
                     return None
         return out
 
+    @property
+    def _child_steps(self) -> int:
+        """D, the child's duration (finite: `validate` requires it)."""
+        d = self.schedule.duration
+        if TYPE_CHECKING:  # for mypy only
+            assert d is not None
+        return d
+
     def _local(self, u: Any, length: Any, xp: Any) -> Any:
         """The child's time at position u of a cycle of that length."""
-        d = float(self.schedule.duration)
+        d = float(self._child_steps)
         # Inside a cycle the child runs strictly before its end (float32, which cannot resolve the
         # cycles of a huge step, could otherwise round onto it); only the hold after `limit` is at it.
         if self.period_mult == 1.0 and self.period_steps == self.schedule.duration:
@@ -259,7 +272,7 @@ class Restart(Schedule):
 
     def _in_cycle(self, k: Any, u: Any, length: Any, xp: Any) -> Any:
         """The value at position u of cycle k (of that length)."""
-        d = float(self.schedule.duration)
+        d = float(self._child_steps)
         local = self._local(u, length, xp)
         if self.limit is not None:
             local = xp.where(u >= length, d, local)
@@ -297,15 +310,15 @@ class Restart(Schedule):
             return self.limit * self.period_steps
         return math.ceil(self._table[0][self.limit])
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         # each cycle runs its child on its own steps
         cycles = self._cycles(lo, hi, _MAX_PERIODS)
         if cycles is None:
             return [Segment(0.0, INF, "restart", self.formula)]
-        d = float(self.schedule.duration)
+        d = float(self._child_steps)
         # the child's own phases inside each cycle (while few cycles are asked for)
         inner = [g for g in self.schedule.segments(0.0, d) if g.start < d] if len(cycles) <= 256 else []
-        out = []
+        out: list[Segment] = []
         for k, b, n in cycles:
             fn = self._cycle_fn(k, b, n)
             if len(inner) < 2:
@@ -324,7 +337,7 @@ class Restart(Schedule):
             out.append(Segment(end, INF, "constant", None))
         return out
 
-    def _cycle_fn(self, k: float, start: float, length: float) -> Callable:
+    def _cycle_fn(self, k: float, start: float, length: float) -> Callable[[Any, Any], Any]:
         def fn(t: Any, xp: Any) -> Any:
             kk = k if self.decay == 1.0 else xp.full_like(t, k)  # an array, as the whole formula has it
             return self._in_cycle(kk, self._position(t, start, length, xp), length, xp)
@@ -355,7 +368,7 @@ class Clamp(Schedule):
     def formula(self, step: Any, xp: Any) -> Any:
         return self._combine([self.schedule.formula(step, xp)], xp)
 
-    def _combine(self, values: list, xp: Any) -> Any:
+    def _combine(self, values: list[Any], xp: Any) -> Any:
         v = values[0]
         if self.min_value is not None:
             v = xp.maximum(v, self.min_value)
@@ -367,18 +380,18 @@ class Clamp(Schedule):
     def duration(self) -> int | None:
         return self.schedule.duration
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         return _merged(self, (self.schedule,), lo, hi)
 
 
-def _merged(node: Any, kids: tuple, lo: float, hi: float) -> list:
+def _merged(node: Clamp | _Pointwise, kids: tuple[Schedule, ...], lo: float, hi: float) -> list[Segment]:
     """Segments of a pointwise combination: cut wherever a child's timeline is cut; on each,
     the node's own `_combine` of its children's segment formulas (a constant child gives its value)."""
     per_kid = [k.segments(lo, hi) for k in kids]
     first = max(ps[0].start for ps in per_kid)  # where every child is covered
     cuts = sorted({first, *(g.start for ps in per_kid for g in ps), *(g.end for ps in per_kid for g in ps)})
     cuts = [c for c in cuts if first <= c]
-    out = []
+    out: list[Segment] = []
     for a, b in zip(cuts, cuts[1:]):
         if a >= hi and out:
             break
@@ -388,7 +401,7 @@ def _merged(node: Any, kids: tuple, lo: float, hi: float) -> list:
             out.append(Segment(a, b, kind, None))
             continue
 
-        def fn(t: Any, xp: Any, here: list = here, a: float = a) -> Any:
+        def fn(t: Any, xp: Any, here: list[Segment] = here, a: float = a) -> Any:
             return node._combine([g.fn(t, xp) if g.fn is not None else value_at(k, a, xp)
                                   for g, k in zip(here, kids)], xp)
 
@@ -401,10 +414,10 @@ class _Pointwise(Schedule):
 
     keeps_clock = True
 
-    def _kids(self) -> tuple:
+    def _kids(self) -> tuple[Schedule, ...]:
         raise NotImplementedError
 
-    def _combine(self, values: list, xp: Any) -> Any:
+    def _combine(self, values: list[Any], xp: Any) -> Any:
         raise NotImplementedError
 
     def formula(self, step: Any, xp: Any) -> Any:
@@ -413,9 +426,10 @@ class _Pointwise(Schedule):
     @property
     def duration(self) -> int | None:
         ds = [k.duration for k in self._kids()]
-        return None if any(d is None for d in ds) else max(ds)
+        known = [d for d in ds if d is not None]
+        return max(known) if len(known) == len(ds) else None
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         return _merged(self, self._kids(), lo, hi)
 
 
@@ -430,10 +444,10 @@ class Product(_Pointwise):
 
     factors: tuple[Schedule, ...] = field(min_len=2)
 
-    def _kids(self) -> tuple:
+    def _kids(self) -> tuple[Schedule, ...]:
         return self.factors
 
-    def _combine(self, values: list, xp: Any) -> Any:
+    def _combine(self, values: list[Any], xp: Any) -> Any:
         out = values[0]
         for v in values[1:]:
             out = out * v
@@ -451,10 +465,10 @@ class Sum(_Pointwise):
 
     terms: tuple[Schedule, ...] = field(min_len=2)
 
-    def _kids(self) -> tuple:
+    def _kids(self) -> tuple[Schedule, ...]:
         return self.terms
 
-    def _combine(self, values: list, xp: Any) -> Any:
+    def _combine(self, values: list[Any], xp: Any) -> Any:
         out = values[0]
         for v in values[1:]:
             out = out + v
@@ -472,10 +486,10 @@ class Minimum(_Pointwise):
 
     schedules: tuple[Schedule, ...] = field(min_len=2)
 
-    def _kids(self) -> tuple:
+    def _kids(self) -> tuple[Schedule, ...]:
         return self.schedules
 
-    def _combine(self, values: list, xp: Any) -> Any:
+    def _combine(self, values: list[Any], xp: Any) -> Any:
         out = values[0]
         for v in values[1:]:
             out = xp.minimum(out, v)
@@ -493,24 +507,24 @@ class Maximum(_Pointwise):
 
     schedules: tuple[Schedule, ...] = field(min_len=2)
 
-    def _kids(self) -> tuple:
+    def _kids(self) -> tuple[Schedule, ...]:
         return self.schedules
 
-    def _combine(self, values: list, xp: Any) -> Any:
+    def _combine(self, values: list[Any], xp: Any) -> Any:
         out = values[0]
         for v in values[1:]:
             out = xp.maximum(out, v)
         return out
 
 
-def minimum(*schedules: Any) -> Minimum:
+def minimum(*schedules: Schedule | float) -> Minimum:
     """The pointwise minimum of schedules (numbers become `Constant`)."""
     from ._base import as_schedule_arg
 
     return Minimum(schedules=tuple(as_schedule_arg(s, "Minimum", f"schedules[{i}]") for i, s in enumerate(schedules)))
 
 
-def maximum(*schedules: Any) -> Maximum:
+def maximum(*schedules: Schedule | float) -> Maximum:
     """The pointwise maximum of schedules (numbers become `Constant`)."""
     from ._base import as_schedule_arg
 
@@ -552,7 +566,7 @@ class Shift(Schedule):
         d = self.schedule.duration
         return None if d is None else max(0, math.ceil(self.steps + d))
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         k = float(self.steps)
         out = [Segment(0.0, k, "constant", None)] if lo < k else []
         if hi > k:
@@ -589,7 +603,7 @@ class Stretch(Schedule):
         d = self.schedule.duration
         return None if d is None else math.ceil(d * self.factor)
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         f = self.factor
 
         def inner(t: float) -> float:
@@ -630,7 +644,7 @@ class Quantize(Schedule):
         d = self.schedule.duration
         return None if d is None else -(-d // self.every) * self.every
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         # the time floor(t / e) * e reaches a child's boundary a at the first multiple of e >= a
         e, out = float(self.every), []
         for g in self.schedule.segments(math.floor(lo / e) * e, hi):  # t runs its child at floor(t / e) * e
@@ -698,7 +712,7 @@ class Warp(Schedule):
         d = self.schedule.duration
         return None if d is None else math.ceil(self._first_at(float(d)))
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         out = []
         for g in self.schedule.segments(self._at(lo), max(self._at(hi), self._at(lo) + 1.0)):
             a, b = self._first_at(g.start), self._first_at(g.end)

@@ -185,7 +185,7 @@ def power_weights(wa: Any, wb: Any, power: float, xp: Any) -> tuple[Any, Any]:
     return wa_p, xp.where(small, near, 1.0 - wa_p)
 
 
-def ramp(step: Any, start_value: Any, end_value: Any, steps: int, shape: str, xp: Any) -> Any:
+def ramp(step: Any, start_value: Any, end_value: Any, steps: float, shape: str, xp: Any) -> Any:
     """From ``start_value`` at t = 0 to ``end_value`` at t = steps by ``shape``: the warmups of Warmup and WSD."""
     if shape == "cosine":
         return cosine(step, start_value, end_value, 0.0, steps, xp)
@@ -193,7 +193,8 @@ def ramp(step: Any, start_value: Any, end_value: Any, steps: int, shape: str, xp
 
 
 def _f32(x: float) -> float:
-    return struct.unpack("f", struct.pack("f", x))[0]
+    v: float = struct.unpack("f", struct.pack("f", x))[0]
+    return v
 
 
 def exact_step(base: float, target: float, xp: Any) -> float | None:
@@ -220,7 +221,7 @@ def exact_step(base: float, target: float, xp: Any) -> float | None:
         if _f32(b32 + d) == t32:
             return d
         for k in (1, -1, 2, -2):
-            d2 = struct.unpack("<f", struct.pack("<i", struct.unpack("<i", struct.pack("<f", d))[0] + k))[0]
+            d2: float = struct.unpack("<f", struct.pack("<i", struct.unpack("<i", struct.pack("<f", d))[0] + k))[0]
             if _f32(b32 + d2) == t32:
                 return d2
     except (OverflowError, struct.error):  # beyond float32

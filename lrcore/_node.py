@@ -239,7 +239,8 @@ def field(default: Any = _MISSING, *, ge: float | str | None = None, gt: float |
 # annotation (as written, or its name under `from __future__ import annotations`) -> field kind
 _KINDS = {
     "float": "float", "int": "int", "int | float": "number", "float | int": "number", "bool": "bool",
-    "str": "str", "Schedule": "schedule", "Callable": "callable", "Params": "params",
+    "str": "str", "Schedule": "schedule", "Callable": "callable", "Callable[..., Any]": "callable",
+    "Params": "params",
     "tuple[float, ...]": "floats", "tuple[int, ...]": "ints", "tuple[Schedule, ...]": "schedules",
 }
 

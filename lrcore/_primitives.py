@@ -35,7 +35,7 @@ def _finite_product(value: float, factor: float, power: int) -> bool:
         return False
 
 
-def _periods(node: Schedule, lo: float, hi: float, period: int, parts: tuple) -> list:
+def _periods(node: Schedule, lo: float, hi: float, period: int, parts: tuple[tuple[int, str], ...]) -> list[Segment]:
     """Segments of a periodic node over ``[lo, hi)``: ``parts`` = ((offset, kind), ...) per period."""
     start = math.floor(lo / period) * period
     if (hi - start) / period > _MAX_PERIODS:
@@ -152,7 +152,7 @@ class Polynomial(Schedule):
     def duration(self) -> int | None:
         return None if self.cycle else self.steps
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         if not self.cycle:
             return super().segments(lo, hi)
         # cycle k >= 1 decays on (k * steps, (k + 1) * steps]: for the integer steps it holds,
@@ -306,7 +306,7 @@ class MultiStep(Schedule):
             raise ScheduleError("MultiStep", "factor", "small enough that start_value * factor**len(milestones) is finite", self.factor)
 
     @property
-    def _values(self) -> tuple:
+    def _values(self) -> tuple[float, ...]:
         return self._cached("_c_values", lambda: tuple(self.start_value * self.factor**i
                                                        for i in range(len(self.milestones) + 1)))
 
@@ -318,7 +318,7 @@ class MultiStep(Schedule):
     def duration(self) -> int:
         return self.milestones[-1]
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         edges = (0.0, *map(float, self.milestones), INF)
         return [Segment(a, b, "constant", None) for a, b in zip(edges, edges[1:]) if b > a]
 
@@ -346,7 +346,7 @@ class Piecewise(Schedule):
     def duration(self) -> int:
         return self.boundaries[-1]
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         edges = (0.0, *map(float, self.boundaries), INF)
         return [Segment(a, b, "constant", None) for a, b in zip(edges, edges[1:])]
 
@@ -388,7 +388,7 @@ class Interpolate(Schedule):
     def duration(self) -> int:
         return self.boundaries[-1]
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         b, f = tuple(map(float, self.boundaries)), self.formula
         out = [] if b[0] == 0 else [Segment(0.0, b[0], "constant", None)]
         out += [Segment(b[i], b[i + 1], self.shape, f) for i in range(len(b) - 1)]
@@ -592,7 +592,7 @@ class Cyclic(Schedule):
     def duration(self) -> None:
         return None
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         return _periods(self, lo, hi, self.up_steps + self._down, ((0, "cyclic up"), (self.up_steps, "cyclic down")))
 
 
@@ -638,13 +638,13 @@ class OneCycle(Schedule):
             raise ScheduleError(n, "pct_start", f"such that every phase is longer than 0 steps "
                                 f"(1 < pct_start * total_steps, pct_start < {lim})", self.pct_start)
 
-    def _ends(self) -> tuple:
+    def _ends(self) -> tuple[float, ...]:
         n, pct = float(self.total_steps), self.pct_start
         if self.three_phase:
             return (pct * n - 1.0, 2.0 * pct * n - 2.0, n - 1.0)
         return (pct * n - 1.0, n - 1.0)
 
-    def _values(self) -> tuple:
+    def _values(self) -> tuple[float, ...]:
         init = self.peak_value / self.div_factor
         low = init / self.final_div_factor
         return (init, self.peak_value, init, low) if self.three_phase else (init, self.peak_value, low)
@@ -663,7 +663,7 @@ class OneCycle(Schedule):
     def duration(self) -> int:
         return self.total_steps - 1
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         # a phase holds the steps up to its end e inclusive: the next starts just above e
         f, ends = self.formula, self._ends()
         edges = [0.0] + [math.nextafter(e, INF) for e in ends[:-1]] + [ends[-1]]
@@ -711,14 +711,14 @@ class WSD(Schedule):
     def duration(self) -> int:
         return self.warmup_steps + self.stable_steps + self.decay_steps
 
-    def segments(self, lo: float, hi: float) -> list:
+    def segments(self, lo: float, hi: float) -> list[Segment]:
         f, w, s, d = self.formula, float(self.warmup_steps), float(self.warmup_steps + self.stable_steps), float(self.duration)
         out = [Segment(0.0, w, "warmup linear", f)] if w else []
         out += [Segment(w, s, "stable", None)] if s > w else []
         return out + [Segment(s, d, f"decay {self.decay_shape}", f), Segment(d, INF, "constant", None)]
 
 
-def _accepts_xp(fn: Callable) -> bool:
+def _accepts_xp(fn: Callable[..., Any]) -> bool:
     import inspect  # on use: it costs milliseconds to import
 
     try:
@@ -773,7 +773,7 @@ class Function(Schedule):
     (0.5, {'type': 'Function', 'name': 'docs.linear_warmup', 'params': {'warmup': 100}})
     """
 
-    fn: Callable = field(check=_check_fn)
+    fn: Callable[..., Any] = field(check=_check_fn)  # or the name of a registered function
     params: Params = field(EMPTY_PARAMS, check=_check_params)
 
     def validate(self) -> None:
@@ -804,7 +804,7 @@ class Function(Schedule):
             return xp.apply(lambda t: fn(t, xp=_ops.scalar, **params), step)
 
     @property
-    def _c_fn(self) -> Callable:
+    def _c_fn(self) -> Callable[..., Any]:
         """The callable: `fn` itself, or the function registered under its name."""
         fn = self.fn
         if not isinstance(fn, str):
@@ -816,9 +816,9 @@ class Function(Schedule):
         return got
 
     @property
-    def _c_call(self) -> Callable:
+    def _c_call(self) -> Callable[..., Any]:
         """The function of the step alone: `fn` or ``partial(fn, **params)``."""
-        def make() -> Callable:
+        def make() -> Callable[..., Any]:
             if not self.params:
                 return self._c_fn
             from functools import partial

@@ -60,9 +60,9 @@ def RangeTest(start_value: float, end_value: float, steps: int, shape: str = "ex
     return out if staircase is None or staircase == 1 else Quantize(out, every=staircase)
 
 
-def _floats(name: str, xs: Any) -> list:
+def _floats(name: str, xs: Any) -> list[float]:
     xs = check_list("suggest_lr", name, xs, "a sequence of numbers")
-    out = []
+    out: list[float] = []
     for i, x in enumerate(xs):
         if isinstance(x, (str, bytes, bool)) or not hasattr(x, "__float__"):
             raise ScheduleTypeError("suggest_lr", f"{name}[{i}]", "a number", x)
@@ -73,7 +73,7 @@ def _floats(name: str, xs: Any) -> list:
     return out
 
 
-def _smooth(losses: list, beta: float) -> list:
+def _smooth(losses: list[float], beta: float) -> list[float]:
     """The debiased running average fastai's Recorder and Lightning's finder record."""
     avg, out = 0.0, []
     for i, x in enumerate(losses):
@@ -82,7 +82,7 @@ def _smooth(losses: list, beta: float) -> list:
     return out
 
 
-def _stop(losses: list, factor: float) -> int:
+def _stop(losses: list[float], factor: float) -> int:
     """The length of the run the divergence rule leaves: it stops after the first i >= 1 whose
     loss exceeds ``factor`` times the best loss before it (that loss is kept)."""
     best = math.inf
@@ -94,7 +94,7 @@ def _stop(losses: list, factor: float) -> int:
     return len(losses)
 
 
-def _valley(lrs: list, losses: list) -> float:
+def _valley(lrs: list[float], losses: list[float]) -> float:
     # fastai `valley`: the middle of the longest run of decreasing losses (a longest
     # decreasing subsequence, O(n**2) as fastai), at 1/3 + 1/6 of its length
     n = len(losses)
@@ -111,7 +111,7 @@ def _valley(lrs: list, losses: list) -> float:
     return lrs[max_start + int(sections) + int(sections / 2)]
 
 
-def _gradient(xs: list, fs: list) -> list:
+def _gradient(xs: list[float], fs: list[float]) -> list[float]:
     """d f / d x at each point: one-sided at the ends, second-order central inside (numpy's and
     torch's ``gradient`` with coordinates)."""
     n = len(fs)
@@ -124,7 +124,7 @@ def _gradient(xs: list, fs: list) -> list:
     return out
 
 
-def _slide(lrs: list, losses: list, lr_diff: int, thresh: float, adjust_value: float) -> float:
+def _slide(lrs: list[float], losses: list[float], lr_diff: int, thresh: float, adjust_value: float) -> float:
     # fastai `slide`: from the end, slide a window of lr_diff points left until the loss
     # gradients at its two ends differ by at most thresh; the lr at its left end
     g = [losses[1] - losses[0]] + [(losses[i + 1] - losses[i - 1]) / 2 for i in range(1, len(losses) - 1)] + \

@@ -31,12 +31,15 @@ default here.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._base import Schedule
 from .._combinators import Restart, Sequential, Shift, Stretch, Warp
-from .._errors import ScheduleError, ScheduleTypeError, check_int, check_list, check_real, check_steps, renamed
-from .._primitives import MAX_STEPS, Constant, Cosine, Geometric, Linear
+from .._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, check_int, check_list, check_real, check_steps, renamed
+from .._primitives import Constant, Cosine, Geometric, Linear
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["SchedLin", "SchedCos", "SchedNo", "SchedExp", "SchedPoly", "combine_scheds", "combined_cos",
            "fit_one_cycle", "fit_one_cycle_momentum", "fit_flat_cos", "fit_sgdr", "LRFinder"]
@@ -145,6 +148,8 @@ def _first_step_at(c: float, total: int) -> int:
 def _part(s: Schedule, c0: float, c1: float, start: int, total: int, last: bool) -> Schedule:
     """`s` as a function of ``(t / total - c0) / (c1 - c0)``, in the local time ``t - start`` of a Sequential."""
     d = s.duration
+    if TYPE_CHECKING:  # for mypy only: combine_scheds lets through only parts with a finite duration
+        assert d is not None
     if d == 0:
         return s  # a constant: no time to map
     # pos - c0 = (t - a) / total with a = c0 * total: the child's time is d (u + start - a) / span
@@ -162,7 +167,7 @@ def _part(s: Schedule, c0: float, c1: float, start: int, total: int, last: bool)
     return out if shift == 0.0 else Shift(out, steps=shift)
 
 
-def combine_scheds(pcts: list, scheds: list, *, steps: int) -> Schedule:
+def combine_scheds(pcts: Sequence[float], scheds: Sequence[Schedule], *, steps: int) -> Schedule:
     """fastai ``combine_scheds``: ``scheds[i]`` over the fraction ``pcts[i]`` of the ``steps`` updates.
 
     With ``c_i = pcts[0] + ... + pcts[i-1]``, part i runs from the first update whose
@@ -199,7 +204,8 @@ def combine_scheds(pcts: list, scheds: list, *, steps: int) -> Schedule:
         edges.append(c)
         c += p
     edges.append(1.0)
-    parts, starts = [], []
+    parts: list[Schedule] = []
+    starts: list[int] = []
     for i, (s, p) in enumerate(zip(scheds, pcts)):
         if p == 0.0:
             continue  # fastai never selects a part of width 0
@@ -235,12 +241,12 @@ def combined_cos(pct: float, start: float, middle: float, end: float, *, steps: 
 
 def _total(node: str, n_epoch: Any, steps_per_epoch: Any) -> int:
     """``n_epoch * steps_per_epoch``, at most 2**53."""
-    n_epoch = check_steps(node, "n_epoch", n_epoch)
+    epochs = check_steps(node, "n_epoch", n_epoch)
     spe = check_steps(node, "steps_per_epoch", steps_per_epoch)
-    if n_epoch * spe > MAX_STEPS:
+    if epochs * spe > MAX_STEPS:
         raise ScheduleError(node, "n_epoch", f"such that n_epoch * steps_per_epoch <= {MAX_STEPS} "
-                            f"(steps_per_epoch = {spe})", n_epoch)
-    return n_epoch * spe
+                            f"(steps_per_epoch = {spe})", epochs)
+    return epochs * spe
 
 
 def _pct(node: str, pct_start: Any) -> float:
@@ -269,7 +275,7 @@ def fit_one_cycle(n_epoch: int, lr_max: float = 1e-3, div: float = 25.0, div_fin
         return combined_cos(pct, lr_max / div, lr_max, lr_max / div_final, steps=total)
 
 
-def fit_one_cycle_momentum(n_epoch: int, moms: tuple = (0.95, 0.85, 0.95), pct_start: float = 0.25, *,
+def fit_one_cycle_momentum(n_epoch: int, moms: Sequence[float] = (0.95, 0.85, 0.95), pct_start: float = 0.25, *,
                            steps_per_epoch: int) -> Schedule:
     """The momentum of fastai ``Learner.fit_one_cycle``: ``combined_cos(pct_start, *moms)``.
 

@@ -590,9 +590,12 @@ def _fastai_combine(draw: Any) -> dict[str, Any]:
 
 
 def _fastai_sgdr_ok(kw: dict[str, Any]) -> bool:
-    cl, cm, nc = kw["cycle_len"], kw.get("cycle_mult", 2), kw["n_cycles"]
+    cl: int = kw["cycle_len"]
+    cm: int = kw.get("cycle_mult", 2)
+    nc: int = kw["n_cycles"]
     n_epoch = cl * (cm**nc - 1) // (cm - 1)
-    return sum(cl * cm**i / n_epoch for i in range(nc)) == 1.0
+    total: float = sum(cl * cm**i / n_epoch for i in range(nc))  # int ** int is Any to mypy
+    return total == 1.0
 
 
 def _fastai() -> dict[str, SearchStrategy[_Kwargs]]:
