@@ -90,8 +90,9 @@ def _v() -> Any:
     return _verify
 
 
-def _stopped(values: list, e: BaseException) -> Exception:
-    return _v()._PeerStopped(values, f"{type(e).__name__}: {e}")
+def _stopped(values: list[float], e: BaseException) -> Exception:
+    stopped: Exception = _v()._PeerStopped(values, f"{type(e).__name__}: {e}")
+    return stopped
 
 
 # ------------------------------------------------------------------------------ deepspeed
@@ -112,7 +113,7 @@ def _import_deepspeed_schedules() -> Any:
     return lr_schedules
 
 
-def _deepspeed_values(call: Any, last: int, mode: str) -> list:
+def _deepspeed_values(call: Any, last: int, mode: str) -> list[float]:
     import torch
 
     L = _import_deepspeed_schedules()
@@ -130,7 +131,8 @@ def _deepspeed_values(call: Any, last: int, mode: str) -> list:
         sched = getattr(L, name)(o, **kw)
         g = o.param_groups[0]
         read = (lambda: float(g["betas"][0])) if call.name.endswith("_momentum") else (lambda: float(g["lr"]))
-        return _v()._step_group(sched, o, last, read, None)
+        values: list[float] = _v()._step_group(sched, o, last, read, None)
+        return values
     finally:
         log.setLevel(level)
 
@@ -141,7 +143,7 @@ _MEGATRON_DEFAULTS = dict(init_lr=0.0, min_lr=0.0, lr_warmup_steps=0, lr_decay_s
                           end_wd=0.0, wd_incr_steps=1, wd_incr_style="constant")
 
 
-def _megatron_values(call: Any, last: int, mode: str) -> list:
+def _megatron_values(call: Any, last: int, mode: str) -> list[float]:
     import torch
 
     with warnings.catch_warnings():
@@ -179,7 +181,7 @@ def _fvcore_build(call: Any) -> Any:
 
     kw = {k: arg(v) for k, v in call.kwargs.items() if k != "max_iter"}
     if call.name == "WarmupParamScheduler":
-        from detectron2.solver.lr_scheduler import WarmupParamScheduler
+        from detectron2.solver.lr_scheduler import WarmupParamScheduler  # type: ignore[import-not-found]  # not installable here
 
         return WarmupParamScheduler(**kw)
     import fvcore.common.param_scheduler as fv
@@ -196,7 +198,7 @@ def _needs_detectron2(call: Any) -> bool:
     return any(_needs_detectron2(c) for c in kids)
 
 
-def _fvcore_values(call: Any, last: int, mode: str) -> list:
+def _fvcore_values(call: Any, last: int, mode: str) -> list[float]:
     V = _v()
     if _needs_detectron2(call) and importlib.util.find_spec("detectron2") is None:
         raise V.PeerMissing(f"the peer of fvcore.{call.name} is detectron2's, and 'detectron2' is not installed: "
@@ -209,7 +211,7 @@ def _fvcore_values(call: Any, last: int, mode: str) -> list:
         o = V._torch_optimizer(float(call.kwargs["lr"]))
         kw = {k: v for k, v in call.kwargs.items() if k not in ("lr", "multiplier")}
         sched = LRMultiplier(o, multiplier=_fvcore_build(call.kwargs["multiplier"]), **kw)
-        out = V._step_group(sched, o, min(last, M - 1), lambda: float(o.param_groups[0]["lr"]), None)
+        out: list[float] = V._step_group(sched, o, min(last, M - 1), lambda: float(o.param_groups[0]["lr"]), None)
     else:
         f = _fvcore_build(call)
         out = [float(f(t / M)) for t in range(min(last, M - 1) + 1)]
@@ -220,7 +222,7 @@ def _fvcore_values(call: Any, last: int, mode: str) -> list:
 
 # ------------------------------------------------------------------------------ mmengine
 
-def _mmengine_values(call: Any, last: int, mode: str) -> list:
+def _mmengine_values(call: Any, last: int, mode: str) -> list[float]:
     import torch
 
     with warnings.catch_warnings():
@@ -271,12 +273,12 @@ def _mmengine_values(call: Any, last: int, mode: str) -> list:
 
 # ------------------------------------------------------------------------------ not installable here
 
-def _no_runner(call: Any, last: int, mode: str) -> list:
+def _no_runner(call: Any, last: int, mode: str) -> list[float]:
     raise _v()._PeerStopped([], f"{call.catalog} is installed, but verify has no runner for it (its catalog is "
                             f"checked against a transcription of {call.catalog}'s code in the catalog tests)")
 
 
-PEERS: dict[str, tuple[str, Callable]] = {
+PEERS: dict[str, tuple[str, Callable[..., list[float]]]] = {
     "deepspeed": (_Names("deepspeed.runtime.lr_schedules.{}",
                          {"OneCycle_momentum": "deepspeed.runtime.lr_schedules.OneCycle"}), _deepspeed_values),
     "megatron": (_Names("megatron.core.optimizer_param_scheduler.{}", {
@@ -294,11 +296,12 @@ PEERS: dict[str, tuple[str, Callable]] = {
 
 # ------------------------------------------------------------------------------ deviations
 
-def _amp(kw: dict, hi: str, lo: str, lo_default: float = 0.0) -> float:
-    return abs(float(kw.get(hi) or 0.0) - float(kw.get(lo) if kw.get(lo) is not None else lo_default))
+def _amp(kw: dict[str, Any], hi: str, lo: str, lo_default: float = 0.0) -> float:
+    low = kw.get(lo)
+    return abs(float(kw.get(hi) or 0.0) - float(low if low is not None else lo_default))
 
 
-def _ds_cycle(kw: dict, lo: str, hi: str, lo_default: float, hi_default: float) -> float:
+def _ds_cycle(kw: dict[str, Any], lo: str, hi: str, lo_default: float, hi_default: float) -> float:
     """DeepSpeed OneCycle's position rounding carried into the value: |hi - lo| * S / min(F, S2) * 2**-51."""
     f = int(kw.get("cycle_first_step_size", 2000))
     s2 = kw.get("cycle_second_step_size")
@@ -307,12 +310,12 @@ def _ds_cycle(kw: dict, lo: str, hi: str, lo_default: float, hi_default: float) 
     return amp * (f + s2) / min(f, s2 or f) * 2.0**-51
 
 
-def _step_early(kw: dict, t: int, p: float, o: float, at: Any) -> bool:
+def _step_early(kw: dict[str, Any], t: int, p: float, o: float, at: Any) -> bool:
     """fvcore's value at t is lrcore's at t + 1: a step scheduler of a rescaled interval jumped a step earlier."""
     return p == at(t + 1) and p != o
 
 
-def _mm_base(kw: dict) -> float:
+def _mm_base(kw: dict[str, Any]) -> float:
     base = kw.get("lr") if kw.get("lr") is not None else kw.get("momentum", 0.0)
     return abs(float(base or 0.0)) + abs(float(kw.get("eta_max") or 0.0))
 
@@ -328,7 +331,7 @@ _MM = ("mmengine's schedulers are chainable recursions: each value is the group'
        "Bound: 8 eps (t + 1) * base (lr or momentum, plus eta_max for OneCycleLR).")
 
 
-def deviations() -> dict:
+def deviations() -> dict[str, Any]:
     """The documented deviations of these peers (entries merged into `lrcore.adapters._verify.DEVIATIONS`).
 
     Each was found by running verify over hypothesis-drawn calls (tests/test_verify_peers.py) and
@@ -340,7 +343,7 @@ def deviations() -> dict:
     True
     """
     V = _v()
-    out: dict = {
+    out: dict[str, Any] = {
         "deepspeed.WarmupCosineLR": V.Bounded.of(
             "DeepSpeed's (1 + cos(pi p)) / 2 near p = 1 (the end of the decay) has an absolute error of an ulp of 1, "
             "times the lr; lrcore's cosine does not cancel there. Bound: 2**-50 * lr.",

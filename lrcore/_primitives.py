@@ -254,7 +254,7 @@ class Geometric(Schedule):
 
     start_value: float
     end_value: float
-    steps: int = field(ge=1)
+    steps: int = field(ge=1, duration=True)
 
     def validate(self) -> None:
         a, b = self.start_value, self.end_value

@@ -110,18 +110,24 @@ def node_at(cfg: dict, path: str) -> dict:
 
 
 def set_at(cfg: dict, path: str, value: Any) -> None:
-    """Replace the node at a (non-root) path."""
-    parent, last = re.fullmatch(r"(?:(.*)\.)?([A-Za-z_]\w*(?:\[\d+\])*)", path).groups()
-    holder: Any = node_at(cfg, parent or "")
-    m = re.fullmatch(r"([A-Za-z_]\w*)((?:\[\d+\])*)", last)
-    key, idx = m.group(1), [int(i) for i in re.findall(r"\d+", m.group(2))]
-    if not idx:
-        holder[key] = value
-        return
-    seq = holder[key]
-    for i in idx[:-1]:
-        seq = seq[i]
-    seq[idx[-1]] = value
+    """Replace the node at a (non-root) path, as `walk` writes it (``schedule×3`` is three steps)."""
+    raw = re.sub(r"([A-Za-z_]\w*)×(\d+)", lambda m: ".".join([m.group(1)] * int(m.group(2))), path)
+    holder: Any = cfg
+    parts = raw.split(".")
+    for n, part in enumerate(parts):
+        m = re.fullmatch(r"([A-Za-z_]\w*)((?:\[\d+\])*)", part)
+        key, idx = m.group(1), [int(i) for i in re.findall(r"\d+", m.group(2))]
+        last = n == len(parts) - 1
+        if not idx and last:
+            holder[key] = value
+            return
+        seq = holder[key]
+        for i in (idx[:-1] if last else idx):
+            seq = seq[i]
+        if last:
+            seq[idx[-1]] = value
+            return
+        holder = seq
 
 
 CHOICES = {"linear", "cosine", "exponential", "1-sqrt", "triangular", "triangular2", "exp_range", "cos",
@@ -892,3 +898,14 @@ def test_a_negative_shift_is_a_valid_config() -> None:
     cfg = {"type": "PlateauSchedule", "schedule": {"type": "Shift", "schedule": {"type": "Constant", "value": 0.1},
                                                    "steps": -1}, "plateau": {"type": "Plateau"}}
     assert lrcore.from_config(cfg).schedule.steps == -1
+
+
+def test_set_at_follows_a_compact_path() -> None:
+    """Regression (found by the ci profile): `walk` writes a run of 3 or more equal fields
+    compactly (``schedule×3``, as the loader's errors do), which `set_at` must expand."""
+    inner = {"type": "Constant", "value": 1.0}
+    cfg = {"type": "Warmup", "warmup_steps": 1, "schedule": {"type": "Warmup", "warmup_steps": 1, "schedule": {
+        "type": "Warmup", "warmup_steps": 1, "schedule": inner}}}
+    assert dict(walk(cfg))["schedule×3"] is inner
+    set_at(cfg, "schedule×3", "junk")
+    assert cfg["schedule"]["schedule"]["schedule"] == "junk"

@@ -503,8 +503,10 @@ def broken_configs(draw: st.DrawFn) -> tuple[dict, str]:
 
 
 def _names_path(msg: str, path: str) -> bool:
-    """The message starts at the replaced field or at a field above or below it in the same branch."""
-    head = msg.split(": ", 1)[0]
+    """The message starts at the replaced field or at a field above or below it in the same branch
+    (errors write a run of 3 or more equal fields once, ``schedule×3``: expanded here)."""
+    head = re.sub(r"([A-Za-z_]\w*)×(\d+)", lambda m: ".".join([m.group(1)] * int(m.group(2))),
+                  msg.split(": ", 1)[0])
     if head.startswith(path) or path.startswith(head.split("[")[0]) or head == "<root>" or \
             head.startswith(re.sub(r"\[\d+\]$", "", path)):
         return True

@@ -112,7 +112,7 @@ def test_fields_list_the_step_counts() -> None:
         ("Noam", "warmup_steps"), ("Cyclic", "up_steps"), ("Cyclic", "down_steps"), ("OneCycle", "total_steps"),
         ("WSD", "warmup_steps"), ("WSD", "stable_steps"), ("WSD", "decay_steps"), ("Sequential", "boundaries"),
         ("Warmup", "warmup_steps"), ("Restart", "period_steps"), ("Shift", "steps"), ("Quantize", "every"),
-        ("Warp", "steps"),
+        ("Warp", "steps"), ("Geometric", "steps"),
     }
     assert "duration" in repr(lrcore.fields(lrcore.Cosine)[1])
 

@@ -405,18 +405,59 @@ def _doc(kind: str, formula: str, example: str) -> str:
     """
 
 
-def _make(kind: str, param: str, formula: str, example: str) -> Callable[..., Schedule]:
-    name = kind if param == "lr" else kind.replace("LR", "Momentum")
+_REQUIRED = object()
+# mmengine 0.10.7's parameters of each scheduler (after the optimizer and param_name), with its
+# defaults: what `inspect.signature` shows for the constructors below (jsonargparse, IDEs, docs)
+_WINDOW = (("begin", 0), ("end", INF), ("last_step", -1), ("by_epoch", True), ("verbose", False))
+_SIGNATURES: dict[str, tuple[tuple[str, Any], ...]] = {
+    "ConstantLR": (("factor", 1.0 / 3),),
+    "CosineAnnealingLR": (("T_max", None), ("eta_min", None), ("eta_min_ratio", None)),
+    "ExponentialLR": (("gamma", _REQUIRED),),
+    "LinearLR": (("start_factor", 1.0 / 3), ("end_factor", 1.0)),
+    "MultiStepLR": (("milestones", _REQUIRED), ("gamma", 0.1)),
+    "OneCycleLR": (("eta_max", 0), ("total_steps", None), ("pct_start", 0.3), ("anneal_strategy", "cos"),
+                   ("div_factor", 25.0), ("final_div_factor", 1e4), ("three_phase", False)),
+    "PolyLR": (("eta_min", 0), ("power", 1.0)),
+    "StepLR": (("step_size", _REQUIRED), ("gamma", 0.1)),
+    "CosineRestartLR": (("periods", _REQUIRED), ("restart_weights", (1,)), ("eta_min", None),
+                        ("eta_min_ratio", None)),
+}
 
-    def fn(*, epoch_length: int | None = None, **kwargs: Any) -> Schedule:
+
+class _Scheduler:
+    """One of mmengine's schedulers as a catalog constructor: ``Name(lr=..., <mmengine's arguments>)``
+    (``momentum=`` for the Momentum versions), keyword arguments only; `inspect.signature` gives
+    them with mmengine's defaults."""
+
+    def __init__(self, kind: str, param: str, formula: str, example: str) -> None:
+        self.kind, self.param = kind, param
+        self.__name__ = self.__qualname__ = kind if param == "lr" else kind.replace("LR", "Momentum")
+        self.__doc__ = _doc(self.__name__, formula, example.replace("KIND", self.__name__).replace("BASE", param))
+        self.__module__ = __name__
+
+    def __call__(self, *, epoch_length: int | None = None, **kwargs: Any) -> Schedule:
+        name, param = self.__name__, self.param
         if param not in kwargs:
             raise ScheduleError(name, param, f"a number (the param group's initial {param}; required)", None)
         base = _base(name, kwargs.pop(param), param)
-        return _one(kind, name, base, kwargs, epoch_length)
+        return _one(self.kind, name, base, kwargs, epoch_length)
 
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = _doc(name, formula, example.replace("KIND", name).replace("BASE", param))
-    return fn
+    @property
+    def __signature__(self) -> Any:
+        import inspect  # on use: only a tool reading the signature needs it
+
+        P = inspect.Parameter
+        params = [P(self.param, P.KEYWORD_ONLY, annotation=float)]
+        for n, d in _SIGNATURES[self.kind] + _WINDOW + (("convert_to_iter_based", False), ("epoch_length", None)):
+            params.append(P(n, P.KEYWORD_ONLY, default=P.empty if d is _REQUIRED else d))
+        return inspect.Signature(params, return_annotation=Schedule)
+
+    def __repr__(self) -> str:
+        return f"<lrcore.catalog.mmengine.{self.__name__}>"
+
+
+def _make(kind: str, param: str, formula: str, example: str) -> Callable[..., Schedule]:
+    return _Scheduler(kind, param, formula, example)
 
 
 _F = {
