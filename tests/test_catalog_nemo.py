@@ -542,3 +542,11 @@ def test_errors(name, kwargs, exc, match):
 def test_nemo_itself_fails_where_the_catalog_refuses(name, kwargs, steps):
     with pytest.raises((ZeroDivisionError, ValueError, AssertionError)):
         trajectory(nemo(name, 1.0, **kwargs), steps)
+
+
+def test_a_ratio_past_2_53_steps_names_the_ratio():
+    """Regression (found by test_fuzz_bad_input): int(ratio * max_steps) beyond 2**53 steps was
+    refused by the Linear it fed, naming `steps`; the message names the ratio."""
+    with pytest.raises(lrcore.ScheduleError, match=r"^PolynomialDecayAnnealing: `warmup_ratio` must be small enough "
+                                                   r"that int\(warmup_ratio \* max_steps\) <= 2\*\*53 steps"):
+        N.PolynomialDecayAnnealing(lr=0.1, max_steps=10, warmup_ratio=900719925474100.0)

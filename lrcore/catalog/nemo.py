@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from .._base import Schedule
 from .._combinators import Clamp, Sequential, Shift, Warmup
-from .._errors import ScheduleError, ScheduleTypeError, check_bool, check_real, check_steps
+from .._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, check_bool, check_real, check_steps
 from .._primitives import Constant, Cosine, InverseSqrt, Linear, Noam, Polynomial
 
 TYPE_CHECKING = False  # typing is not imported at run time
@@ -81,7 +81,11 @@ def _count(node: str, steps_name: str, steps: Any, ratio_name: str, ratio: Any, 
     if max_steps is None:
         raise ScheduleError(node, ratio_name, "None when max_steps is None (a ratio needs the total number of "
                             "steps)", ratio)
-    return int(r * max_steps)
+    count = int(r * max_steps)
+    if count > MAX_STEPS:
+        raise ScheduleError(node, ratio_name, f"small enough that int({ratio_name} * max_steps) <= 2**53 steps "
+                            f"(max_steps={max_steps})", ratio)
+    return count
 
 
 def _at(s: Schedule, k: int) -> Schedule:
