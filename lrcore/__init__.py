@@ -33,7 +33,6 @@ from ._errors import ScheduleError, ScheduleTypeError
 from ._functions import register_function
 from ._node import Field, field, fields, register, registered
 from ._plateau import Plateau, PlateauSchedule, PlateauState
-from ._units import Duration, UnresolvedError, total_steps
 from ._primitives import (
     WSD,
     Constant,
@@ -64,11 +63,13 @@ if TYPE_CHECKING:  # the lazy names, as type checkers see them
     from ._resume import ScheduleChangedError, check_resume
     from ._scale import scale_batch
     from ._rangetest import RangeTest, suggest_lr
+    from ._units import Duration, UnresolvedError, total_steps
 del TYPE_CHECKING
 
 _LAZY = {"Comparison": "._compare", "compare": "._compare", "cooldown": "._cooldown", "extend_stable": "._extend",
          "ScheduleChangedError": "._resume", "check_resume": "._resume", "scale_batch": "._scale",
-         "RangeTest": "._rangetest", "suggest_lr": "._rangetest"}
+         "RangeTest": "._rangetest", "suggest_lr": "._rangetest", "Duration": "._units",
+         "UnresolvedError": "._units", "total_steps": "._units"}
 
 
 def __getattr__(name: str) -> object:

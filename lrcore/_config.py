@@ -17,9 +17,8 @@ if TYPE_CHECKING:
 
     from ._base import Schedule
 
-from ._errors import ScheduleError, ScheduleTypeError, safe_repr
+from ._errors import ScheduleError, ScheduleTypeError, Spelled, safe_repr
 from ._node import _REGISTRY, MAX_DEPTH, Node, config_name  # MAX_DEPTH: schedule nodes; lists in between do not count
-from ._units import Duration, StepCount
 
 __all__ = ["to_config", "from_config", "dumps", "loads", "fingerprint", "is_opaque", "FORMAT_VERSION", "MAX_DEPTH"]
 
@@ -318,10 +317,10 @@ def _encode(x: Any, strict: bool, ctx: _Canon | None = None) -> Any:
         return out
     if isinstance(x, tuple):
         return [_encode(v, strict, ctx) for v in x]
-    if isinstance(x, (Duration, StepCount)):
+    if isinstance(x, Spelled):  # a duration as written (lrcore._units: StepCount, an int, or Duration)
         # a config keeps the string as written; the fingerprint reads the value (canonical
         # spelling; a step count as its int), so equal schedules have equal fingerprints
-        return x.text if ctx is None else (int(x) if isinstance(x, StepCount) else {"duration": str(x)})
+        return x.text if ctx is None else (int(x) if isinstance(x, int) else {"duration": str(x)})
     return x
 
 

@@ -33,6 +33,15 @@ def safe_repr(x: Any) -> str:
         return _SHORT.repr(x)
 
 
+class Spelled:
+    """Marker base of a duration written as a string (`lrcore._units`: ``StepCount``, an int in
+    steps, and ``Duration``, in another unit). It lives here so that checking a field's value does
+    not import the unit grammar: `lrcore._units` loads when a string is first parsed."""
+
+    __slots__ = ()
+    text: str  # the string as written
+
+
 class _FieldError:
     """Mixin carrying which field of which node was bad, so paths can be prefixed."""
 

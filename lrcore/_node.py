@@ -23,14 +23,14 @@ from types import FunctionType
 TYPE_CHECKING = False  # typing is not imported at run time (import lrcore stays light)
 if TYPE_CHECKING:
     from typing import Any, Callable, ClassVar, Self, TypeVar
+    from ._units import Duration
 
     T = TypeVar("T")
 
     # a field's checker: check(node, name, value) -> the value to store
     Check = Callable[[str, str, Any], Any]
 
-from ._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, check_bool, check_int, check_real
-from ._units import Duration, StepCount
+from ._errors import MAX_STEPS, ScheduleError, ScheduleTypeError, Spelled, check_bool, check_int, check_real
 
 __all__ = ["Node", "Field", "field", "fields", "register", "registered", "MAX_STEPS"]
 
@@ -78,7 +78,7 @@ class Field:
         if self.check is not None:
             return self.check(node, self.name, value)
         kind = self.kind
-        if self.duration and kind != "ints" and isinstance(value, (str, Duration, StepCount)):
+        if self.duration and kind != "ints" and isinstance(value, (str, Spelled)):
             return self._duration(node, self.name, value)
         if kind == "float":
             return check_real(node, self.name, value, low=self._low(), high=self._high(),
@@ -114,7 +114,7 @@ class Field:
         """A duration string (or an already parsed one): a `StepCount` checked as a number of
         steps, or a `Duration` in another unit, whose bounds wait for `resolve` (but its sign
         not: a negative duration where the bound is >= 0 is an error now)."""
-        from ._units import parse_duration
+        from ._units import StepCount, parse_duration
 
         if isinstance(value, str):
             value = parse_duration(value, node, name, self._requirement() + " or a duration string: '500' or "
@@ -189,9 +189,9 @@ class Field:
             return tuple(check_child(node, f"{name}[{i}]", x) for i, x in enumerate(xs))
         if self.kind == "ints":
             if self.duration:
-                out = tuple(self._duration(node, f"{name}[{i}]", x) if isinstance(x, (str, Duration, StepCount))
+                out = tuple(self._duration(node, f"{name}[{i}]", x) if isinstance(x, (str, Spelled))
                             else self._int(node, f"{name}[{i}]", x) for i, x in enumerate(xs))
-                if any(isinstance(x, Duration) for x in out):
+                if any(_is_unit(x) for x in out):
                     return out  # the order of durations in other units is checked when they are resolved
             else:
                 out = tuple(self._int(node, f"{name}[{i}]", x) for i, x in enumerate(xs))
@@ -256,6 +256,11 @@ def _kind_of(annotation: Any) -> tuple[str, bool]:
     if optional:
         text = text.replace("| None", "").replace("None |", "").strip()
     return _KINDS.get(text, "object:" + text), optional
+
+
+def _is_unit(x: Any) -> bool:
+    """A duration in a unit other than steps (a `lrcore._units.Duration`): the tree is unresolved."""
+    return isinstance(x, Spelled) and not isinstance(x, int)
 
 
 class FrozenNodeError(AttributeError):
@@ -382,8 +387,8 @@ class Node:
                 d[f.name] = f.default
             else:
                 v = d[f.name] = f.validate(name, v, d)
-                if not open_ and (type(v) is Duration or (isinstance(v, Node) and "_unresolved" in v.__dict__) or (
-                        type(v) is tuple and any(type(x) is Duration or (isinstance(x, Node) and "_unresolved" in
+                if not open_ and (_is_unit(v) or (isinstance(v, Node) and "_unresolved" in v.__dict__) or (
+                        type(v) is tuple and any(_is_unit(x) or (isinstance(x, Node) and "_unresolved" in
                                                                          x.__dict__) for x in v))):
                     open_ = True
         if kwargs:

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     M = TypeVar("M", bound=Node)
 
 
-from ._errors import ScheduleError, ScheduleTypeError
+from ._errors import ScheduleError, ScheduleTypeError, Spelled
 
 __all__ = ["Duration", "StepCount", "UnresolvedError", "parse_duration", "resolve", "unresolved",
            "GRAMMAR", "NEEDS", "round_half_up", "total_steps"]
@@ -73,7 +73,7 @@ class UnresolvedError(ValueError):
     ``s.resolve(...)`` with what they need before evaluating it."""
 
 
-class Duration:
+class Duration(Spelled):
     """A duration in a unit other than steps, as parsed: ``value * unit``, kept exactly.
 
     ``unit`` is "ep", "dur", "tok" or "sp" ("ba" only for a step count being scaled);
@@ -183,7 +183,7 @@ class Duration:
     __lt__ = __le__ = __gt__ = __ge__ = _unresolved
 
 
-class StepCount(int):
+class StepCount(int, Spelled):
     """A step count given as a string in steps (``"500"``, ``"500ba"``, ``"2kba"``): the int, which
     remembers its ``text`` so configs write it back as written. Equal to the plain int.
 
