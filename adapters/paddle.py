@@ -212,6 +212,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):  # type: ignore[misc]  # LRSche
                              f"count), not last_epoch; got last_epoch={last_epoch}")
         self.lrcore_hyperparams: dict[str, dict[str, Any]] = {}
         self._hp = None  # attach(): (optimizer, {key: schedules}, {key: writers per group})
+        self._plain = clock == "steps"  # step() adds 1 and writes only the rate (False once attached)
         # durations in units ("10%", "2ep") resolved now; the spec and the keywords are kept
         units: dict[str, float | None] = dict(zip(UNITS, (total_steps, steps_per_epoch, tokens_per_step,
                                                           samples_per_step)))
@@ -243,6 +244,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):  # type: ignore[misc]  # LRSche
         return self.get_lr()
 
     lrcore_clock = "steps"  # (class defaults: schedulers pickled before clocks and attach)
+    _plain = True
     lrcore_hyperparams: dict[str, dict[str, Any]] = {}
     lrcore_spec: Any = None  # the schedule as written, where it held durations in units (or None)
     lrcore_units: dict[str, float] = {}  # the keywords it was resolved with
@@ -265,12 +267,15 @@ class ScheduleLR(AdapterScheduler, LRScheduler):  # type: ignore[misc]  # LRSche
         """Advance one step (call it after ``optimizer.step()``), or go to step ``epoch``;
         ``increment=n`` advances the clock by n (required with ``clock="samples"`` or
         ``"tokens"``). Then the attached hyperparameters are written."""
-        if epoch is None and increment is None and self.lrcore_clock == "steps":
+        if epoch is None and increment is None and self._plain:  # the common case: one flag read
             self.last_epoch += 1
         else:
-            self.last_epoch = self._next_epoch(epoch, increment)
-        if self._hp is not None:
-            self._write_hyperparams()
+            if epoch is None and increment is None and self.lrcore_clock == "steps":
+                self.last_epoch += 1
+            else:
+                self.last_epoch = self._next_epoch(epoch, increment)
+            if self._hp is not None:
+                self._write_hyperparams()
         if self._own_rates and self.plateau_state is None and self.mode == "absolute":
             fn = self._fn
             if fn[0] is not self.schedule:
@@ -470,6 +475,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):  # type: ignore[misc]  # LRSche
             writers[key] = [self._writer(optimizer, cls, settable, key, i, groups[i] if dict_groups else None)
                             for i in range(n)]
         self._hp = (optimizer, checked, writers)
+        self._plain = False
         self.lrcore_hyperparams = {k: {"schedule": config_of(v), "fingerprint": fingerprint_of(v)}
                                    for k, v in checked.items()}
         self._write_hyperparams()
@@ -579,7 +585,7 @@ class PlateauScheduleLR(ScheduleLR, ReduceOnPlateau, plateau=True):  # type: ign
              increment: int | None = None) -> None:
         """Feed ``metrics`` (if given) to the plateau, then advance one step (or go to ``epoch``,
         or advance the clock by ``increment``)."""
-        if increment is not None or self.lrcore_clock != "steps":
+        if increment is not None or not self._plain and self.lrcore_clock != "steps":
             t = self._next_epoch(epoch, increment)  # checked before the metric is folded in
             fns = self._fns
             if fns[0] is not self.schedule:
@@ -595,7 +601,7 @@ class PlateauScheduleLR(ScheduleLR, ReduceOnPlateau, plateau=True):  # type: ign
             fns = self._fns = (sch, sch.plateau.scalar_update, sch.schedule.scalar_fn)
         if metrics is not None:  # the compiled update (same floats as schedule.update)
             self.plateau_state = fns[1](self.plateau_state, metrics if metrics.__class__ is float else _metric(metrics))
-        if epoch is None and self._own_rates and self.mode == "absolute" and self._hp is None:  # get_lr() inlined
+        if epoch is None and self._plain and self._own_rates and self.mode == "absolute":  # get_lr() inlined
             self.last_epoch += 1
             self.last_lr = float(fns[2](self.last_epoch) * self.plateau_state.scale)
             if self.verbose:
