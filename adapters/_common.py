@@ -186,6 +186,20 @@ def spec_of(schedule: Any) -> Any:
     return walk(schedule)
 
 
+def spec_changes(saved_spec: Any, saved_units: Any, spec: Any, units: Mapping[str, Any]) -> list[str]:
+    """The lines a resume reports when the schedules as written (`spec_of`) or the keywords that
+    resolved them (``total_steps=``, ...) differ from the checkpoint's: the resolved trees may be
+    equal while the run's definition changed ("10%" of 1000 steps is 100 steps)."""
+    from lrcore._resume import short
+
+    out = []
+    if (saved_spec or None) != spec:
+        out.append(f"spec: {short(saved_spec or None)} -> {short(spec)}")
+    if (saved_units or None) != (dict(units) or None):
+        out.append(f"units: {saved_units or None} -> {dict(units) or None}")
+    return out
+
+
 class AdapterScheduler:
     """The framework-free base of the adapters' ``ScheduleLR`` classes (listed first among their bases).
 

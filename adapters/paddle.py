@@ -83,7 +83,7 @@ from lrcore._resume import (
     short,
 )
 from lrcore.adapters._common import (UNITS, AdapterScheduler, check_clock, check_increment, check_step,
-                                    resolve_attached, spec_of, split_hyperparams)
+                                    resolve_attached, spec_changes, spec_of, split_hyperparams)
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT"]
 
@@ -351,11 +351,8 @@ class ScheduleLR(AdapterScheduler, LRScheduler):  # type: ignore[misc]  # LRSche
                                          hp[k]["schedule"], hp[k]["fingerprint"])
             changes += lines
             hp_changed += [k] if lines else []
-        for key, now in (("spec", self.lrcore_spec), ("units", self.lrcore_units or None)):
-            was = state_dict.get(f"lrcore_{key}") or None
-            if was != now:  # the schedule as written ("10%") or what resolved it (total_steps)
-                changes.append(f"{key}: {short(was) if key == 'spec' else was} -> "
-                               f"{short(now) if key == 'spec' else now}")
+        changes += spec_changes(state_dict.get("lrcore_spec"), state_dict.get("lrcore_units"), self.lrcore_spec,
+                                self.lrcore_units)
         if state_dict["lrcore_mode"] != self.mode:
             changes.append(f"mode: {state_dict['lrcore_mode']!r} -> {self.mode!r}")
         if state_dict["lrcore_learning_rate"] != self.lrcore_learning_rate:

@@ -92,7 +92,7 @@ from lrcore._resume import (
     short,
 )
 from lrcore.adapters._common import (CLOCKS, UNITS, AdapterScheduler, check_clock, check_increment, check_step,
-                                    resolve_attached, spec_of, split_hyperparams)
+                                    resolve_attached, spec_changes, spec_of, split_hyperparams)
 
 __all__ = ["ScheduleLR", "PlateauScheduleLR", "ScheduleChangedError", "STATE_FORMAT", "CLOCKS"]
 
@@ -598,11 +598,7 @@ class ScheduleLR(AdapterScheduler, LRScheduler):  # type: ignore[misc]  # LRSche
                 fps += [saved_extra[k]["fingerprint"], fingerprint_of(self.extra[k])]
                 changed[("extra", k)] = schedule_changes(path, saved_extra[k]["schedule"], saved_extra[k]["fingerprint"],
                                                          config_of(self.extra[k]), fps[-1])
-        for key, now in (("spec", self.spec), ("units", self.units or None)):
-            was = state_dict.get(key) or None
-            if was != now:  # the schedules as written ("10%") or what resolved them (total_steps)
-                changes.append(f"{key}: {short(was) if key == 'spec' else was} -> "
-                               f"{short(now) if key == 'spec' else now}")
+        changes += spec_changes(state_dict.get("spec"), state_dict.get("units"), self.spec, self.units)
         for lines in changed.values():
             changes += lines
         if changes and policy == "error":
