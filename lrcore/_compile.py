@@ -253,8 +253,8 @@ class _Tracer:
     def floor(self, x: Any) -> Any:
         if not isinstance(x, _Sym):
             return ScalarOps.floor(x)
-        # ScalarOps.floor is float(math.floor(x)); written out, it saves a Python call
-        return self.emit(f"float(_mfloor({x.name}))", (x,), isf=True)
+        # ScalarOps.floor written out (it saves a Python call): inf and nan pass as they are
+        return self.emit(f"(float(_mfloor({x.name})) if {x.name} - {x.name} == 0.0 else {x.name})", (x,), isf=True)
 
     def where(self, c: Any, a: Any, b: Any) -> Any:
         if not isinstance(c, _Sym):

@@ -109,8 +109,9 @@ class Ops:
 
     @staticmethod
     def floor(x: float) -> float:
-        """The largest integer <= x, as a float of the namespace's dtype."""
-        return float(math.floor(x))
+        """The largest integer <= x, as a float of the namespace's dtype (inf and nan as they are,
+        as numpy's floor gives them: a huge step over a tiny period is inf, not an OverflowError)."""
+        return float(math.floor(x)) if x - x == 0.0 else x
 
     @staticmethod
     def searchsorted(table: tuple[float, ...], x: Any) -> Any:

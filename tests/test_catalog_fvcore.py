@@ -110,6 +110,14 @@ def leaves(draw, M, steps=True):
     if len(ms) != len(v) - 1:
         v = v[:len(ms) + 1]
     form = draw(st.sampled_from(["both", "milestones", "num_updates"]))
+    if form == "milestones" and not ms:
+        # fvcore derives num_updates from the last two milestones: with one value there is one
+        # milestone and it raises (a CI draw: "Milestone must be smaller than ... num_updates=4")
+        form = "num_updates"
+    if form == "num_updates" and math.ceil(n / len(v)) * (len(v) - 1) >= n:
+        # fvcore's equispaced milestones, ceil(n / k) * i, would reach num_updates (a CI draw:
+        # n = 4 with 3 values gives [2, 4]); fvcore raises there, so draw the explicit form
+        form = "both"
     if form == "both":
         kw = dict(values=v, milestones=ms, num_updates=n)
     elif form == "milestones":
