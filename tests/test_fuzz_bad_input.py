@@ -572,3 +572,15 @@ def test_ten_thousand_nested_values_are_refused_by_name(make: Callable, deep: st
     x = {"list": _deep_list, "dict": _deep_dict, "tuple": lambda: tuple(_deep_list())}[deep]()
     with pytest.raises((ValueError, TypeError)):
         make(x)
+
+
+def test_a_huge_step_over_a_tiny_period_is_not_an_overflow() -> None:
+    """Regression (found by a seeded run of the catalog fuzzer): paddle's NaturalExpDecay with
+    gamma=2.8e292 is an Exponential over a period of 3.6e-293 steps, so t / every is inf from
+    t = 1 on; the scalar path's floor of inf raised OverflowError (numpy gives inf). Every path
+    now gives the decay's limit, 0."""
+    s = lrcore.catalog.paddle.NaturalExpDecay(learning_rate=0.1, gamma=2.766822166803759e+292)
+    assert [s(t) for t in (0, 1, 7, 10**9)] == [0.1, 0.0, 0.0, 0.0]
+    assert s.evaluate(np.array([0.0, 1.0, 1e9])).tolist() == [0.1, 0.0, 0.0]
+    z = lrcore.catalog.paddle.NaturalExpDecay(learning_rate=0, gamma=2.766822166803759e+292)
+    assert [z(t) for t in (0, 1, 10**9)] == [0.0, 0.0, 0.0]
