@@ -259,3 +259,10 @@ def test_catalog_kwargs_draw_valid_arguments(data, name):
     assert isinstance(s, lrcore.Schedule)
     assert lrcore.from_config(s.to_config()) == s
     assert not any(isinstance(n, lrcore.Function) for n in _walk(s))
+
+
+def test_fixed_gamma_that_overflows_names_gamma():
+    """Regression (found by the bad-input fuzzer): a gamma whose running product overflows was
+    refused by the StepParamScheduler it fed, naming `values[105]`; the message names gamma."""
+    with pytest.raises(lrcore.ScheduleError, match=r"^StepWithFixedGammaParamScheduler: `gamma` must be small enough"):
+        F.StepWithFixedGammaParamScheduler(base_value=0.5, num_decays=200, gamma=1e10, num_updates=300, max_iter=300)

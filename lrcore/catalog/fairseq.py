@@ -61,6 +61,15 @@ def _lr(node: str, lr: Any) -> float:
     return xs[0]
 
 
+def _lr_above_min(n: str, lr: Any, min_lr: Any) -> tuple[float, float]:
+    """(lr, min_lr) checked: min_lr >= 0 and lr > min_lr, as fairseq's cosine and step assert."""
+    lr = _lr(n, lr)
+    min_lr = check_real(n, "min_lr", min_lr, low=0.0)
+    if not lr > min_lr:
+        raise ScheduleError(n, "lr", f"> min_lr = {min_lr!r} (fairseq asserts it)", lr)
+    return lr, min_lr
+
+
 def _whole(node: str, field: str, x: Any, low: int = 1) -> int:
     """A count fairseq may store as a float (``lr_period_updates``, ``total_num_update``): a whole number >= low."""
     if isinstance(x, float) and x.is_integer():
@@ -167,10 +176,7 @@ def cosine(*, lr: float | Sequence[float], warmup_updates: int = 0, warmup_init_
     ['1.0000', '0.8682', '0.5500', '0.2318', '0.5000', '0.4341']
     """
     n = "cosine"
-    lr = _lr(n, lr)
-    min_lr = check_real(n, "min_lr", min_lr, low=0.0)
-    if not lr > min_lr:
-        raise ScheduleError(n, "lr", f"> min_lr = {min_lr!r} (fairseq asserts it)", lr)
+    lr, min_lr = _lr_above_min(n, lr, min_lr)
     w = check_steps(n, "warmup_updates", warmup_updates, low=0)
     init = _init(n, warmup_init_lr, min_lr)
     mult = check_real(n, "t_mult", t_mult, low=1.0)
@@ -315,10 +321,7 @@ def step(*, lr: float | Sequence[float], warmup_updates: int = 0, warmup_init_lr
     [1.0, 1.0, 0.5, 0.5, 0.25, 0.25, 0.2]
     """
     n = "step"
-    lr = _lr(n, lr)
-    min_lr = check_real(n, "min_lr", min_lr, low=0.0)
-    if not lr > min_lr:
-        raise ScheduleError(n, "lr", f"> min_lr = {min_lr!r} (fairseq asserts it)", lr)
+    lr, min_lr = _lr_above_min(n, lr, min_lr)
     w = check_steps(n, "warmup_updates", warmup_updates, low=0)
     init = _init(n, warmup_init_lr, min_lr)
     every = check_steps(n, "lr_decay_period", lr_decay_period, low=1)

@@ -286,6 +286,9 @@ def StepWithFixedGammaParamScheduler(base_value: float, num_decays: int, gamma: 
     vals = [base]
     for _ in range(k):
         vals.append(vals[-1] * g)
+    if not math.isfinite(vals[-1]):
+        raise ScheduleError(n, "gamma", f"small enough that base_value * gamma**num_decays is finite "
+                            f"(num_decays={k})", gamma)
     with renamed("StepParamScheduler"):
         return StepParamScheduler(num_updates=num_updates, values=vals, max_iter=M)
 
