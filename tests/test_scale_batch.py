@@ -82,7 +82,7 @@ def test_detectron2s_rule_on_random_configs(ref_world: int, world: int, per_gpu:
                                  reference_batch_size=cfg["IMS_PER_BATCH"])
     except lrcore.ScheduleError as e:  # detectron2 makes milestones collide or reach 0; lrcore refuses them
         assert len(set(want["STEPS"])) < len(want["STEPS"]) or min(want["STEPS"]) < 0, e
-        assert "scaled by 1/" in str(e)
+        assert "scaled by reference_batch_size / batch_size = 1/" in str(e)
         return
     if world == ref_world:
         assert got == detectron2_schedule(cfg)
