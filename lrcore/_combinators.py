@@ -665,7 +665,8 @@ class Warp(Schedule):
     the reverse. This is timm's ``k_decay`` (``cos(pi * t**k / T**k)`` in a cycle of length
     T): ``Warp(Cosine(start_value=lr, steps=T), steps=T, exponent=k)``. Past ``steps`` the
     time is not raised to the power, so it never overflows. Exponents 0.5, 2, 3 and 4 take
-    ``sqrt`` and products, the same bits in every library; other exponents take the library's
+    ``sqrt`` and products, the same bits in every library (torch's CPU float64 sqrt, an ulp
+    off at times, is corrected in its namespace: ``lrcore/_backends.py``); other exponents take the library's
     ``pow``, which numpy, torch and paddle round differently from ``math`` by an ulp at times,
     so there a child that is ill-conditioned in its time (a decay right next to 0, the low
     point of a triangle) can differ across libraries by that ulp of time, amplified.
