@@ -331,6 +331,11 @@ class PaddleOps(ArrayOps):
             dt = paddle.get_default_dtype()
         return cls(dt), paddle.clip(steps.astype(dt), min=0.0)
 
+    def equal(self, a: Any, b: Any) -> Any:  # type: ignore[override]  # called on an instance (xp.op): Ops' own ops are static
+        # paddle's == on floats is |a - b| < 1e-15 (0 == 9.75e-16 holds); <= and >= are exact
+        a, b = self._lift_all(a, b)
+        return self.lib.logical_and(a <= b, a >= b)
+
     def lift(self, x: Any) -> Any:
         return self.paddle.full([], x, dtype=self.dtype)
 

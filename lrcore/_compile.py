@@ -265,6 +265,9 @@ class _Tracer:
         return self.emit(f"{self.lit(a)} if {c.name} else {self.lit(b)}", (c,), isf=f(a) and f(b),
                          nn=nn(a) and nn(b), branches=(a, b), cond=c)
 
+    def equal(self, a: Any, b: Any) -> Any:
+        return self.binop("==", a, b) if isinstance(a, _Sym) or isinstance(b, _Sym) else a == b
+
     def minimum(self, a: Any, b: Any) -> Any:
         if not isinstance(a, _Sym) and not isinstance(b, _Sym):
             return ScalarOps.minimum(a, b)

@@ -161,7 +161,7 @@ def blend(a: Any, b: Any, wa_wb: tuple[Any, Any], xp: Any = None) -> Any:
         if b == 0.0:
             return a * wa
         return a * wa + b * wb
-    return xp.where(a == b, a, a * wa + b * wb)
+    return xp.where(xp.equal(a, b), a, a * wa + b * wb)
 
 
 def power_weights(wa: Any, wb: Any, power: float, xp: Any) -> tuple[Any, Any]:
@@ -351,4 +351,4 @@ def exact_div(t: Any, d: Any, xp: Any) -> Any:
     d = float(d) if isinstance(d, int) else d
     q = xp.div(t, d)
     k = xp.floor(q + 0.5)
-    return xp.where(k * d == t, xp.where(k * d < 2.0**53, k, q), q)
+    return xp.where(xp.equal(k * d, t), xp.where(k * d < 2.0**53, k, q), q)

@@ -78,7 +78,7 @@ def _polynomial(step: Any, start: float, end: float, steps: int, power: float, x
         # L = t + rest itself can be beyond 2**53, where it is rounded
         d = float(steps)
         u = xp.fmod(step, d)
-        iv = Interval.of(step, xp.where(u == 0.0, xp.where(step > 0.0, 0.0, d), d - u), xp)
+        iv = Interval.of(step, xp.where(u <= 0.0, xp.where(step > 0.0, 0.0, d), d - u), xp)  # u >= 0: exact in paddle too
     else:
         iv = interval(step, 0.0, steps, xp)
     if abs(end) <= abs(start):

@@ -11,7 +11,7 @@ and Python numbers; tables (``searchsorted``, ``take``, ``lookup``) are tuples o
 
 The ops, each documented on `Ops` (whose methods are the plain-math reference)::
 
-    where(c, a, b)   minimum(a, b)   maximum(a, b)   div(a, b)   pow(a, b)   fmod(a, b)
+    where(c, a, b)   equal(a, b)   minimum(a, b)   maximum(a, b)   div(a, b)   pow(a, b)   fmod(a, b)
     sin  cos  tanh  exp  expm1  log  log1p  sqrt  floor          (elementwise, one argument)
     searchsorted(table, x)   take(table, i)   lookup(keys, values, x)
     below(c)   full_like(t, v)   apply(fn, t)
@@ -83,6 +83,19 @@ class Ops:
     def where(c: Any, a: Any, b: Any) -> Any:
         """``a`` where ``c`` holds, else ``b``, elementwise (both are computed)."""
         return a if c else b
+
+    @staticmethod
+    def equal(a: Any, b: Any) -> Any:
+        """``a == b`` exactly, elementwise. Compare arrays with it rather than with ``==``: paddle's
+        ``==`` and ``!=`` on float tensors count ``|a - b| < 1e-15`` as equal (its ``<``, ``<=``,
+        ``>`` and ``>=`` are exact), so ``0 == 9.75e-16`` there. For an x known to be >= 0,
+        ``x <= 0.0`` is an exact test for zero too.
+
+        >>> from lrcore import ops
+        >>> ops.scalar.equal(0.0, 9.75e-16), ops.scalar.equal(0.5, 0.5)
+        (False, True)
+        """
+        return a == b
 
     @staticmethod
     def minimum(a: Any, b: Any) -> Any:

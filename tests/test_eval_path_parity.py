@@ -732,6 +732,13 @@ FOUND64 = [
     ("torch-sqrt-warped-restart",
      Warp(Restart(Linear(start_value=1e-6, end_value=1.0, steps=1), period_steps=1476), steps=33731, exponent=0.5),
      [3163, 3164, 3165, 3166, 33730, 33731]),
+    # paddle: its == on floats is |a - b| < 1e-15, so exact_div's `k * d == t` held for k = 0 at
+    # the stretched, warped time 9.99e-16 and the value was 0 (found by a long-profile run;
+    # formulas compare with xp.equal now, tests/test_ops_equal.py)
+    ("paddle-eq-stretch",
+     Stretch(lrcore.Product((Warp(Stretch(WSD(peak_value=1.0, warmup_steps=1, stable_steps=0, decay_steps=1,
+                                               start_value=0.0, end_value=0.0), factor=1), steps=375, exponent=4.0),
+                             Constant(1.0))), factor=66), [0, 1, 2, 5623]),
 ]
 
 
