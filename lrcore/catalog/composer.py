@@ -54,7 +54,11 @@ Composer's timestamp (batch b), what ``scheduler(state, ssr)`` returns times lr.
   a shorter decay holds its end value.
 
 Where Composer would fail (a zero period, a multiplier that decays to a zero cycle, a unit
-with no step count), the catalog raises at construction, naming the parameter.
+with no step count), the catalog raises at construction, naming the parameter. A time in
+epochs, samples or tokens has no step count until the run gives one, so its check waits for
+``resolve`` (when an adapter attaches the schedule), whose error names the lrcore field and the
+scaled spelling: ``decay_period="1ep"`` with ``ssr=0.03125`` is ``every='0.03125ep'``, and with
+10 batches per epoch, 0.3125 steps, rounded to 0, refused (Composer divides by 0 there).
 
 >>> from lrcore.catalog import composer as C
 >>> s = C.CosineAnnealingWithWarmupScheduler(lr=1.0, t_warmup="0.1dur", alpha_f=0.1)
