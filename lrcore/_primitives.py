@@ -419,9 +419,10 @@ class InverseSqrt(Schedule):
         ts = float(self.timescale_steps)
         if self.power == 0.5:
             return self.start_value / xp.sqrt((step + ts) / ts)
-        # start * ts**p * (t + ts)**-p: t + ts is exact (an integer step plus the timescale), so
-        # the power is taken of an exact number and the error does not grow with p; the
-        # constant is one rounding (the quotient form where it over- or underflows)
+        # start * ts**p * (t + ts)**-p: t + ts is exact (an integer step plus the timescale) below
+        # 2**53 - ts, so the power is taken of an exact number and the error does not grow with
+        # p (above, the sum's half ulp becomes p half ulps); the constant is one rounding (the
+        # quotient form where it over- or underflows)
         c = _scaled_power(self.start_value, ts, self.power)
         if c is None:
             return self.start_value * xp.pow((step + ts) / ts, -self.power)
