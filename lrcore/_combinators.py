@@ -160,7 +160,9 @@ class Restart(Schedule):
     the end (timm cycle_decay): ``e + (v - e) * (s(0) decay**k - e) / (s(0) - e)``; a child that
     starts where it ends has no shape to rescale and repeats unchanged (timm's flat case,
     ``lr_min == lr``, is ``Constant(e) + Restart(Cosine(e), decay=d) + Restart(Cosine(1)) * -e``).
-    After ``limit`` cycles the last value holds.
+    "peak" reads the shape from the child's value v, so v's rounding is amplified by
+    ``|rho| = |s(0) decay**k - e| / |s(0) - e|``: where s(0) is within a few ulps of e, write the
+    sum of restarts above instead (the timm catalog does). After ``limit`` cycles the last value holds.
 
     >>> from lrcore import Cosine
     >>> s = Restart(Cosine(start_value=1.0, steps=2), period_steps=2, period_mult=2.0)
