@@ -93,12 +93,16 @@ class Plateau(Node):
         """The multiplier the state stands for."""
         return state.scale
 
-    def _better(self, a: Any, best: Any) -> Any:
+    def _better(self, a: Any, best: Any, xp: Any) -> Any:
         thr, rel = self.threshold, self.threshold_mode == "rel"
         if self.rule == "paddle":
             # paddle writes the bounds as best -/+ best * thr, which rounds differently, and
-            # takes the first metric as the best whatever it is (its best starts as None).
-            bound = (best - best * thr if rel else best - thr) if self.mode == "min" else (best + best * thr if rel else best + thr)
+            # takes the first metric as the best whatever it is (its best starts as None). The
+            # product is rounded on its own (xp.div by 1: under XLA a true division, which the
+            # compiler cannot fuse with the sum into an FMA; found: a metric at the bound to the
+            # last bit came out better under jax.jit and not eagerly)
+            step = xp.div(best * thr, 1.0) if rel else thr
+            bound = best - step if self.mode == "min" else best + step
             first = best != best  # NaN: no metric yet
             return ((a < bound) if self.mode == "min" else (a > bound)) | first
         if self.mode == "min":
@@ -136,7 +140,7 @@ class Plateau(Node):
         return fn
 
     def _step(self, best: Any, bad: Any, cd: Any, scale: Any, metric: Any, xp: Any) -> tuple[Any, ...]:
-        better = self._better(metric, best)
+        better = self._better(metric, best, xp)
         in_cd = cd > 0
         if self.rule == "paddle":  # during cooldown paddle only counts down, comparing nothing
             best = xp.where(better & (cd <= 0), metric, best)

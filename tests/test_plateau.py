@@ -482,3 +482,15 @@ def test_unit_compares_min_value_and_eps_absolutely_as_paddle_does():
         ref.step(m)
         st = p.update(st, m)
         assert 1e-6 * p.scale(st) == ref.last_lr == 1e-6
+
+
+def test_paddle_bound_is_rounded_as_eagerly_under_lax_scan(jax_x64):
+    """A long-profile draw: the second metric equals paddle's bound best - best * 0.75 to the last
+    bit (not better, eagerly); XLA fused the product into an FMA and found it better under jit."""
+    cfg = dict(mode="min", threshold_mode="rel", threshold=0.75, patience=0, cooldown=0, factor=0.1, min_frac=0.0,
+               eps=0.0, base=1.0)
+    p = lrcore_plateau(cfg, rule="paddle")
+    ms = [2.765581958058391e-163, 6.913954895145977e-164]
+    assert ms[0] - ms[0] * 0.75 == ms[1]  # exactly at the bound: no improvement, so the scale drops
+    assert _scan(jax_x64, p, ms) == _eager(p, ms)
+    assert _eager(p, ms)[1][0] == 0.1
