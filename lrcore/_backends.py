@@ -306,18 +306,19 @@ class TorchOps(ArrayOps):
         hi, lo = _split(p)
         a2 = (xs - hi * hi) - (2.0 * hi) * lo  # exact: x - hi**2 - 2 hi lo
 
-        def beyond(h: Any) -> tuple[Any, Any]:
-            """(x > (p + h)**2, x < (p + h)**2), exactly."""
+        def side(h: Any) -> tuple[Any, Any]:
+            """(d, e) with ``x - (p + h)**2`` of the sign of ``d - e``, which their comparison gives exactly."""
             a3 = a2 - (2.0 * hi) * h
             ln = lo + h
             b = ln * ln
             lh, ll = _split(ln)
-            e = ((lh * lh - b) + (2.0 * lh) * ll) + ll * ll  # ln**2 - b, exactly
-            return a3 - b > e, a3 - b < e
+            return a3 - b, ((lh * lh - b) + (2.0 * lh) * ll) + ll * ll  # e = ln**2 - b, exactly
 
         up = torch.nextafter(p, torch.full_like(p, math.inf))
         down = torch.nextafter(p, torch.zeros_like(p))
-        r = torch.where(beyond((up - p) * 0.5)[0], up, torch.where(beyond((down - p) * 0.5)[1], down, p))
+        d_up, e_up = side((up - p) * 0.5)
+        d_down, e_down = side((down - p) * 0.5)
+        r = torch.where(d_up > e_up, up, torch.where(d_down < e_down, down, p))
         r = torch.where((xs > 0.0) & torch.isfinite(xs), r, p)  # 0 and inf as they are
         return torch.where(small, r * 2.0**-54, torch.where(big, r * 2.0**54, r))
 
